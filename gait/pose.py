@@ -1,0 +1,286 @@
+"""Pose extraction: MediaPipe PoseLandmarker (Tasks API, VIDEO mode) -> :class:`PoseData`.
+
+Results are cached by (video sha256, model sha256, settings), so a second analysis of
+the same clip skips inference.  The cache lives in ``$GAIT_CACHE_DIR/landmarks`` (the
+user cache dir by default); ``cache=False`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gait import __version__, models
+from gait.errors import GaitError, VideoError
+from gait.posedata import N_LANDMARKS, PoseData
+from gait.posedata import load as load_pose
+from gait.video import VideoInfo, iter_frames, probe
+
+#: Bump when extraction changes in a way that changes its output (invalidates caches).
+EXTRACTOR_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Settings that change the landmarks (and so are part of the cache key)."""
+
+    model: str = models.DEFAULT_MODEL
+    slowmo: float = 1.0
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    max_frames: int | None = None
+
+
+def cache_root() -> Path:
+    env = os.environ.get("GAIT_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("gait"))
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of gait and the libraries that shape the landmarks."""
+    import cv2
+    import mediapipe
+
+    return {
+        "gait": __version__,
+        "mediapipe": str(mediapipe.__version__),
+        "opencv": str(cv2.__version__),
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+    }
+
+
+def cache_key(video_sha256: str, model_sha256: str, options: ExtractOptions) -> str:
+    payload = json.dumps(
+        {
+            "video": video_sha256,
+            "model": model_sha256,
+            "options": asdict(options),
+            "extractor": EXTRACTOR_VERSION,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def extract(
+    path: str | Path,
+    *,
+    options: ExtractOptions | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+    offline: bool | None = None,
+    report: models.Reporter | None = None,
+) -> PoseData:
+    """Landmarks of every frame of a clip.
+
+    Parameters
+    ----------
+    path
+        The video.
+    options
+        Model and detection settings (default: full model, no slow motion).
+    cache
+        Reuse and store results in the landmark cache.
+    progress
+        Show a progress bar on stderr; default: only when stderr is a terminal.
+    offline
+        Never touch the network while provisioning the model (default: ``GAIT_OFFLINE``).
+    report
+        Receives one-line messages (model provisioning, cache use).
+
+    Returns
+    -------
+    PoseData
+        One entry per decoded frame; frames without a detected person are NaN.
+    """
+    options = options or ExtractOptions()
+    say = report or (lambda _msg: None)
+    info = probe(path, slowmo=options.slowmo)
+    model_path = models.ensure_model(options.model, offline=offline, report=say)
+    model_sha = models.sha256_file(model_path)
+    cached = cache_root() / "landmarks" / f"{cache_key(info.sha256, model_sha, options)}.npz"
+    if cache and cached.is_file():
+        try:
+            pose = load_pose(cached)
+        except GaitError:
+            say(f"ignoring an unreadable landmark cache file {cached}")
+        else:
+            say(f"landmarks reused from the cache ({cached.name}); inference skipped")
+            return pose
+    pose = _run_landmarker(info, model_path, model_sha, options, progress)
+    if cache:
+        pose.save(cached)
+    return pose
+
+
+def extract_with_bundle(
+    path: str | Path,
+    bundle: str | Path,
+    *,
+    options: ExtractOptions | None = None,
+    progress: bool | None = False,
+) -> PoseData:
+    """Run a specific ``.task`` bundle on a clip, bypassing provisioning and the cache.
+
+    For comparing bundles (tests, benchmarks); :func:`extract` is the normal entry point.
+    """
+    options = options or ExtractOptions()
+    info = probe(path, slowmo=options.slowmo)
+    bundle = Path(bundle)
+    return _run_landmarker(info, bundle, models.sha256_file(bundle), options, progress)
+
+
+def _run_landmarker(
+    info: VideoInfo,
+    model_path: Path,
+    model_sha: str,
+    options: ExtractOptions,
+    progress: bool | None,
+) -> PoseData:
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+    from tqdm import tqdm
+
+    n_max = (
+        info.frame_count
+        if options.max_frames is None
+        else min(info.frame_count, options.max_frames)
+    )
+    capacity = max(n_max, 1)
+    image = np.full((capacity, N_LANDMARKS, 3), np.nan, dtype=np.float32)
+    world = np.full((capacity, N_LANDMARKS, 3), np.nan, dtype=np.float32)
+    vis = np.zeros((capacity, N_LANDMARKS), dtype=np.float32)
+    pres = np.zeros((capacity, N_LANDMARKS), dtype=np.float32)
+    times = np.zeros(capacity, dtype=np.float64)
+    scale = np.array([info.width, info.height, info.width], dtype=np.float32)
+
+    landmarker_options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model_path)),
+        running_mode=vision.RunningMode.VIDEO,
+        num_poses=1,
+        min_pose_detection_confidence=options.min_detection_confidence,
+        min_pose_presence_confidence=options.min_presence_confidence,
+        min_tracking_confidence=options.min_tracking_confidence,
+    )
+    bar = tqdm(
+        total=n_max,
+        unit="frame",
+        desc="pose",
+        file=sys.stderr,
+        leave=False,
+        disable=(None if progress is None else not progress),
+        mininterval=0.5,
+    )
+    n = 0
+    last_ms = -1
+    muted = _mute_native_stderr()
+    with vision.PoseLandmarker.create_from_options(landmarker_options) as landmarker, bar:
+        for frame in iter_frames(info.path, slowmo=options.slowmo, max_frames=options.max_frames):
+            if n == 1:
+                muted.restore()
+            if n == capacity:  # the container under-reported its frame count
+                image, world, vis, pres, times = (
+                    _grow(a) for a in (image, world, vis, pres, times)
+                )
+                capacity = times.shape[0]
+            ts_ms = max(round(frame.time_s * 1000.0), last_ms + 1)
+            last_ms = ts_ms
+            result = landmarker.detect_for_video(
+                mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb), ts_ms
+            )
+            times[n] = frame.time_s
+            if result.pose_landmarks:
+                lms = result.pose_landmarks[0]
+                image[n] = np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32) * scale
+                vis[n] = [p.visibility or 0.0 for p in lms]
+                pres[n] = [p.presence or 0.0 for p in lms]
+                world[n] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]
+            n += 1
+            bar.update(1)
+    muted.restore()
+    if n == 0:
+        raise VideoError(f"{info.path} has no decodable frames; re-export it as MP4 (H.264)")
+    return PoseData(
+        image_px=image[:n],
+        visibility=vis[:n],
+        presence=pres[:n],
+        world_m=world[:n],
+        time_s=times[:n],
+        frame_index=np.arange(n, dtype=np.int64),
+        fps=info.real_fps,
+        width=info.width,
+        height=info.height,
+        source_path=info.path,
+        source_sha256=info.sha256,
+        model=options.model,
+        model_sha256=model_sha,
+        versions=library_versions(),
+        settings=_settings(info, options),
+    )
+
+
+class _Muted:
+    """fd 2 redirected to /dev/null until :meth:`restore` (idempotent)."""
+
+    def __init__(self, saved_fd: int | None) -> None:
+        self._saved = saved_fd
+
+    def restore(self) -> None:
+        if self._saved is not None:
+            sys.stderr.flush()
+            os.dup2(self._saved, 2)
+            os.close(self._saved)
+            self._saved = None
+
+
+def _mute_native_stderr() -> _Muted:
+    """Silence MediaPipe's native start-up chatter (glog/TFLite lines on fd 2).
+
+    MediaPipe logs from C++ straight to file descriptor 2 while it builds the graph and
+    runs the first frame; Python-level settings cannot turn that off.  Set
+    ``GAIT_NATIVE_LOGS=1`` to see it.
+    """
+    if os.environ.get("GAIT_NATIVE_LOGS") or not _stderr_has_fd():
+        return _Muted(None)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    return _Muted(saved)
+
+
+def _stderr_has_fd() -> bool:
+    try:
+        return sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _grow(a: np.ndarray) -> np.ndarray:
+    extra = np.full_like(a, np.nan) if a.dtype.kind == "f" and a.ndim == 3 else np.zeros_like(a)
+    return np.concatenate([a, extra])
+
+
+def _settings(info: VideoInfo, options: ExtractOptions) -> dict[str, Any]:
+    return {
+        **asdict(options),
+        "video_fps": info.fps,
+        "video_frame_count": info.frame_count,
+        "rotation_deg": info.rotation_deg,
+        "backend": info.backend,
+        "extractor_version": EXTRACTOR_VERSION,
+    }

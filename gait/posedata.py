@@ -1,0 +1,237 @@
+"""The pose data model: one frozen container of numpy arrays, documented in one place.
+
+Every stage after pose extraction reads a :class:`PoseData`; the synthetic runner makes
+them directly.  Shapes (``n`` = number of frames, 33 = BlazePose landmarks):
+
+``image_px``     (n, 33, 3) float   x, y in pixels of the upright frame (x right, y down);
+                                    z is MediaPipe's relative depth scaled like x (pixels),
+                                    smaller = nearer the camera.  NaN where no pose.
+``visibility``   (n, 33)    float   MediaPipe visibility in [0, 1]; 0 where no pose.
+``presence``     (n, 33)    float   MediaPipe presence in [0, 1]; 0 where no pose.
+``world_m``      (n, 33, 3) float   world landmarks in metres, origin between the hips
+                                    (MediaPipe's convention, y down).  NaN where no pose.
+``time_s``       (n,)       float   presentation time of each frame in seconds of *real*
+                                    time (already divided by any slow-motion factor),
+                                    strictly increasing.
+``frame_index``  (n,)       int     index of the frame in the decoded video.
+
+Missing is NaN, never 0.  Metadata: ``fps`` (real-time frame rate), ``width`` and
+``height`` (pixels of the upright frame), the source path and sha256, the model name and
+sha256, library versions and the extraction settings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gait.errors import PoseDataError
+
+SCHEMA_VERSION = 1
+N_LANDMARKS = 33
+
+LANDMARK_NAMES: tuple[str, ...] = (
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_pinky",
+    "right_pinky",
+    "left_index",
+    "right_index",
+    "left_thumb",
+    "right_thumb",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+)
+LANDMARK_INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+
+#: Index permutation that swaps every left landmark with its right twin.
+LEFT_RIGHT_SWAP: tuple[int, ...] = tuple(
+    LANDMARK_INDEX[name.replace("left_", "\0").replace("right_", "left_").replace("\0", "right_")]
+    for name in LANDMARK_NAMES
+)
+
+_ARRAYS = ("image_px", "visibility", "presence", "world_m", "time_s", "frame_index")
+
+
+@dataclass(frozen=True, eq=False)
+class PoseData:
+    """Pose landmarks of one clip, frame by frame (see the module docstring for shapes)."""
+
+    image_px: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    world_m: np.ndarray
+    time_s: np.ndarray
+    frame_index: np.ndarray
+    fps: float
+    width: int
+    height: int
+    source_path: str = ""
+    source_sha256: str = ""
+    model: str = ""
+    model_sha256: str = ""
+    versions: Mapping[str, str] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.time_s.shape[0])
+
+    @property
+    def has_pose(self) -> np.ndarray:
+        """(n,) bool: a person was detected on the frame."""
+        return np.asarray(~np.isnan(self.image_px[:, :, 0]).all(axis=1))
+
+    @property
+    def frames_with_pose(self) -> int:
+        return int(self.has_pose.sum())
+
+    def point(self, name: str) -> np.ndarray:
+        """(n, 2) image x, y in pixels of one landmark, by name."""
+        return np.asarray(self.image_px[:, LANDMARK_INDEX[name], :2])
+
+    def meta(self) -> dict[str, Any]:
+        """Everything but the arrays, JSON-ready."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "fps": float(self.fps),
+            "width": int(self.width),
+            "height": int(self.height),
+            "source_path": self.source_path,
+            "source_sha256": self.source_sha256,
+            "model": self.model,
+            "model_sha256": self.model_sha256,
+            "versions": dict(self.versions),
+            "settings": dict(self.settings),
+        }
+
+    def save(self, path: str | Path) -> Path:
+        """Write a lossless ``.npz`` (arrays bit-exact, metadata as JSON).
+
+        The file is written to a temporary name and renamed, so a crash never leaves a
+        half-written file under ``path``.
+        """
+        path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_suffix(path.suffix + ".npz")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                meta=np.array(json.dumps(self.meta(), sort_keys=True)),
+                **{name: getattr(self, name) for name in _ARRAYS},
+            )
+        tmp.replace(path)
+        return path
+
+    def to_dataframe(self) -> Any:
+        """Tidy long table: one row per frame and landmark.
+
+        Columns: ``frame``, ``time_s``, ``landmark``, ``x_px``, ``y_px``, ``z_px``,
+        ``visibility``, ``presence``, ``x_m``, ``y_m``, ``z_m``.
+        """
+        import pandas as pd
+
+        n = self.n_frames
+        return pd.DataFrame(
+            {
+                "frame": np.repeat(self.frame_index, N_LANDMARKS),
+                "time_s": np.repeat(self.time_s, N_LANDMARKS),
+                "landmark": pd.Categorical(
+                    np.tile(np.array(LANDMARK_NAMES), n), categories=LANDMARK_NAMES
+                ),
+                "x_px": self.image_px[:, :, 0].ravel(),
+                "y_px": self.image_px[:, :, 1].ravel(),
+                "z_px": self.image_px[:, :, 2].ravel(),
+                "visibility": self.visibility.ravel(),
+                "presence": self.presence.ravel(),
+                "x_m": self.world_m[:, :, 0].ravel(),
+                "y_m": self.world_m[:, :, 1].ravel(),
+                "z_m": self.world_m[:, :, 2].ravel(),
+            }
+        )
+
+
+def load(path: str | Path) -> PoseData:
+    """Read a file written by :meth:`PoseData.save`; raise PoseDataError if it is not one."""
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            meta = json.loads(str(npz["meta"]))
+            arrays = {name: npz[name] for name in _ARRAYS}
+    except FileNotFoundError:
+        raise PoseDataError(f"landmark file not found: {path}") from None
+    except (OSError, ValueError, KeyError) as exc:
+        raise PoseDataError(
+            f"{path} is not a gait landmark file ({exc}); re-run `gait analyze` on the clip"
+        ) from None
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise PoseDataError(
+            f"{path} has landmark schema {meta.get('schema_version')}, this gait reads "
+            f"{SCHEMA_VERSION}; re-run `gait analyze` on the clip"
+        )
+    meta.pop("schema_version")
+    return PoseData(**arrays, **meta)
+
+
+def validate(pose: PoseData) -> None:
+    """Check shapes, dtypes and timestamps; raise PoseDataError saying what is wrong."""
+    n = pose.time_s.shape[0] if pose.time_s.ndim == 1 else -1
+    expected = {
+        "image_px": (n, N_LANDMARKS, 3),
+        "visibility": (n, N_LANDMARKS),
+        "presence": (n, N_LANDMARKS),
+        "world_m": (n, N_LANDMARKS, 3),
+        "time_s": (n,),
+        "frame_index": (n,),
+    }
+    for name, shape in expected.items():
+        arr = getattr(pose, name)
+        if not isinstance(arr, np.ndarray) or arr.shape != shape:
+            found = getattr(arr, "shape", type(arr).__name__)
+            raise PoseDataError(f"pose data field {name!r}: expected shape {shape}, found {found}")
+        if name == "frame_index":
+            if not np.issubdtype(arr.dtype, np.integer):
+                raise PoseDataError(f"frame_index must be integers, found {arr.dtype}")
+        elif not np.issubdtype(arr.dtype, np.floating):
+            raise PoseDataError(f"pose data field {name!r} must be floating, found {arr.dtype}")
+    if n > 1 and not np.all(np.diff(pose.time_s) > 0):
+        raise PoseDataError("pose data time_s must be strictly increasing")
+    if not (np.isfinite(pose.fps) and pose.fps > 0):
+        raise PoseDataError(f"pose data fps must be a positive number, found {pose.fps}")
+    if pose.width <= 0 or pose.height <= 0:
+        raise PoseDataError(
+            f"pose data image size must be positive, found {pose.width}x{pose.height}"
+        )

@@ -1,0 +1,82 @@
+"""The command line: exit codes, one-line errors, outputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gait.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gait.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_version_names_the_libraries(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gait ") and "mediapipe 1." in out and "opencv " in out
+
+
+def test_models_lists_three_bundles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    for name in ("lite", "full", "heavy"):
+        assert f"\n{name} " in out
+    assert "pose_landmarker_full.task" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "no such file"), (b"", "is empty"), (b"not a video", "cannot be opened")],
+)
+def test_bad_input_one_line_exit_2_no_output(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    clip = tmp_path / "clip.mp4"
+    if content is not None:
+        clip.write_bytes(content)
+    out = tmp_path / "out"
+    proc = run("analyze", str(clip), "-o", str(out))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gait: error: ") and message in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_unknown_model_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "fetch", "huge"]) == 2
+    assert "unknown model huge" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_analyze_writes_landmarks(
+    treadmill_clip: Path, treadmill_pose: object, tmp_path: Path
+) -> None:
+    from gait.posedata import load
+
+    out = tmp_path / "report"
+    proc = run("analyze", str(treadmill_clip), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "person found on 360/360 frames" in proc.stdout
+    back = load(out / "landmarks.npz")
+    assert back.n_frames == 360
+    import pandas as pd
+
+    table = pd.read_parquet(out / "landmarks.parquet")
+    assert len(table) == 360 * 33
+    np.testing.assert_array_equal(table.x_px.to_numpy().reshape(360, 33), back.image_px[:, :, 0])
+    assert not [p for p in out.iterdir() if p.name.startswith(".partial")]
