@@ -169,9 +169,10 @@ def ensure_model(
             )
             continue
         _atomic_write(target, data)
+        tried = f" after {'; '.join(failures)}" if failures else ""
         say(
             f"pose model {name}: provisioned via the {route} route ({spec['accepted'][digest]}), "
-            f"sha256 verified, saved to {target}"
+            f"sha256 verified, saved to {target}{tried}"
         )
         return target
     hint = "" if not offline else " (unset GAIT_OFFLINE / drop --offline to allow downloads)"

@@ -1,0 +1,191 @@
+"""Findings rules and the drill plan, on hand-made metric summaries with known answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gait import drills, findings
+from gait.errors import ConfigError
+
+SIDE_VIEW_REAR_ONLY = "not measurable from a side view; film from behind or in front"
+
+
+def summary(**metrics: dict) -> dict[str, dict]:
+    rear_only = ("pelvic_drop_deg", "knee_valgus_deg", "lateral_trunk_lean_deg")
+    base: dict[str, dict] = {m: {"not_measurable": SIDE_VIEW_REAR_ONLY} for m in rear_only}
+    good = {
+        "cadence_spm": {"value": 172.0},
+        "trunk_lean_deg": {"value": 8.0, "left": 8.0, "right": 8.0},
+        "ankle_dorsiflexion_midstance_deg": {"value": 18.0, "left": 18.0, "right": 18.0},
+        "overstride_pct_leg": {"value": 4.0, "left": 4.0, "right": 4.0},
+        "shank_angle_ic_deg": {"value": 4.0, "left": 4.0, "right": 4.0},
+        "knee_flexion_ic_deg": {"value": 20.0, "left": 20.0, "right": 20.0},
+        "knee_flexion_midstance_deg": {"value": 40.0, "asymmetry": 1.0},
+        "contact_time_ms": {"value": 250.0, "asymmetry_pct": 2.0},
+    }
+    base.update(good)
+    for name, row in metrics.items():
+        base[name] = {**base.get(name, {}), **row, "confidence_label": "high"}
+    return base
+
+
+def by_code(found: list[findings.Finding]) -> dict[str, findings.Finding]:
+    return {f.code: f for f in found}
+
+
+def test_good_side_view_fires_nothing_and_marks_rear_rules_not_checked() -> None:
+    result = by_code(findings.evaluate(summary()))
+    assert {c for c, f in result.items() if f.status == "fired"} == set()
+    assert result["GAIT-PEL-01"].status == "not_checked"
+    assert "side view" in result["GAIT-PEL-01"].reason
+    assert result["GAIT-KNE-01"].status == "not_checked"
+    assert result["GAIT-PEL-02"].status == "not_checked"  # never measurable from one camera
+    assert result["GAIT-TRK-01"].status == "not_fired"
+
+
+@pytest.mark.parametrize(
+    ("metric", "row", "code"),
+    [
+        ("ankle_dorsiflexion_midstance_deg", {"value": 9, "left": 14, "right": 7}, "GAIT-ANK-01"),
+        ("trunk_lean_deg", {"value": 17.0}, "GAIT-TRK-01"),
+        ("overstride_pct_leg", {"value": 11, "left": 12, "right": 10}, "GAIT-STR-01"),
+        ("knee_flexion_ic_deg", {"value": 12, "left": 12, "right": 13}, "GAIT-STR-01"),
+        ("cadence_spm", {"value": 152.0}, "GAIT-CAD-01"),
+        (
+            "pelvic_drop_deg",
+            {"value": 8, "left": 9, "right": 7, "not_measurable": None},
+            "GAIT-PEL-01",
+        ),
+        (
+            "knee_valgus_deg",
+            {"value": 12, "left": 13, "right": 4, "asymmetry": 9, "not_measurable": None},
+            "GAIT-KNE-01",
+        ),
+        ("contact_time_ms", {"value": 250, "asymmetry_pct": 12.0}, "GAIT-SYM-01"),
+    ],
+)
+def test_each_compensation_fires_on_its_metric(metric: str, row: dict, code: str) -> None:
+    result = by_code(findings.evaluate(summary(**{metric: row})))
+    fired = {c for c, f in result.items() if f.status == "fired"}
+    assert code in fired
+    ev = [e for e in result[code].evidence if e["metric"] == metric][0]
+    assert ev["fired"] is True and ev["threshold_kind"] in ("study", "heuristic")
+    assert ev["threshold_basis"]
+
+
+def test_worse_side_is_reported() -> None:
+    row = {"value": 9, "left": 14, "right": 7}
+    f = by_code(findings.evaluate(summary(ankle_dorsiflexion_midstance_deg=row)))["GAIT-ANK-01"]
+    assert f.sides == ("right",)
+    assert f.evidence[0]["observed"] == 7 and f.confidence == "high"
+
+
+def test_thresholds_come_from_data_and_can_be_overridden(tmp_path: Path) -> None:
+    user = tmp_path / "rules.toml"
+    user.write_text('[[rules.trunk_lean.conditions]]\nmetric = "trunk_lean_deg"\nthreshold = 7.0\n')
+    s = summary()
+    assert by_code(findings.evaluate(s))["GAIT-TRK-01"].status == "not_fired"
+    stricter = findings.load_rules(user)
+    f = by_code(findings.evaluate(s, stricter))["GAIT-TRK-01"]
+    assert f.status == "fired"
+    assert "user override" in f.evidence[0]["threshold_basis"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[rules.nope]\ncode = 'X'\n", "unknown rule"),
+        ('[[rules.trunk_lean.conditions]]\nmetric = "cadence_spm"\n', "no condition on"),
+        ("[rules.trunk_lean]\ncolour = 'red'\n", "unknown key"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_bad_override_files_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
+    user = tmp_path / "rules.toml"
+    user.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        findings.load_rules(user)
+
+
+def test_no_diagnostic_wording() -> None:
+    banned = (
+        "syndrome",
+        "tendinitis",
+        "tendonitis",
+        "fasciitis",
+        "diagnos",
+        "injury is",
+        "you have",
+    )
+    for rule in findings.load_rules():
+        text = f"{rule.compensation} {rule.explanation} {rule.cue}".lower()
+        assert not any(b in text for b in banned), rule.code
+
+
+def test_every_rule_maps_to_catalogue_drills() -> None:
+    cat = drills.catalogue()
+    for rule in findings.load_rules():
+        assert rule.drills, rule.code
+        assert set(rule.drills) <= set(cat), rule.code
+
+
+def test_catalogue_has_every_drill_the_articles_name() -> None:
+    names = " ".join(d.name.lower() for d in drills.catalogue().values())
+    for drill in (
+        "world's greatest stretch",
+        "ankle circles",
+        "hip flexor stretch",
+        "leg swings",
+        "thoracic",
+        "calf raises",
+        "plantar fascia",
+        "glute bridge",
+        "single-leg bridge",
+        "slider",
+        "clamshell",
+        "side-lying leg lifts",
+        "lateral walks",
+        "thread the needle",
+        "open-book",
+        "wall slides",
+        "windmills",
+        "wall ankle",
+        "hops",
+        "single-leg balance",
+        "hamstring curls",
+        "hip hinge",
+        "dorsiflexion and plantarflexion holds",
+    ):
+        assert drill in names, drill
+    for d in drills.catalogue().values():
+        assert d.dose and d.how and d.progression and d.regression and d.when
+
+
+def test_general_routine_when_nothing_fires() -> None:
+    plan = drills.build_plan(findings.evaluate(summary()))
+    assert plan["general_routine"] is True
+    assert [d["id"] for d in plan["pre_run"]["drills"]] == list(drills.GENERAL_ROUTINE)
+    assert 6.0 <= plan["pre_run"]["minutes"] <= 8.0
+    doses = {d["id"]: d["dose"] for d in plan["pre_run"]["drills"]}
+    assert doses["worlds_greatest_stretch"] == "30 s per side"
+    assert doses["ankle_dorsiflexion_rocks"] == "10 reps per side"
+    assert doses["leg_swings"] == "10 reps each direction per side"
+    assert "sharp pain" in plan["safety"] and "one or two" in plan["weekly_structure"]
+
+
+def test_plan_follows_the_findings() -> None:
+    s = summary(
+        ankle_dorsiflexion_midstance_deg={"value": 6, "left": 6, "right": 6},
+        cadence_spm={"value": 150.0},
+    )
+    plan = drills.build_plan(findings.evaluate(s))
+    ids = [d["id"] for d in plan["pre_run"]["drills"]]
+    assert plan["based_on"] == ["GAIT-ANK-01", "GAIT-CAD-01"]
+    assert ids[0] == "ankle_dorsiflexion_rocks"  # the top ankle drill leads
+    assert "leg_swings" in ids  # the cadence finding is represented too
+    assert 6.0 <= plan["pre_run"]["minutes"] <= 8.0
+    assert any("5–10 %" in c for c in plan["cues"])
+    first = plan["pre_run"]["drills"][0]
+    assert first["addresses"] == ["GAIT-ANK-01"] and first["dose"] == "10 reps per side"
