@@ -105,9 +105,9 @@ def catalogue() -> dict[str, Drill]:
     }
 
 
-def _round_robin(lists: Iterable[tuple[str, ...]]) -> list[str]:
+def _round_robin(groups: Iterable[tuple[str, ...]]) -> list[str]:
     """Interleave lists (first of each, then second of each, ...), without repeats."""
-    lists = [list(x) for x in lists]
+    lists = [list(x) for x in groups]
     out: list[str] = []
     for i in range(max((len(x) for x in lists), default=0)):
         for x in lists:

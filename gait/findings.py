@@ -210,16 +210,29 @@ def evaluate(
 
 
 def _evaluate_rule(rule: Rule, rows: Mapping[str, Mapping[str, Any]]) -> Finding:
-    base = dict(
-        code=rule.code,
-        key=rule.key,
-        compensation=rule.compensation,
-        explanation=rule.explanation,
-        drills=rule.drills,
-        cue=rule.cue,
-    )
+    def make(
+        status: str,
+        evidence: list[dict[str, Any]],
+        reason: str = "",
+        confidence: str = "",
+        sides: tuple[str, ...] = (),
+    ) -> Finding:
+        return Finding(
+            code=rule.code,
+            key=rule.key,
+            compensation=rule.compensation,
+            explanation=rule.explanation,
+            status=status,
+            evidence=tuple(evidence),
+            drills=rule.drills,
+            cue=rule.cue,
+            reason=reason,
+            confidence=confidence,
+            sides=sides,
+        )
+
     if rule.not_measurable_reason or not rule.conditions:
-        return Finding(status="not_checked", evidence=(), reason=rule.not_measurable_reason, **base)  # type: ignore[arg-type]
+        return make("not_checked", [], reason=rule.not_measurable_reason)
     evidence: list[dict[str, Any]] = []
     results: list[bool] = []
     confidences: list[str] = []
@@ -241,19 +254,22 @@ def _evaluate_rule(rule: Rule, rows: Mapping[str, Mapping[str, Any]]) -> Finding
                 sides.append(side)
         evidence.append(_evidence(cond, observed, side, fired, row, None))
     if not results:
-        return Finding(
-            status="not_checked", evidence=tuple(evidence), reason="; ".join(unchecked), **base
-        )  # type: ignore[arg-type]
+        return make("not_checked", evidence, reason="; ".join(unchecked))
     fired_rule = any(results) if rule.match == "any" else all(results) and not unchecked
+    if not fired_rule:
+        return make(
+            "not_fired",
+            evidence,
+            reason=("not checked: " + "; ".join(unchecked)) if unchecked else "",
+        )
     order = {"low": 0, "medium": 1, "high": 2}
     conf = min(confidences, key=lambda c: order.get(c, -1)) if confidences else ""
-    return Finding(
-        status="fired" if fired_rule else "not_fired",
-        evidence=tuple(evidence),
+    return make(
+        "fired",
+        evidence,
         reason=("not checked: " + "; ".join(unchecked)) if unchecked else "",
-        confidence=conf if fired_rule else "",
-        sides=tuple(dict.fromkeys(sides)) if fired_rule else (),
-        **base,  # type: ignore[arg-type]
+        confidence=conf,
+        sides=tuple(dict.fromkeys(sides)),
     )
 
 

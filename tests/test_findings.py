@@ -70,7 +70,7 @@ def test_each_compensation_fires_on_its_metric(metric: str, row: dict, code: str
     result = by_code(findings.evaluate(summary(**{metric: row})))
     fired = {c for c, f in result.items() if f.status == "fired"}
     assert code in fired
-    ev = [e for e in result[code].evidence if e["metric"] == metric][0]
+    ev = next(e for e in result[code].evidence if e["metric"] == metric)
     assert ev["fired"] is True and ev["threshold_kind"] in ("study", "heuristic")
     assert ev["threshold_basis"]
 
