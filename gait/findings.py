@@ -166,7 +166,8 @@ def _apply_overrides(base: dict[str, Any], user: dict[str, Any], path: str | Pat
 
 def _rows(summary: pd.DataFrame | Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     if isinstance(summary, pd.DataFrame):
-        return {str(r["metric"]): r for r in summary.to_dict("records")}
+        records: list[dict[str, Any]] = summary.to_dict("records")  # type: ignore[assignment]
+        return {str(r["metric"]): r for r in records}
     return {str(k): v for k, v in summary.items()}
 
 
