@@ -72,11 +72,20 @@ LANDMARK_NAMES: tuple[str, ...] = (
 )
 LANDMARK_INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
+
 #: Index permutation that swaps every left landmark with its right twin.
-LEFT_RIGHT_SWAP: tuple[int, ...] = tuple(
-    LANDMARK_INDEX[name.replace("left_", "\0").replace("right_", "left_").replace("\0", "right_")]
-    for name in LANDMARK_NAMES
-)
+def _twin(name: str) -> str:
+    """The other side's landmark name (``left_knee`` -> ``right_knee``, ``mouth_left`` ->
+    ``mouth_right``); unsided names map to themselves."""
+    for a, b in (("left", "right"), ("right", "left")):
+        if name.startswith(a + "_"):
+            return b + name[len(a) :]
+        if name.endswith("_" + a):
+            return name[: -len(a)] + b
+    return name
+
+
+LEFT_RIGHT_SWAP: tuple[int, ...] = tuple(LANDMARK_INDEX[_twin(n)] for n in LANDMARK_NAMES)
 
 _ARRAYS = ("image_px", "visibility", "presence", "world_m", "time_s", "frame_index")
 

@@ -59,6 +59,8 @@ def test_left_right_swap_is_an_involution_that_pairs_sides() -> None:
     assert swap[LANDMARK_INDEX["left_knee"]] == LANDMARK_INDEX["right_knee"]
     assert swap[LANDMARK_INDEX["right_foot_index"]] == LANDMARK_INDEX["left_foot_index"]
     assert swap[LANDMARK_INDEX["nose"]] == LANDMARK_INDEX["nose"]
+    assert swap[LANDMARK_INDEX["mouth_left"]] == LANDMARK_INDEX["mouth_right"]
+    assert swap[LANDMARK_INDEX["left_eye_inner"]] == LANDMARK_INDEX["right_eye_inner"]
     assert len(LANDMARK_NAMES) == N_LANDMARKS == 33
     assert LANDMARK_INDEX["left_hip"] == 23 and LANDMARK_INDEX["right_heel"] == 30
 

@@ -1,0 +1,561 @@
+"""Render the synthetic runner to a video that a pose model recognises as a person.
+
+The runner is drawn as a solid, shaded figure: limbs are capsules (tapered cylinders seen
+from the side) with an outline, a base colour and a highlight; the torso and shorts are
+filled hulls; the head has hair, ears, eyes, brows, nose and mouth when they face the
+camera.  Parts are drawn back to front by their depth from the camera.  The scene has a
+wall, a floor with the floor line, a treadmill deck with a moving belt (treadmill) or a
+track with lane lines (overground), and a soft shadow under the runner.
+
+OpenCV is imported inside the functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gait.synth.camera import Camera, make_camera
+from gait.synth.kinematics import SIDES, RunnerModel, Skeleton
+from gait.synth.landmarks import landmarks_3d, project_landmarks
+from gait.synth.params import RunnerParams
+
+Color = tuple[int, int, int]  # BGR
+
+#: Palettes (BGR): skin, hair, shirt, shorts, shoes, socks.
+PALETTES: tuple[dict[str, Color], ...] = (
+    {
+        "skin": (140, 180, 224),
+        "hair": (30, 45, 70),
+        "shirt": (60, 60, 200),
+        "shorts": (50, 35, 30),
+        "shoe": (235, 235, 240),
+        "sock": (245, 245, 245),
+    },
+    {
+        "skin": (90, 125, 170),
+        "hair": (25, 25, 30),
+        "shirt": (170, 110, 40),
+        "shorts": (40, 40, 45),
+        "shoe": (60, 120, 230),
+        "sock": (230, 230, 230),
+    },
+    {
+        "skin": (60, 85, 120),
+        "hair": (20, 20, 22),
+        "shirt": (60, 170, 80),
+        "shorts": (90, 50, 30),
+        "shoe": (50, 200, 240),  # bright: a dark shoe vanishes on a dark belt
+        "sock": (220, 220, 220),
+    },
+)
+
+_SS = 2  # supersampling factor
+_SPHERE = np.array(
+    [
+        [np.cos(a) * np.cos(e), np.sin(a) * np.cos(e), np.sin(e)]
+        for e in np.radians([-60.0, -30.0, 0.0, 30.0, 60.0])
+        for a in np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    ]
+    + [[0.0, 0.0, 1.0], [0.0, 0.0, -1.0]]
+)
+_SHIFT = 4  # fixed-point bits for sub-pixel drawing
+
+# Shoe outline points in foot-local metres for a 1.75 m runner: x forward, y left, z up,
+# origin on the sole below the ankle.  The heel landmark sits at the back of the heel
+# (x -0.058) and the foot index at the toe tip (x 0.19), both 2 cm above the sole.
+_SHOE = np.array(
+    [
+        [x, sy * y, z]
+        for x, y, z in (
+            (-0.066, 0.03, 0.0),
+            (-0.074, 0.028, 0.022),
+            (-0.066, 0.026, 0.055),
+            (0.03, 0.04, 0.0),
+            (0.03, 0.036, 0.075),
+            (0.13, 0.046, 0.0),
+            (0.12, 0.042, 0.05),
+            (0.196, 0.024, 0.004),
+            (0.19, 0.02, 0.032),
+        )
+        for sy in (1.0, -1.0)
+    ]
+    + [[0.203, 0.0, 0.016]]
+)
+_SOLE = np.concatenate([_SHOE[_SHOE[:, 2] < 0.01], _SHOE[_SHOE[:, 2] < 0.01] + [0.0, 0.0, 0.02]])
+
+
+def _anterior(seg: np.ndarray) -> np.ndarray:
+    """Unit vector perpendicular to a limb segment (3,), pointing forward (+x)."""
+    e = seg / max(float(np.linalg.norm(seg)), 1e-9)
+    f = np.array([1.0, 0.0, 0.0]) - e[0] * e
+    return np.asarray(f / max(float(np.linalg.norm(f)), 1e-9))
+
+
+def _shade(c: Color, f: float) -> Color:
+    """Darken (f < 1) or lighten towards white (f > 1) a colour."""
+    if f <= 1:
+        return (int(c[0] * f), int(c[1] * f), int(c[2] * f))
+    k = f - 1
+    return (
+        int(c[0] + (255 - c[0]) * k),
+        int(c[1] + (255 - c[1]) * k),
+        int(c[2] + (255 - c[2]) * k),
+    )
+
+
+class _Canvas:
+    """Sub-pixel, anti-aliased drawing of the primitives the figure is made of."""
+
+    def __init__(self, img: np.ndarray) -> None:
+        import cv2
+
+        self.cv2 = cv2
+        self.img = img
+        self.k = float(1 << _SHIFT)
+
+    def _pt(self, p: np.ndarray) -> tuple[int, int]:
+        return (round(p[0] * self.k), round(p[1] * self.k))
+
+    def circle(self, c: np.ndarray, r: float, color: Color) -> None:
+        self.cv2.circle(
+            self.img, self._pt(c), max(round(r * self.k), 1), color, -1, self.cv2.LINE_AA, _SHIFT
+        )
+
+    def poly(self, pts: np.ndarray, color: Color) -> None:
+        p = np.round(np.asarray(pts) * self.k).astype(np.int32)
+        self.cv2.fillConvexPoly(self.img, p, color, self.cv2.LINE_AA, _SHIFT)
+
+    def hull(self, pts: np.ndarray, color: Color) -> None:
+        hull = self.cv2.convexHull(np.asarray(pts, dtype=np.float32))[:, 0, :]
+        self.poly(hull, color)
+
+    def capsule(self, a: np.ndarray, b: np.ndarray, ra: float, rb: float, color: Color) -> None:
+        d = b - a
+        n = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-6)
+        self.poly(np.array([a + n * ra, b + n * rb, b - n * rb, a - n * ra]), color)
+        self.circle(a, ra, color)
+        self.circle(b, rb, color)
+
+    def shaded_capsule(
+        self, a: np.ndarray, b: np.ndarray, ra: float, rb: float, color: Color
+    ) -> None:
+        """Outline, base colour and a highlight towards the upper left."""
+        self.capsule(a, b, ra + 1.2 * _SS, rb + 1.2 * _SS, _shade(color, 0.45))
+        self.capsule(a, b, ra, rb, color)
+        d = b - a
+        n = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-6)
+        if n[0] + n[1] > 0:  # light comes from the upper left
+            n = -n
+        self.capsule(a + n * 0.35 * ra, b + n * 0.35 * rb, 0.4 * ra, 0.4 * rb, _shade(color, 1.25))
+        self.capsule(a - n * 0.55 * ra, b - n * 0.55 * rb, 0.3 * ra, 0.3 * rb, _shade(color, 0.8))
+
+
+class _Scene:
+    """Everything that does not change from frame to frame, plus the per-frame drawing."""
+
+    def __init__(self, params: RunnerParams) -> None:
+        self.p = params
+        self.model = RunnerModel(params)
+        self.body = self.model.body
+        cam = make_camera(params)
+        # supersampled camera: same geometry, scaled image
+        self.cam = Camera(
+            cam.position_m, cam.axes, cam.focal_px * _SS, cam.width * _SS, cam.height * _SS
+        )
+        self.camera = cam
+        self.colors = PALETTES[params.appearance % len(PALETTES)]
+        self.background = self._background()
+
+    # ---- static scene ---------------------------------------------------------------
+    def _background(self) -> np.ndarray:
+        import cv2
+
+        p, cam = self.p, self.cam
+        w, h = cam.width, cam.height
+        img = np.empty((h, w, 3), np.uint8)
+        rows = np.linspace(0, 1, h)[:, None]
+        wall = np.array([200, 214, 222]) * (1 - 0.15 * rows) + np.array([10, 10, 5]) * rows
+        img[:] = wall[:, None, :].astype(np.uint8)
+        view_dir = cam.axes[2].copy()
+        view_dir[2] = 0
+        view_dir /= np.linalg.norm(view_dir)
+        lateral = np.array([-view_dir[1], view_dir[0], 0.0])
+        back = 3.0 if p.treadmill else 4.0
+        wall_base = view_dir * back
+        canvas = _Canvas(img)
+        # wall decoration: three panels (posters, a window) on the wall behind the runner
+        panels = (
+            (-3.2, 0.9, 2.0, (170, 190, 205)),
+            (2.4, 1.0, 1.9, (150, 165, 120)),
+            (-0.6, 1.6, 2.3, (205, 200, 185)),
+        )
+        for off, z0, z1, color in panels:
+            a = wall_base + lateral * off
+            corners = ((0.0, z0), (1.4, z0), (1.4, z1), (0.0, z1))
+            quad = np.array([a + lateral * dx + np.array([0.0, 0.0, z]) for dx, z in corners])
+            pts = cam.project(quad)
+            if (pts[:, 2] > 0.1).all():
+                canvas.poly(pts[:, :2], color)
+        # floor up to the wall (the floor line), and a baseboard
+        floor_col = (95, 105, 118) if p.treadmill else (70, 80, 150)
+        far = [wall_base + lateral * s for s in (-60.0, 60.0)]
+        reach = back + p.camera_distance_m - 0.3
+        near = [wall_base - view_dir * reach + lateral * s for s in (60.0, -60.0)]
+        canvas.poly(cam.project(np.array(far + near))[:, :2], floor_col)
+        up = np.array([0.0, 0.0, 0.12])
+        base = cam.project(np.array([far[0] + up, far[1] + up, far[1], far[0]]))
+        canvas.poly(base[:, :2], (150, 160, 170))
+        # a little sensor grain, fixed over time
+        rng = np.random.default_rng(1)
+        grain = rng.normal(0, 3.0, (h, w, 1))
+        img[:] = np.clip(img.astype(np.float64) + grain, 0, 255).astype(np.uint8)
+        if p.treadmill:
+            self._treadmill_deck(canvas)
+        else:  # running-track lane lines along the direction of travel
+            for y in (-0.62, 0.62, -1.84, 1.84):
+                line = self._clip_line(np.array([[-40.0, y, 0.0], [40.0, y, 0.0]]))
+                if line is not None:
+                    a_px, b_px = (tuple(int(v) for v in q) for q in line)
+                    cv2.line(img, a_px, b_px, (235, 235, 240), 2 * _SS, cv2.LINE_AA)
+        return img
+
+    def _clip_line(self, seg: np.ndarray) -> np.ndarray | None:
+        """Project a 3-D segment (2, 3), clipped to in front of the camera, to (2, 2) px."""
+        c = self.cam.to_camera(seg)
+        z = c[:, 2]
+        if (z < 0.2).all():
+            return None
+        if (z < 0.2).any():
+            t = (0.2 - z[0]) / (z[1] - z[0])
+            cut = seg[0] + t * (seg[1] - seg[0])
+            seg = np.array([cut, seg[1]]) if z[0] < 0.2 else np.array([seg[0], cut])
+        return self.cam.project(seg)[:, :2]
+
+    def _treadmill_deck(self, canvas: _Canvas) -> None:
+        cam = self.cam
+        deck = np.array(
+            [[-1.0, -0.45, 0.0], [1.0, -0.45, 0.0], [1.0, 0.45, 0.0], [-1.0, 0.45, 0.0]]
+        )
+        pts = cam.project(deck)
+        if (pts[:, 2] > 0.2).all():
+            canvas.poly(pts[:, :2], (55, 55, 60))
+        belt = deck * [0.97, 0.75, 1.0]
+        pts = cam.project(belt)
+        if (pts[:, 2] > 0.2).all():
+            canvas.poly(pts[:, :2], (38, 38, 40))
+        for y in (-0.45, 0.45):
+            rail = np.array([[-1.0, y, 0.0], [1.0, y, 0.0], [1.0, y, 0.06], [-1.0, y, 0.06]])
+            pts = cam.project(rail)
+            if (pts[:, 2] > 0.2).all():
+                canvas.poly(pts[:, :2], (120, 125, 130))
+
+    def _belt_marks(self, img: np.ndarray, t: float) -> None:
+        import cv2
+
+        if not self.p.treadmill:
+            return
+        spacing = 0.5
+        x0 = -(self.model.speed_mps * t) % spacing
+        for x in np.arange(-1.0 + x0, 0.97, spacing):
+            seg = np.array([[x, -0.3, 0.001], [x, 0.3, 0.001]])
+            line = self._clip_line(seg)
+            if line is not None and x > -0.97:
+                a, b = (tuple(int(v) for v in q) for q in line)
+                cv2.line(img, a, b, (70, 70, 74), _SS, cv2.LINE_AA)
+
+    # ---- the runner -----------------------------------------------------------------
+    def frame(self, i: int, skel: Skeleton, lms: np.ndarray) -> np.ndarray:
+        """Draw frame ``i`` (BGR, full resolution)."""
+        import cv2
+
+        img = self.background.copy()
+        t = float(skel.time_s[i])
+        self._belt_marks(img, t)
+        canvas = _Canvas(img)
+        cam, b, col = self.cam, self.body, self.colors
+        j = {k: v[i] for k, v in skel.joints.items()}
+
+        def px(p: np.ndarray) -> np.ndarray:
+            return np.asarray(cam.project(p)[:2])
+
+        def rad(p: np.ndarray, r: float) -> float:
+            return float(cam.focal_px * r * b.height_m / 1.75 / cam.to_camera(p)[2])
+
+        def depth(p: np.ndarray) -> float:
+            return float(cam.to_camera(p)[2])
+
+        # shadow
+        c = j["pelvis"] * [1, 1, 0]
+        ang = np.linspace(0, 2 * np.pi, 24)
+        ring = c + np.stack([0.35 * np.cos(ang), 0.2 * np.sin(ang), 0 * ang], axis=-1)
+        sh = cam.project(ring)
+        if (sh[:, 2] > 0.2).all():
+            overlay = img.copy()
+            canvas_o = _Canvas(overlay)
+            canvas_o.hull(sh[:, :2], (30, 30, 30))
+            cv2.addWeighted(overlay, 0.35, img, 0.65, 0, img)
+
+        parts: list[tuple[float, Callable[[], None]]] = []
+        for side in SIDES:
+
+            def leg(side: str = side) -> None:
+                hip, knee, ankle = j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"]
+                front = _anterior(knee - hip) + _anterior(ankle - knee)
+                front /= max(float(np.linalg.norm(front)), 1e-9)
+                canvas.shaded_capsule(
+                    px(hip), px(knee), rad(hip, 0.08), rad(knee, 0.05), col["skin"]
+                )
+                calf_a = knee + 0.12 * (ankle - knee) - 0.012 * front
+                calf_b = knee + 0.55 * (ankle - knee) - 0.01 * front
+                canvas.shaded_capsule(
+                    px(calf_a), px(calf_b), rad(calf_a, 0.048), rad(calf_b, 0.038), col["skin"]
+                )
+                canvas.shaded_capsule(
+                    px(knee), px(ankle), rad(knee, 0.046), rad(ankle, 0.03), col["skin"]
+                )
+                cap = knee + 0.03 * front
+                if depth(cap) < depth(knee):
+                    canvas.circle(px(cap), rad(cap, 0.036), _shade(col["skin"], 1.08))
+                upper = hip + 0.35 * (knee - hip)
+                canvas.shaded_capsule(
+                    px(hip), px(upper), rad(hip, 0.088), rad(upper, 0.078), col["shorts"]
+                )
+                sock = ankle + 0.25 * (knee - ankle)
+                canvas.shaded_capsule(
+                    px(sock), px(ankle), rad(sock, 0.037), rad(ankle, 0.036), col["sock"]
+                )
+                self._shoe(canvas, ankle, float(skel.foot_pitch_rad[side][i]), side)
+
+            parts.append((depth(j[f"{side}_knee"]), leg))
+
+            def arm(side: str = side) -> None:
+                sh_, el, wr = j[f"{side}_shoulder"], j[f"{side}_elbow"], j[f"{side}_wrist"]
+                canvas.shaded_capsule(px(sh_), px(el), rad(sh_, 0.05), rad(el, 0.038), col["skin"])
+                sleeve = sh_ + 0.4 * (el - sh_)
+                canvas.shaded_capsule(
+                    px(sh_), px(sleeve), rad(sh_, 0.062), rad(sleeve, 0.052), col["shirt"]
+                )
+                canvas.shaded_capsule(px(el), px(wr), rad(el, 0.036), rad(wr, 0.028), col["skin"])
+                hand = j[f"{side}_index"]
+                canvas.shaded_capsule(
+                    px(wr), px(hand), rad(wr, 0.035), rad(hand, 0.038), col["skin"]
+                )
+
+            parts.append((depth(j[f"{side}_elbow"]), arm))
+
+        trunk = skel.trunk_rot[i]
+
+        def blob(centres: list[tuple[np.ndarray, float]]) -> np.ndarray:
+            """Projected points on spheres around 3-D centres (metres): a hull outline."""
+            out = [px(c0 + rr * u) for c0, rr in centres for u in _SPHERE]
+            return np.array(out)
+
+        def torso() -> None:
+            fwd = trunk @ np.array([1.0, 0.0, 0.0])
+            chest = j["mid_shoulder"] + 0.3 * (j["pelvis"] - j["mid_shoulder"])
+            belly = j["mid_shoulder"] + 0.7 * (j["pelvis"] - j["mid_shoulder"])
+            allp = blob(
+                [
+                    (j["left_shoulder"], 0.07),
+                    (j["right_shoulder"], 0.07),
+                    (j["left_hip"], 0.1),
+                    (j["right_hip"], 0.1),
+                    (chest + 0.03 * fwd, 0.11),
+                    (belly, 0.11),
+                ]
+            )
+            waist = blob(
+                [(j["left_hip"], 0.105), (j["right_hip"], 0.105), (j["pelvis"] + 0.02 * fwd, 0.11)]
+            )
+            canvas.hull(allp, _shade(col["shirt"], 0.45))
+            inner = allp.mean(0) + (allp - allp.mean(0)) * 0.97
+            canvas.hull(inner, col["shirt"])
+            mid_sh, mid_hip = px(j["mid_shoulder"]), px(j["pelvis"])
+            hi = mid_sh + 0.25 * (mid_hip - mid_sh)
+            canvas.capsule(
+                hi,
+                mid_hip + 0.15 * (mid_sh - mid_hip),
+                rad(j["pelvis"], 0.05),
+                rad(j["pelvis"], 0.04),
+                _shade(col["shirt"], 1.18),
+            )
+            canvas.hull(np.array(waist), col["shorts"])
+
+        def neck_and_head() -> None:
+            neck_top = j["mid_shoulder"] + 0.6 * (j["head"] - j["mid_shoulder"])
+            canvas.shaded_capsule(
+                px(j["mid_shoulder"]),
+                px(neck_top),
+                rad(neck_top, 0.05),
+                rad(neck_top, 0.045),
+                col["skin"],
+            )
+            self._head(canvas, i, skel, lms, px, rad, depth)
+
+        parts.append((depth(j["pelvis"]), torso))
+        # the head sits on top of the trunk: never hidden by it, whatever the lean
+        parts.append((min(depth(j["head"]), depth(j["pelvis"])) - 0.01, neck_and_head))
+        for _, draw in sorted(parts, key=lambda q: -q[0]):
+            draw()
+        return img
+
+    def _shoe(self, canvas: _Canvas, ankle: np.ndarray, pitch: float, side: str) -> None:
+        """A running shoe: upper, toe box and sole, as hulls of 3-D points on the foot."""
+        c, s = np.cos(pitch), np.sin(pitch)
+        rot = np.array([[c, 0.0, -s], [0.0, 1.0, 0.0], [s, 0.0, c]])  # toe up for pitch > 0
+        scale = self.body.height_m / 1.75
+        origin = np.array([0.0, 0.0, self.body.ankle_height_m])  # ankle in foot-local
+
+        def lab(q: np.ndarray) -> np.ndarray:
+            return np.asarray(ankle + (q * scale - origin) @ rot.T)
+
+        pts = self.cam.project(lab(_SHOE))[:, :2]
+        sole = self.cam.project(lab(_SOLE))[:, :2]
+        centre = pts.mean(axis=0)
+        shoe = self.colors["shoe"]
+        canvas.hull(centre + (pts - centre) * 1.06, _shade(shoe, 0.4))
+        canvas.hull(pts, shoe)
+        canvas.hull(sole, _shade(shoe, 0.55) if sum(shoe) > 400 else (225, 225, 225))
+        lace = self.cam.project(lab(np.array([[0.03, 0.0, 0.07], [0.11, 0.0, 0.05]])))
+        canvas.capsule(lace[0, :2], lace[1, :2], _SS * 0.8, _SS * 0.8, _shade(shoe, 1.3))
+
+    def _head(
+        self,
+        canvas: _Canvas,
+        i: int,
+        skel: Skeleton,
+        lms: np.ndarray,
+        px: Callable[[np.ndarray], np.ndarray],
+        rad: Callable[[np.ndarray, float], float],
+        depth: Callable[[np.ndarray], float],
+    ) -> None:
+        from gait.posedata import LANDMARK_INDEX as L
+
+        col = self.colors
+        c = skel.joints["head"][i]
+        rot = skel.head_rot[i]
+        s = self.body.height_m / 1.75
+        r = 0.108
+        hair_c = c + rot @ np.array([-0.02, 0.0, 0.02]) * s
+        face_c = c + rot @ np.array([0.012, 0.0, -0.012]) * s
+        order = [(depth(hair_c), "hair"), (depth(face_c), "face")]
+        for _, what in sorted(order, reverse=True):
+            if what == "hair":
+                canvas.circle(
+                    px(hair_c), rad(hair_c, r * 1.03) + 1.0 * _SS, _shade(col["hair"], 0.6)
+                )
+                canvas.circle(px(hair_c), rad(hair_c, r * 1.03), col["hair"])
+            else:
+                canvas.circle(
+                    px(face_c), rad(face_c, r * 0.95) + 1.0 * _SS, _shade(col["skin"], 0.5)
+                )
+                canvas.circle(px(face_c), rad(face_c, r * 0.95), col["skin"])
+                hl = face_c + rot @ np.array([0.03, 0.03, 0.04]) * s
+                canvas.circle(px(hl), rad(hl, r * 0.35), _shade(col["skin"], 1.12))
+        lm = lms[i]
+        cd = depth(c)
+        for ear in ("left_ear", "right_ear"):
+            p = lm[L[ear]]
+            if depth(p) < cd - 0.02:
+                canvas.circle(px(p), rad(p, 0.024) + 0.8 * _SS, _shade(col["skin"], 0.55))
+                canvas.circle(px(p), rad(p, 0.024), _shade(col["skin"], 0.92))
+        nose = lm[L["nose"]]
+        if depth(nose) < cd:
+            bridge = c + rot @ np.array([0.085, 0.0, 0.012]) * s
+            canvas.capsule(
+                px(bridge),
+                px(nose),
+                rad(bridge, 0.012),
+                rad(nose, 0.016),
+                _shade(col["skin"], 0.85),
+            )
+            for eye, brow_side in (("left_eye", 1), ("right_eye", -1)):
+                p = lm[L[eye]]
+                if depth(p) < cd - 0.03:
+                    canvas.circle(px(p), rad(p, 0.013), (245, 245, 245))
+                    canvas.circle(px(p), rad(p, 0.008), (40, 30, 25))
+                    brow = p + rot @ np.array([0.005, 0.0, 0.022]) * s
+                    a = brow + rot @ np.array([0.0, 0.014 * brow_side, 0.0]) * s
+                    b = brow - rot @ np.array([0.0, 0.014 * brow_side, 0.0]) * s
+                    canvas.capsule(px(a), px(b), rad(a, 0.004), rad(b, 0.004), col["hair"])
+            ml, mr = lm[L["mouth_left"]], lm[L["mouth_right"]]
+            if depth(ml) < cd - 0.02 or depth(mr) < cd - 0.02:
+                canvas.capsule(px(ml), px(mr), rad(ml, 0.005), rad(mr, 0.005), (70, 60, 150))
+
+
+def render_frames(params: RunnerParams) -> Iterator[np.ndarray]:
+    """Yield the clip's frames as RGB uint8 arrays of shape (height_px, width_px, 3)."""
+    import cv2
+
+    scene = _Scene(params)
+    t = np.arange(params.n_frames) / params.fps
+    skel = scene.model.evaluate(t)
+    lms = landmarks_3d(skel, params.runner_height_m)
+    size = (params.width_px, params.height_px)
+    for i in range(params.n_frames):
+        big = scene.frame(i, skel, lms)
+        small = cv2.resize(big, size, interpolation=cv2.INTER_AREA)
+        yield cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+
+
+def render_video(
+    params: RunnerParams,
+    path: str | Path,
+    *,
+    write_truth: bool = True,
+    fourcc: str = "mp4v",
+) -> dict[str, Any]:
+    """Render the clip to ``path`` (.mp4) and write ``<stem>.truth.json`` beside it.
+
+    Parameters
+    ----------
+    params : RunnerParams
+        The runner and the scene; the noise fields are ignored (the pose model adds its own).
+    path : str or Path
+        Output video; the parent folder is created.
+    write_truth : bool
+        Also write the truth JSON (:func:`gait.synth.truth.save_truth`).
+    fourcc : str
+        OpenCV codec tag: "mp4v" (always available) or "avc1" (H.264 if OpenCV has it).
+
+    Returns
+    -------
+    dict
+        The ground truth (see :mod:`gait.synth.truth`), with ``truth["video"]`` the path.
+    """
+    import cv2
+
+    from gait.synth.truth import compute_truth, save_truth
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = cv2.VideoWriter(
+        str(path), cv2.VideoWriter.fourcc(*fourcc), params.fps, (params.width_px, params.height_px)
+    )
+    if not writer.isOpened():
+        raise RuntimeError(f"OpenCV could not open a {fourcc!r} video writer for {path}")
+    try:
+        for rgb in render_frames(params):
+            writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    finally:
+        writer.release()
+    model = RunnerModel(params)
+    camera = make_camera(params)
+    t = np.arange(params.n_frames) / params.fps
+    pts = landmarks_3d(model.evaluate(t), params.runner_height_m)
+    image, world = project_landmarks(pts, camera)
+    truth = compute_truth(model, camera, frames=(t, pts, image, world))
+    truth["video"] = path.name
+    if write_truth:
+        save_truth(truth, truth_path_for(path))
+    return truth
+
+
+def truth_path_for(video: str | Path) -> Path:
+    """``clip.mp4`` → ``clip.truth.json`` (same folder)."""
+    video = Path(video)
+    return video.with_name(video.stem + ".truth.json")

@@ -1,0 +1,400 @@
+"""The synthetic runner: parameters, kinematics, landmarks and ground truth (fast tests)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from gait.errors import ConfigError
+from gait.posedata import LANDMARK_INDEX as L
+from gait.posedata import LEFT_RIGHT_SWAP, PoseData
+from gait.synth import RunnerParams, load_truth, save_truth, synth_landmarks
+from gait.synth.kinematics import RunnerModel
+
+FPS = (30.0, 60.0, 120.0)
+
+SWAP = list(LEFT_RIGHT_SWAP)
+
+
+def _ankle_height(p: RunnerParams) -> float:
+    return 0.039 * p.runner_height_m
+
+
+@pytest.mark.parametrize("fps", FPS)
+def test_contacts_alternate_and_timing_matches_parameters(fps: float) -> None:
+    p = RunnerParams(fps=fps, duration_s=4.0, cadence_spm=176.0, stance_fraction=0.32)
+    pose, truth = synth_landmarks(p)
+    contacts = truth["contacts"]
+    sides = [c["side"] for c in contacts]
+    assert len(contacts) >= 10
+    assert all(a != b for a, b in pairwise(sides))
+    ic = np.array([c["ic_s"] for c in contacts])
+    assert 60.0 / np.median(np.diff(ic)) == pytest.approx(176.0, abs=1e-6)
+    stride = 120.0 / 176.0
+    for c in contacts:
+        assert c["ic_s"] < c["ms_s"] < c["to_s"]
+        assert c["ms_s"] - c["ic_s"] == pytest.approx((c["to_s"] - c["ic_s"]) / 2)
+        assert (c["to_s"] - c["ic_s"]) / stride == pytest.approx(0.32)
+    m = truth["metrics"]
+    assert m["cadence_spm"]["overall"] == pytest.approx(176.0)
+    assert m["contact_time_ms"]["left"] == pytest.approx(0.32 * stride * 1000)
+    assert m["duty_factor_pct"]["right"] == pytest.approx(32.0)
+    # event lists lie inside the clip and agree with the contacts table
+    for side in ("left", "right"):
+        ev = truth["events"][side]
+        for key in ("ic_s", "ms_s", "to_s"):
+            assert all(0 <= t < p.duration_s for t in ev[key])
+        assert ev["ic_s"] == [c["ic_s"] for c in contacts if c["side"] == side and c["ic_s"] >= 0]
+    np.testing.assert_allclose(pose.time_s, np.arange(p.n_frames) / fps)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "metric", "tol"),
+    [
+        ("trunk_lean_deg", 12.0, "trunk_lean_deg", 0.05),
+        ("pelvic_drop_deg", 9.0, "pelvic_drop_deg", 0.05),
+        ("knee_flexion_ic_deg", 26.0, "knee_flexion_ic_deg", 0.6),
+        ("knee_flexion_midstance_deg", 46.0, "knee_flexion_midstance_deg", 0.8),
+        ("knee_valgus_deg", 10.0, "knee_valgus_deg", 0.05),
+        ("ankle_dorsiflexion_deg", 15.0, "ankle_dorsiflexion_midstance_deg", 0.5),
+        ("overstride_pct_leg", 20.0, "overstride_pct_leg", 0.01),
+        ("foot_strike_angle_deg", 20.0, "foot_strike_angle_deg", 0.01),
+        ("lateral_trunk_lean_deg", 6.0, "lateral_trunk_lean_deg", 0.3),
+    ],
+)
+def test_dialled_in_parameters_come_out_in_the_truth(
+    field: str, value: float, metric: str, tol: float
+) -> None:
+    base = RunnerParams(duration_s=2.0)
+    _, truth = synth_landmarks(replace(base, **{field: value}), with_truth=True)
+    _, truth0 = synth_landmarks(base)
+    got = truth["metrics"][metric]
+    assert got["left"] == pytest.approx(value, abs=tol)
+    assert got["right"] == pytest.approx(value, abs=tol)
+    # and it moved away from the default (the parameter really drives it)
+    assert abs(truth0["metrics"][metric]["left"] - value) > 2 * tol
+
+
+def test_step_width_and_crossover() -> None:
+    leg = 0.491 * 1.75
+    _, wide = synth_landmarks(RunnerParams(step_width_m=0.12, view="rear"))
+    _, cross = synth_landmarks(RunnerParams(step_width_m=-0.05, view="rear"))
+    assert wide["metrics"]["step_width_pct_leg"]["overall"] == pytest.approx(12 / leg, rel=1e-6)
+    assert cross["metrics"]["step_width_pct_leg"]["overall"] == pytest.approx(-5 / leg, rel=1e-6)
+    assert cross["metrics"]["step_width_pct_leg"]["left"] < 0
+    assert wide["metrics"]["step_width_pct_leg"]["left"] > 0
+
+
+def test_foot_strike_patterns_have_the_right_sign() -> None:
+    angles = {}
+    for strike in ("rearfoot", "midfoot", "forefoot"):
+        _, t = synth_landmarks(RunnerParams(foot_strike=strike, duration_s=1.0))
+        angles[strike] = t["metrics"]["foot_strike_angle_deg"]["overall"]
+    assert angles["rearfoot"] > 8 > angles["midfoot"] > -3 > angles["forefoot"]
+
+
+def test_asymmetry_shows_per_side() -> None:
+    p = RunnerParams(
+        pelvic_drop_deg=3.0,
+        right_pelvic_drop_deg=9.0,
+        right_stance_fraction=0.38,
+        right_knee_valgus_deg=8.0,
+        duration_s=3.0,
+    )
+    _, truth = synth_landmarks(p)
+    m = truth["metrics"]
+    assert m["pelvic_drop_deg"]["left"] == pytest.approx(3.0, abs=0.05)
+    assert m["pelvic_drop_deg"]["right"] == pytest.approx(9.0, abs=0.05)
+    assert m["pelvic_drop_deg"]["overall"] == pytest.approx(6.0, abs=0.05)
+    assert m["knee_valgus_deg"]["right"] == pytest.approx(8.0, abs=0.05)
+    assert m["duty_factor_pct"]["right"] == pytest.approx(38.0)
+    assert m["duty_factor_pct"]["left"] == pytest.approx(35.0)
+    right = [c for c in truth["contacts"] if c["side"] == "right"]
+    stride = 120 / p.cadence_spm
+    assert all((c["to_s"] - c["ic_s"]) == pytest.approx(0.38 * stride) for c in right)
+
+
+@pytest.mark.parametrize("fps", FPS)
+def test_mirroring_facing_leaves_metrics_unchanged(fps: float) -> None:
+    right = RunnerParams(view="side_right", fps=fps, duration_s=2.0)
+    pose_r, truth_r = synth_landmarks(right)
+    pose_l, truth_l = synth_landmarks(right.mirrored())
+    assert truth_l["params"]["view"] == "side_left"
+    for name, v in truth_r["metrics"].items():
+        assert truth_l["metrics"][name] == pytest.approx(v)
+        img_r, img_l = truth_r["metrics_image"].get(name), truth_l["metrics_image"].get(name)
+        if img_r is not None:
+            # the near leg becomes the far leg: per-side image values swap sides
+            assert img_l["left"] == pytest.approx(img_r["right"], abs=1e-6)
+            assert img_l["overall"] == pytest.approx(img_r["overall"], abs=1e-6)
+    # a symmetric runner seen from the other side is the mirror image, half a stride later
+    half = round(fps * 60 / right.cadence_spm)
+    if abs(half - fps * 60 / right.cadence_spm) < 1e-9:
+        a = pose_r.image_px[half:, SWAP, :2].copy()
+        a[..., 0] = right.width_px - a[..., 0]
+        np.testing.assert_allclose(a, pose_l.image_px[:-half, :, :2], atol=1e-6)
+
+
+def test_mirror_image_identity_at_exact_half_stride() -> None:
+    # 180 spm at 30 fps: a step is exactly 10 frames
+    p = RunnerParams(cadence_spm=180.0, fps=30.0, duration_s=2.0)
+    pose_r, _ = synth_landmarks(p)
+    pose_l, _ = synth_landmarks(p.mirrored())
+    a = pose_r.image_px[10:, SWAP, :2].copy()
+    a[..., 0] = p.width_px - a[..., 0]
+    np.testing.assert_allclose(a, pose_l.image_px[:-10, :, :2], atol=1e-6)
+
+
+@pytest.mark.parametrize("treadmill", [True, False])
+def test_stance_foot_is_planted(treadmill: bool) -> None:
+    p = RunnerParams(fps=240.0, duration_s=2.0, treadmill=treadmill, camera_distance_m=7.0)
+    _, truth = synth_landmarks(p)
+    lab = truth["frames"]["landmarks_lab_m"]
+    t = truth["frames"]["time_s"]
+    speed = truth["derived"]["speed_mps"]
+    expected_vx = -speed if treadmill else 0.0
+    checked = 0
+    for c in truth["contacts"]:
+        if not c["complete"]:
+            continue
+        dur = c["to_s"] - c["ic_s"]
+        flat = (t > c["ic_s"] + 0.25 * dur) & (t < c["ic_s"] + 0.55 * dur)
+        ankle = lab[flat, L[f"{c['side']}_ankle"]]
+        vx = np.diff(ankle[:, 0]) / np.diff(t[flat])
+        np.testing.assert_allclose(vx, expected_vx, atol=1e-6)
+        np.testing.assert_allclose(ankle[:, 2], _ankle_height(p), atol=1e-9)
+        checked += 1
+    assert checked >= 3
+
+
+def test_flight_phase_and_ground_contact() -> None:
+    p = RunnerParams(fps=240.0, duration_s=2.0)
+    _, truth = synth_landmarks(p)
+    lab = truth["frames"]["landmarks_lab_m"]
+    t = truth["frames"]["time_s"]
+    sole = 0.3 * _ankle_height(p)  # heel and toe landmarks sit this high above the sole
+    feet = lab[:, [L["left_heel"], L["left_foot_index"], L["right_heel"], L["right_foot_index"]], 2]
+    lowest = feet.min(axis=1)
+    in_contact = np.zeros(t.size, bool)
+    for c in truth["contacts"]:
+        in_contact |= (t >= c["ic_s"]) & (t <= c["to_s"])
+    assert (~in_contact).sum() > 0.2 * t.size  # there is a flight phase
+    # a landmark 2 cm above the sole pivot dips by 2 cm * (1 - cos 35°) as the foot rolls
+    assert np.all(np.abs(lowest[in_contact] - sole) < 0.005)
+    assert np.all(lowest >= sole - 0.005)  # nothing goes through the floor
+    # mid-flight (middle 60 % between a toe-off and the next contact) both feet are clear
+    contacts = truth["contacts"]
+    n_flights = 0
+    for a, b in pairwise(contacts):
+        gap = b["ic_s"] - a["to_s"]
+        mid = (t > a["to_s"] + 0.2 * gap) & (t < b["ic_s"] - 0.2 * gap)
+        if mid.any():
+            assert lowest[mid].min() > sole + 0.001
+            assert lowest[mid].max() > sole + 0.02
+            n_flights += 1
+    assert n_flights >= 4
+
+
+def test_arms_swing_opposite_to_legs() -> None:
+    _, truth = synth_landmarks(RunnerParams(fps=60.0, duration_s=3.0))
+    lab = truth["frames"]["landmarks_lab_m"]
+    mid = (lab[:, L["left_hip"], 0] + lab[:, L["right_hip"], 0]) / 2
+    for side in ("left", "right"):
+        wrist = lab[:, L[f"{side}_wrist"], 0] - mid
+        ankle = lab[:, L[f"{side}_ankle"], 0] - mid
+        assert np.corrcoef(wrist, ankle)[0, 1] < -0.5
+
+
+def test_vertical_oscillation_matches_frames() -> None:
+    p = RunnerParams(fps=240.0, duration_s=2.0)
+    _, truth = synth_landmarks(p)
+    lab, t = truth["frames"]["landmarks_lab_m"], truth["frames"]["time_s"]
+    z = (lab[:, L["left_hip"], 2] + lab[:, L["right_hip"], 2]) / 2
+    ic = truth["events"]["left"]["ic_s"][0]
+    step = (t >= ic) & (t < ic + 60 / p.cadence_spm)
+    got = np.ptp(z[step]) / truth["derived"]["leg_length_m"] * 100
+    want = truth["metrics"]["vertical_oscillation_pct_leg"]["left"]
+    assert got == pytest.approx(want, abs=0.05)
+    assert 3.0 < want < 15.0
+
+
+def test_image_metrics_match_landmarks_at_event_frames() -> None:
+    """Truth image metrics, recomputed from the PoseData at the nearest frames (240 fps)."""
+    p = RunnerParams(fps=240.0, duration_s=2.0, trunk_lean_deg=10.0)
+    pose, truth = synth_landmarks(p)
+    ms = truth["events"]["left"]["ms_s"][0]
+    i = round(ms * p.fps)
+    hip = (pose.image_px[i, L["left_hip"], :2] + pose.image_px[i, L["right_hip"], :2]) / 2
+    sh = (pose.image_px[i, L["left_shoulder"], :2] + pose.image_px[i, L["right_shoulder"], :2]) / 2
+    lean = np.degrees(np.arctan2(sh[0] - hip[0], hip[1] - sh[1]))  # faces image-right
+    assert lean == pytest.approx(truth["metrics_image"]["trunk_lean_deg"]["left"], abs=0.3)
+    ic = truth["events"]["right"]["ic_s"][0]
+    j = round(ic * p.fps)
+    a, b, c = (pose.image_px[j, L[f"right_{n}"], :2] for n in ("hip", "knee", "ankle"))
+    u, v = a - b, c - b
+    flex = 180 - np.degrees(np.arccos(u @ v / np.linalg.norm(u) / np.linalg.norm(v)))
+    assert flex == pytest.approx(truth["metrics_image"]["knee_flexion_ic_deg"]["right"], abs=1.0)
+
+
+def test_posedata_conventions() -> None:
+    p = RunnerParams(view="side_right", width_px=480, height_px=270)
+    pose, _ = synth_landmarks(p)
+    assert isinstance(pose, PoseData)
+    assert pose.image_px.shape == (p.n_frames, 33, 3)
+    assert (pose.visibility == 1).all() and (pose.presence == 1).all()
+    mid = (pose.world_m[:, L["left_hip"]] + pose.world_m[:, L["right_hip"]]) / 2
+    np.testing.assert_allclose(mid, 0.0, atol=1e-12)
+    # y down: the nose is above (smaller y) the ankles, in pixels and in world metres
+    assert (pose.image_px[:, L["nose"], 1] < pose.image_px[:, L["left_ankle"], 1]).all()
+    assert (pose.world_m[:, L["nose"], 1] < pose.world_m[:, L["left_ankle"], 1]).all()
+    # faces image-right: the nose is right of the ears; the near (right) hip is nearer
+    assert (pose.image_px[:, L["nose"], 0] > pose.image_px[:, L["right_ear"], 0]).all()
+    assert (pose.image_px[:, L["right_hip"], 2] < pose.image_px[:, L["left_hip"], 2]).all()
+    # the whole runner is inside the frame
+    xy = pose.image_px[..., :2]
+    assert xy[..., 0].min() > 0 and xy[..., 0].max() < p.width_px
+    assert xy[..., 1].min() > 0 and xy[..., 1].max() < p.height_px
+
+
+def test_rear_view_left_is_image_left() -> None:
+    pose, _ = synth_landmarks(RunnerParams(view="rear"))
+    assert (pose.image_px[:, L["left_hip"], 0] < pose.image_px[:, L["right_hip"], 0]).all()
+    pose, _ = synth_landmarks(RunnerParams(view="front"))
+    assert (pose.image_px[:, L["left_hip"], 0] > pose.image_px[:, L["right_hip"], 0]).all()
+
+
+def test_noise_dropouts_and_swaps() -> None:
+    p = RunnerParams(
+        fps=60.0,
+        duration_s=5.0,
+        noise_px=2.0,
+        far_leg_noise_factor=2.5,
+        dropout_fraction=0.1,
+        n_leg_swaps=3,
+        seed=7,
+    )
+    pose, truth = synth_landmarks(p)
+    clean = truth["frames"]["image_px"]
+    drop = np.array(truth["corruption"]["dropout_frames"])
+    swap = np.array(truth["corruption"]["swap_frames"])
+    assert 0.05 * p.n_frames < drop.size < 0.16 * p.n_frames
+    assert np.isnan(pose.image_px[drop]).all() and (pose.visibility[drop] == 0).all()
+    ok = np.setdiff1d(np.arange(p.n_frames), np.union1d(drop, swap))
+    assert not np.isnan(pose.image_px[ok]).any() and (pose.visibility[ok] == 1).all()
+    err = pose.image_px[ok, :, :2] - clean[ok, :, :2]
+    near = err[:, [L["right_knee"], L["right_ankle"]]].std()
+    far = err[:, [L["left_knee"], L["left_ankle"]]].std()  # side_right: left leg is far
+    assert near == pytest.approx(2.0, rel=0.15)
+    assert far == pytest.approx(5.0, rel=0.15)
+    swapped_only = np.setdiff1d(swap, drop)
+    assert swapped_only.size >= 2
+    d = pose.image_px[swapped_only, L["left_ankle"], :2] - clean[swapped_only, L["right_ankle"], :2]
+    assert np.abs(d).max() < 8 * 5.0  # the left label carries the right ankle
+
+
+def test_noise_is_reproducible() -> None:
+    p = RunnerParams(noise_px=1.5, seed=3, dropout_fraction=0.1)
+    a, _ = synth_landmarks(p, with_truth=False)
+    b, _ = synth_landmarks(p, with_truth=False)
+    np.testing.assert_array_equal(a.image_px, b.image_px)
+
+
+def test_truth_round_trips_through_json(tmp_path: object) -> None:
+    _, truth = synth_landmarks(RunnerParams(duration_s=1.0))
+    path = save_truth(truth, tmp_path / "t.truth.json")  # type: ignore[operator]
+    back = load_truth(path)
+    assert back["metrics"]["trunk_lean_deg"]["left"] == pytest.approx(
+        truth["metrics"]["trunk_lean_deg"]["left"], abs=1e-4
+    )
+    assert RunnerParams.from_dict(back["params"]) == RunnerParams(duration_s=1.0)
+    assert np.asarray(back["frames"]["image_px"]).shape == (30, 33, 3)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"stance_fraction": 0.6},
+        {"view": "top"},
+        {"foot_strike": "toe"},
+        {"fps": 0.0},
+        {"knee_flexion_ic_deg": 50.0, "knee_flexion_midstance_deg": 45.0},
+    ],
+)
+def test_bad_parameters_raise_config_error(bad: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        RunnerParams(**bad)  # type: ignore[arg-type]
+
+
+def test_unknown_parameter_in_dict_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="cadence"):
+        RunnerParams.from_dict({"cadance_spm": 170})
+
+
+def test_speed_follows_landing_geometry() -> None:
+    slow = RunnerModel(RunnerParams(overstride_pct_leg=20.0)).speed_mps
+    fast = RunnerModel(RunnerParams(overstride_pct_leg=35.0)).speed_mps
+    assert 1.5 < slow < fast < 4.5
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, gait.synth; gait.synth.RunnerParams; "
+        "print('cv2' in sys.modules, 'mediapipe' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_camera_roll_rotates_the_image_not_the_truth() -> None:
+    flat = RunnerParams(view="rear", duration_s=1.0)
+    rolled = replace(flat, camera_roll_deg=6.0)
+    pose0, t0 = synth_landmarks(flat)
+    pose1, t1 = synth_landmarks(rolled)
+    hips0 = pose0.image_px[:, L["right_hip"], :2] - pose0.image_px[:, L["left_hip"], :2]
+    hips1 = pose1.image_px[:, L["right_hip"], :2] - pose1.image_px[:, L["left_hip"], :2]
+    turn = np.degrees(np.arctan2(hips1[:, 1], hips1[:, 0]) - np.arctan2(hips0[:, 1], hips0[:, 0]))
+    # positive roll: the camera turns clockwise, the scene counter-clockwise (the hip line
+    # and the floor line rise to the right; image angles are y-down so that is -6°)
+    np.testing.assert_allclose(turn, -6.0, atol=1e-6)
+    for name in ("pelvic_drop_deg", "knee_valgus_deg", "lateral_trunk_lean_deg"):
+        assert t1["metrics_image"][name]["left"] == pytest.approx(
+            t0["metrics_image"][name]["left"], abs=1e-6
+        )
+
+
+def test_metrics_do_not_depend_on_runner_height() -> None:
+    # step width is in metres: scale it too so that the whole runner is a scaled copy
+    _, short = synth_landmarks(
+        RunnerParams(runner_height_m=1.55, step_width_m=0.04 * 1.55, duration_s=1.0)
+    )
+    _, tall = synth_landmarks(
+        RunnerParams(runner_height_m=1.95, step_width_m=0.04 * 1.95, duration_s=1.0)
+    )
+    for name, v in short["metrics"].items():
+        assert tall["metrics"][name]["overall"] == pytest.approx(v["overall"], abs=1e-6), name
+    assert tall["derived"]["speed_mps"] / short["derived"]["speed_mps"] == pytest.approx(
+        1.95 / 1.55
+    )
+
+
+@pytest.mark.parametrize("treadmill", [True, False])
+def test_runner_crosses_the_frame_only_overground(treadmill: bool) -> None:
+    p = RunnerParams(view="side_right", treadmill=treadmill, camera_distance_m=7.0, duration_s=2.0)
+    pose, truth = synth_landmarks(p)
+    x = (pose.image_px[:, L["left_hip"], 0] + pose.image_px[:, L["right_hip"], 0]) / 2
+    travel = x[-1] - x[0]
+    if treadmill:
+        assert abs(travel) < 0.02 * p.width_px
+    else:
+        assert travel > 0.5 * p.width_px  # facing image-right: moves right
+    assert truth["derived"]["fraction_of_frames_in_view"] == 1.0
+
+
+def test_without_truth_returns_an_empty_dict() -> None:
+    pose, truth = synth_landmarks(RunnerParams(duration_s=0.5), with_truth=False)
+    assert truth == {} and pose.n_frames == 15

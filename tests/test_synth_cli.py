@@ -1,0 +1,120 @@
+"""``gait synth`` command line and the sample-clip definitions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gait.errors import ConfigError
+from gait.posedata import load
+from gait.synth import RunnerParams, load_truth
+from gait.synth import cli as synth_cli
+from gait.synth.kinematics import RunnerModel
+from gait.synth.samples import SAMPLES
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gait")
+    sub = parser.add_subparsers(dest="command")
+    synth_cli.add_parser(sub)
+    return parser.parse_args(["synth", *argv])
+
+
+def test_landmarks_only_writes_posedata_and_truth(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run.mp4"
+    args = _parse(
+        [
+            "-o",
+            str(out),
+            "--landmarks-only",
+            "--view",
+            "rear",
+            "--cadence-spm",
+            "182",
+            "--right-pelvic-drop-deg",
+            "9",
+            "--no-treadmill",
+            "--fps",
+            "60",
+            "--duration-s",
+            "1.5",
+        ]
+    )
+    assert synth_cli.run(args) == 0
+    pose = load(tmp_path / "run.landmarks.npz")
+    truth = load_truth(tmp_path / "run.truth.json")
+    assert pose.n_frames == 90 and pose.fps == 60.0
+    assert truth["params"]["view"] == "rear"
+    assert truth["params"]["treadmill"] is False
+    assert truth["metrics"]["cadence_spm"]["overall"] == pytest.approx(182.0)
+    assert truth["metrics"]["pelvic_drop_deg"]["right"] == pytest.approx(9.0, abs=0.05)
+    assert not (tmp_path / "run.mp4").exists()
+    assert "run.truth.json" in capsys.readouterr().out
+
+
+def test_params_file_then_options_override(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text(json.dumps({"trunk_lean_deg": 14.0, "cadence_spm": 160}))
+    args = _parse(
+        ["-o", str(tmp_path / "x"), "--params", str(tmp_path / "p.json"), "--cadence-spm", "170"]
+    )
+    p = synth_cli.params_from_args(args)
+    assert p.trunk_lean_deg == 14.0 and p.cadence_spm == 170.0
+
+
+def test_bad_parameter_is_a_config_error(tmp_path: Path) -> None:
+    args = _parse(["-o", str(tmp_path / "x"), "--landmarks-only", "--stance-fraction", "0.7"])
+    with pytest.raises(ConfigError, match="stance_fraction"):
+        synth_cli.run(args)
+    (tmp_path / "bad.json").write_text(json.dumps({"cadance": 170}))
+    args = _parse(["-o", str(tmp_path / "x"), "--params", str(tmp_path / "bad.json")])
+    with pytest.raises(ConfigError, match="unknown"):
+        synth_cli.params_from_args(args)
+
+
+def test_every_field_has_an_option() -> None:
+    args = _parse(["-o", "x"])
+    for name in RunnerParams.__dataclass_fields__:
+        assert hasattr(args, name)
+
+
+def test_samples_show_what_their_names_say() -> None:
+    from gait.synth.landmarks import synth_landmarks
+
+    m = {name: synth_landmarks(p)[1]["metrics"] for name, p in SAMPLES.items()}
+    good, bad = m["side_good_form"], m["side_compensations"]
+    assert bad["trunk_lean_deg"]["overall"] > good["trunk_lean_deg"]["overall"] + 5
+    assert bad["overstride_pct_leg"]["overall"] > good["overstride_pct_leg"]["overall"] + 10
+    assert bad["knee_flexion_ic_deg"]["overall"] < good["knee_flexion_ic_deg"]["overall"] - 10
+    assert bad["pelvic_drop_deg"]["overall"] > 8 > 4 > good["pelvic_drop_deg"]["overall"]
+    assert bad["step_width_pct_leg"]["overall"] < 0 < good["step_width_pct_leg"]["overall"]
+    before, after = m["before_side"], m["after_side"]
+    assert after["cadence_spm"]["overall"] / before["cadence_spm"]["overall"] > 1.07
+    assert after["overstride_pct_leg"]["overall"] < before["overstride_pct_leg"]["overall"] - 8
+    assert (
+        after["vertical_oscillation_pct_leg"]["overall"]
+        < before["vertical_oscillation_pct_leg"]["overall"]
+    )
+    speeds = [RunnerModel(SAMPLES[n]).speed_mps for n in ("before_side", "after_side")]
+    assert speeds[1] == pytest.approx(speeds[0], abs=0.05)  # same treadmill belt speed
+    for p in SAMPLES.values():
+        assert p.width_px <= 640 and p.duration_s <= 6
+
+
+def test_committed_samples_match_their_definitions() -> None:
+    folder = Path(__file__).resolve().parents[1] / "sample_videos"
+    if not folder.is_dir():
+        pytest.skip("sample_videos/ not present")
+    total = 0
+    for name, p in SAMPLES.items():
+        video, truth = folder / f"{name}.mp4", folder / f"{name}.truth.json"
+        assert video.is_file() and truth.is_file(), "regenerate: python -m gait.synth.samples"
+        assert RunnerParams.from_dict(load_truth(truth)["params"]) == p
+        total += video.stat().st_size + truth.stat().st_size
+        assert np.isfinite(load_truth(truth)["metrics"]["cadence_spm"]["overall"])
+    assert total < 8e6
