@@ -50,7 +50,7 @@ def test_good_side_view_fires_nothing_and_marks_rear_rules_not_checked() -> None
     [
         ("ankle_dorsiflexion_midstance_deg", {"value": 9, "left": 14, "right": 7}, "GAIT-ANK-01"),
         ("trunk_lean_deg", {"value": 17.0}, "GAIT-TRK-01"),
-        ("overstride_pct_leg", {"value": 11, "left": 12, "right": 10}, "GAIT-STR-01"),
+        ("overstride_pct_leg", {"value": 33, "left": 35, "right": 31}, "GAIT-STR-01"),
         ("knee_flexion_ic_deg", {"value": 12, "left": 12, "right": 13}, "GAIT-STR-01"),
         ("cadence_spm", {"value": 152.0}, "GAIT-CAD-01"),
         (
