@@ -169,7 +169,7 @@ def ensure_model(
             )
             continue
         _atomic_write(target, data)
-        tried = f" after {'; '.join(failures)}" if failures else ""
+        tried = f" (earlier routes: {'; '.join(failures)})" if failures else ""
         say(
             f"pose model {name}: provisioned via the {route} route ({spec['accepted'][digest]}), "
             f"sha256 verified, saved to {target}{tried}"
