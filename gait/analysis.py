@@ -1,0 +1,489 @@
+"""The analysis façade: landmarks in, one machine-readable result out.
+
+:func:`analyze_pose` runs the stages in order::
+
+    timing (repeated frames) -> clean -> view (+ roll levelling) -> events -> timing
+    (slow motion) -> strides -> metrics -> summary
+
+and returns an :class:`AnalysisResult` holding every stage's output.
+:meth:`AnalysisResult.to_dict` gives the versioned JSON document described by
+``gait/data/analysis.schema.json``; :meth:`AnalysisResult.save` writes ``analysis.json``,
+``events.csv`` and ``strides.csv`` atomically (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from gait import __version__
+from gait.clean import CORE_LANDMARKS, clean_pose, lowpass, residual_cutoff_hz
+from gait.events import StrideLimits, detect_events, leg_length_px, strides_from_events
+from gait.metrics import METRICS, stride_metrics
+from gait.posedata import LANDMARK_INDEX, PoseData
+from gait.summary import MIN_STEPS, summarize
+from gait.timing import (
+    RepeatReport,
+    SpeedCheck,
+    check_speed,
+    find_repeated_frames,
+    mask_repeated_frames,
+)
+from gait.view import ViewInfo, detect_view, rotate_image
+
+#: Version of the JSON document written by :meth:`AnalysisResult.to_dict`.
+SCHEMA_VERSION = "1.0"
+SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
+#: Torso jitter (pixels) from which the landmarks are low-pass filtered.
+MIN_NOISE_PX = 0.2
+
+
+@dataclass
+class AnalysisResult:
+    """Everything one analysis produced.
+
+    Attributes
+    ----------
+    pose : PoseData
+        The input landmarks.
+    cleaned : PoseData
+        Cleaned and roll-levelled landmarks the events and metrics were computed on.
+    view : ViewInfo
+    repeats : RepeatReport
+    speed : SpeedCheck
+    events : DataFrame
+        One row per event: ``side``, ``kind`` (ic|ms|to), ``frame``, ``time_s``, ``pos``,
+        ``contact``, ``valid``, ``reason``.
+    strides : DataFrame
+        One row per contact/stride: timing columns, ``valid``, ``reason`` and one column
+        per metric.
+    summary : DataFrame
+        One row per registry metric (see :func:`gait.summary.summarize`).
+    warnings : list of str
+    options : dict
+        The options the analysis ran with.
+    """
+
+    pose: PoseData
+    cleaned: PoseData
+    view: ViewInfo
+    repeats: RepeatReport
+    speed: SpeedCheck
+    events: pd.DataFrame
+    strides: pd.DataFrame
+    summary: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def metric(self, name: str) -> float:
+        """Overall (median) value of a metric, NaN when not measurable."""
+        row = self.summary.loc[self.summary["metric"] == name]
+        if row.empty or row["value"].iloc[0] is None:
+            return float("nan")
+        return float(row["value"].iloc[0])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document (schema ``gait/data/analysis.schema.json``)."""
+        pose = self.pose
+        metrics: dict[str, Any] = {}
+        for rec in self.summary.to_dict("records"):
+            name = rec["metric"]
+            spec = METRICS[name]
+            reason = rec["not_measurable"]
+            if isinstance(reason, str) and reason:
+                metrics[name] = {"unit": spec.unit, "not_measurable": reason}
+                continue
+            metrics[name] = {
+                "value": _num(rec["value"]),
+                "unit": spec.unit,
+                "left": _num(rec["left"]),
+                "right": _num(rec["right"]),
+                "iqr": _num(rec["iqr"]),
+                "asymmetry": _num(rec["asymmetry"]),
+                "n_strides": _int(rec["n_strides"]),
+                "n_left": _int(rec["n_left"]),
+                "n_right": _int(rec["n_right"]),
+                "few_strides": bool(rec["few_strides"]),
+                "confidence": _num(rec["confidence"]),
+                "confidence_label": rec["confidence_label"],
+            }
+        if "foot_strike_pattern" in self.strides:
+            pat = self.strides.loc[self.strides["valid"], "foot_strike_pattern"].dropna()
+            if "foot_strike_angle_deg" in metrics and not pat.empty:
+                metrics["foot_strike_angle_deg"]["pattern"] = str(pat.mode().iloc[0])
+        events = [
+            {
+                "side": e["side"],
+                "kind": e["kind"],
+                "frame": int(e["frame"]),
+                "time_s": round(float(e["time_s"]), 5),
+                "valid": bool(e["valid"]),
+            }
+            for e in self.events.to_dict("records")
+        ]
+        n_valid = int(self.strides["valid"].sum()) if len(self.strides) else 0
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generator": {"name": "gait", "version": __version__},
+            "input": {
+                "path": pose.source_path,
+                "sha256": pose.source_sha256,
+                "fps": float(pose.fps),
+                "frames": int(pose.n_frames),
+                "width": int(pose.width),
+                "height": int(pose.height),
+            },
+            "view": self.view.to_dict(),
+            "pose": {
+                "model": pose.model,
+                "frames_with_pose": int(pose.frames_with_pose),
+                "noise_px": _num(self.cleaned.settings.get("noise_px")),
+                "angle_cutoff_hz": _num(self.cleaned.settings.get("angle_cutoff_hz")),
+                "event_cutoff_hz": _num(self.cleaned.settings.get("event_cutoff_hz")),
+            },
+            "timing": {
+                "repeated_frame_fraction": round(self.repeats.fraction, 4),
+                "duplicate_factor": int(self.repeats.factor),
+                "slowmo_factor": _num(self.speed.factor),
+                "clip_cadence_spm": _num(self.speed.cadence_spm),
+                "real_time_plausible": bool(self.speed.plausible),
+            },
+            "strides": {"n_total": len(self.strides), "n_valid": n_valid},
+            "metrics": metrics,
+            "events": events,
+            "warnings": list(self.warnings),
+            "options": _jsonable(self.options),
+        }
+
+    def save(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write ``analysis.json``, ``events.csv`` and ``strides.csv`` into ``out_dir``.
+
+        Each file is written to a temporary name in the same folder and renamed, so an
+        interrupted run never leaves a half-written file.
+
+        Returns
+        -------
+        dict of str to Path
+        """
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {
+            "analysis": out / "analysis.json",
+            "events": out / "events.csv",
+            "strides": out / "strides.csv",
+        }
+        _atomic_write(paths["analysis"], json.dumps(self.to_dict(), indent=1) + "\n")
+        _atomic_write(paths["events"], self.events.to_csv(index=False))
+        _atomic_write(paths["strides"], self.strides.to_csv(index=False))
+        return paths
+
+
+def _int(x: Any) -> int:
+    return 0 if x is None or (isinstance(x, float) and math.isnan(x)) else int(x)
+
+
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, 4) if math.isfinite(x) else None
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float | np.floating):
+        return _num(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    return obj
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _landmark_quality(pose: PoseData) -> float:
+    """Mean visibility of the core landmarks times the fraction of frames with a pose."""
+    if pose.n_frames == 0:
+        return 0.0
+    idx = [LANDMARK_INDEX[n] for n in CORE_LANDMARKS]
+    has = pose.has_pose
+    if not has.any():
+        return 0.0
+    vis = float(np.mean(pose.visibility[has][:, idx]))
+    return float(vis * has.mean())
+
+
+def analyze_pose(
+    pose: PoseData,
+    *,
+    view: str | None = None,
+    setting: str | None = None,
+    cutoff_hz: float | str | None = "auto",
+    event_cutoff_hz: float = 12.0,
+    min_visibility: float = 0.5,
+    max_gap_s: float = 0.3,
+    midstance: Literal["middle", "pelvis", "knee"] = "middle",
+) -> AnalysisResult:
+    """Analyse a clip's landmarks: events, per-stride metrics and their summary.
+
+    Parameters
+    ----------
+    pose : PoseData
+        Landmarks of the clip (``time_s`` in real time: any slow-motion factor applied).
+    view : {"side", "side_left", "side_right", "rear", "front"}, optional
+        Override of the detected view (and facing).
+    setting : {"treadmill", "overground"}, optional
+        Override of the detected setting.
+    cutoff_hz : float, "auto" or None
+        Low-pass cut-off (Hz) for the landmarks the angles are measured on; "auto" =
+        residual analysis when the landmarks jitter, none when they do not (see
+        :func:`gait.clean.clean_pose`).
+    event_cutoff_hz : float
+        Cut-off for the landmarks the events are detected on (at least the angle
+        cut-off; 10-15 Hz keeps the contact kinks sharp).
+    min_visibility : float
+        Landmarks below this visibility are treated as missing.
+    max_gap_s : float
+        Longest gap (seconds) interpolated.
+    midstance : {"middle", "pelvis", "knee"}
+        Midstance rule (see :func:`gait.events.detect_events`).
+
+    Returns
+    -------
+    AnalysisResult
+    """
+    options = {
+        "view": view,
+        "setting": setting,
+        "cutoff_hz": cutoff_hz,
+        "event_cutoff_hz": event_cutoff_hz,
+        "min_visibility": min_visibility,
+        "max_gap_s": max_gap_s,
+        "midstance": midstance,
+    }
+    warnings: list[str] = []
+    repeats = find_repeated_frames(pose)
+    warnings += repeats.warnings
+    work = mask_repeated_frames(pose, repeats.repeated)
+    level, ev_xy, raw_xy, info = _prepare(
+        work,
+        view=view,
+        setting=setting,
+        cutoff_hz=cutoff_hz,
+        event_cutoff_hz=event_cutoff_hz,
+        min_visibility=min_visibility,
+        max_gap_s=max_gap_s,
+    )
+    warnings += info.notes
+    xy = level.image_px[:, :, :2]
+    side_view = info.kind == "side"
+    leg = leg_length_px(xy, pose.fps, percentile=50.0 if side_view else 90.0)
+    events = detect_events(
+        ev_xy,
+        pose.time_s,
+        pose.fps,
+        leg_length=leg,
+        midstance=midstance,
+        toe_off="knee" if side_view else "height",
+        refine_ic=True,
+        refine_to=not side_view,
+        # On a treadmill seen from behind the stance foot slides towards the camera (it
+        # reaches its lowest image point at toe-off, so look back for the landing); seen
+        # from the front it slides away (extend each contact along that drift).
+        ic_lookback_s=0.15 if info.kind == "rear" and info.setting == "treadmill" else 0.0,
+        follow_drift=info.kind == "front" and info.setting == "treadmill",
+        frame_index=pose.frame_index,
+    )
+    speed = check_speed(events)
+    limits = StrideLimits()
+    unavailable: dict[str, str] = {}
+    if not speed.plausible and speed.warning:
+        warnings.append(speed.warning)
+        limits = limits.scaled(speed.factor)
+        reason = (
+            f"footage looks {'slowed' if speed.factor > 1 else 'sped up'} about "
+            f"{max(speed.factor, 1 / speed.factor):g}x; re-run with --slowmo {speed.factor:g}"
+        )
+        unavailable = {name: reason for name, spec in METRICS.items() if spec.timing}
+    strides = strides_from_events(
+        events,
+        pose.time_s,
+        limits=limits,
+        bad_frames=info.turn_frames if info.turn_frames.size == pose.n_frames else None,
+        bad_reason="the runner turns during this stride",
+        trusted_side=near_side(level) if side_view else None,
+    )
+    events = _mark_events(events, strides)
+    per_stride = stride_metrics(
+        xy,
+        strides,
+        view=info.kind,
+        direction=info.direction,
+        leg_length_px=leg,
+        fps=pose.fps,
+        xy_events=raw_xy,
+        xy_oscillation=ev_xy,
+    )
+    strides = pd.concat(
+        [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1
+    )
+    summary = summarize(
+        strides,
+        view=info.kind,
+        fps=pose.fps,
+        landmark_quality=_landmark_quality(work),
+        unavailable=unavailable,
+    )
+    warnings += _data_warnings(pose, events, strides)
+    return AnalysisResult(
+        pose=pose,
+        cleaned=level,
+        view=info,
+        repeats=repeats,
+        speed=speed,
+        events=events,
+        strides=strides,
+        summary=summary,
+        warnings=warnings,
+        options=options,
+    )
+
+
+def _prepare(
+    pose: PoseData,
+    *,
+    view: str | None,
+    setting: str | None,
+    cutoff_hz: float | str | None,
+    event_cutoff_hz: float,
+    min_visibility: float,
+    max_gap_s: float,
+) -> tuple[PoseData, np.ndarray, np.ndarray, ViewInfo]:
+    """Clean, choose the filters, detect the view and level the roll.
+
+    Returns the levelled landmarks for angles (filtered at the angle cut-off), the (n, 33,
+    2) levelled image points for events (event cut-off) and unfiltered (despiked, gap
+    filled), and the view.  ``settings`` of the first records ``noise_px``, ``noisy``
+    and both cut-offs.
+    """
+    despiked = clean_pose(pose, min_visibility=min_visibility, max_gap_s=max_gap_s, cutoff_hz=None)
+    noise = despiked.settings["cleaning"]["noise_px"]
+    noisy = noise is not None and noise >= MIN_NOISE_PX
+    idx = [LANDMARK_INDEX[n] for n in CORE_LANDMARKS]
+    if cutoff_hz == "auto":
+        metric_cut = residual_cutoff_hz(despiked.image_px[:, idx, :2], pose.fps) if noisy else None
+    else:
+        metric_cut = None if cutoff_hz is None else float(cutoff_hz)
+    event_cut = (
+        None if metric_cut is None else max(metric_cut, min(event_cutoff_hz, 0.4 * pose.fps))
+    )
+    core = despiked.image_px[:, idx, :2]
+    image = despiked.image_px.copy()
+    if metric_cut is not None:
+        image[:, idx, :2] = lowpass(core, pose.fps, cutoff_hz=metric_cut)
+    cleaned = dataclasses.replace(
+        despiked,
+        image_px=image,
+        settings={
+            **despiked.settings,
+            "noise_px": noise,
+            "noisy": noisy,
+            "angle_cutoff_hz": metric_cut,
+            "event_cutoff_hz": event_cut,
+        },
+    )
+    info = detect_view(cleaned, view=view, setting=setting)
+    centre = (pose.width / 2, pose.height / 2)
+    if info.roll_deg != 0:  # level in place: the copy above is ours
+        image[..., :2] = rotate_image(image[..., :2], info.roll_deg, centre)
+    # events and kink values only read the core landmarks: level just those
+    ev_core = core if event_cut is None else lowpass(core, pose.fps, cutoff_hz=event_cut)
+    ev_xy = np.full((*image.shape[:2], 2), np.nan)
+    raw_xy = np.full_like(ev_xy, np.nan)
+    ev_xy[:, idx] = rotate_image(ev_core, info.roll_deg, centre)
+    raw_xy[:, idx] = rotate_image(core, info.roll_deg, centre)
+    return cleaned, ev_xy, raw_xy, info
+
+
+def near_side(pose: PoseData) -> str | None:
+    """The leg nearer the camera in a side view: more visible, or smaller depth ``z``.
+
+    Returns None when neither cue separates the legs.
+    """
+    parts = ("knee", "ankle", "heel", "foot_index")
+    idx = {s: [LANDMARK_INDEX[f"{s}_{p}"] for p in parts] for s in ("left", "right")}
+    has = pose.has_pose
+    if not has.any():
+        return None
+    vis = {s: float(np.mean(pose.visibility[has][:, idx[s]])) for s in idx}
+    if abs(vis["left"] - vis["right"]) > 0.05:
+        return "left" if vis["left"] > vis["right"] else "right"
+    z = {s: pose.image_px[has][:, idx[s], 2] for s in idx}
+    zl, zr = (float(np.nanmedian(z[s])) if np.isfinite(z[s]).any() else np.nan for s in idx)
+    if np.isfinite(zl) and np.isfinite(zr) and abs(zl - zr) > 1.0:
+        return "left" if zl < zr else "right"
+    return None
+
+
+def _mark_events(events: pd.DataFrame, strides: pd.DataFrame) -> pd.DataFrame:
+    """Carry each stride's validity and reason onto its IC, MS and TO events."""
+    if events.empty or strides.empty:
+        return events
+    key = strides.set_index(["side", "stride"])[["valid", "reason"]]
+    idx = pd.MultiIndex.from_arrays([events["side"], events["contact"]])
+    found = key.reindex(idx)
+    ev = events.copy()
+    ev["valid"] = found["valid"].fillna(False).to_numpy(dtype=bool) & ev["valid"].to_numpy()
+    ev["reason"] = np.where(
+        ev["reason"].astype(str) != "", ev["reason"], found["reason"].fillna("").to_numpy()
+    )
+    return ev
+
+
+def _data_warnings(pose: PoseData, events: pd.DataFrame, strides: pd.DataFrame) -> list[str]:
+    out: list[str] = []
+    if pose.n_frames == 0 or pose.frames_with_pose == 0:
+        return ["no pose was found in any frame: nothing can be measured"]
+    duration = pose.n_frames / pose.fps
+    if duration < 2.0:
+        out.append(
+            f"the clip lasts {duration:.1f} s: film at least 5 s of steady running "
+            "(7 or more steps) for stable values"
+        )
+    if pose.frames_with_pose < 0.8 * pose.n_frames:
+        out.append(f"a pose was found on only {pose.frames_with_pose} of {pose.n_frames} frames")
+    if events.empty:
+        out.append("no foot contacts were found: is the runner's whole body in the frame?")
+        return out
+    n_valid = int(strides["valid"].sum()) if len(strides) else 0
+    if n_valid < MIN_STEPS:
+        out.append(
+            f"only {n_valid} valid steps (at least {MIN_STEPS} are needed for stable values; "
+            "Dingenen 2018): film a longer clip"
+        )
+    if pose.fps < 50:
+        out.append(
+            f"at {pose.fps:.0f} fps one frame is {1000 / pose.fps:.0f} ms: contact times carry "
+            "that uncertainty; 60 fps or more is recommended"
+        )
+    return out

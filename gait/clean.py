@@ -1,0 +1,572 @@
+"""Cleaning landmark tracks before any event or angle is computed.
+
+The stages, in the order :func:`clean_pose` runs them (METRICS.md §4):
+
+1. :func:`gate_visibility` - low-confidence points become missing (NaN, never 0);
+2. :func:`repair_leg_swaps` - short left/right leg label swaps are undone;
+3. :func:`hampel` - isolated outliers become missing;
+4. :func:`interpolate_gaps` - gaps up to ``max_gap_s`` are filled linearly;
+5. :func:`lowpass` - zero-lag 4th-order Butterworth (``butter`` + ``filtfilt``) per
+   contiguous non-NaN segment, the cut-off kept below Nyquist.
+
+Every function is pure and vectorised over frames; options are keyword-only and carry
+their unit in their name.  :func:`clean_pose` records its settings and what it changed
+under ``settings["cleaning"]`` of the returned :class:`~gait.posedata.PoseData`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import ndimage, signal
+
+from gait.errors import ConfigError
+from gait.posedata import LANDMARK_INDEX, PoseData
+
+#: Landmarks the gait core reads; cleaning is restricted to them by default.
+CORE_LANDMARKS: tuple[str, ...] = (
+    "nose",
+    "left_ear",
+    "right_ear",
+    "left_shoulder",
+    "right_shoulder",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+)
+
+_LEG_PARTS = ("hip", "knee", "ankle", "heel", "foot_index")
+_TORSO = {LANDMARK_INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")}
+
+#: Highest cut-off allowed, as a fraction of the frame rate (Nyquist is 0.5).
+MAX_CUTOFF_FRACTION = 0.4
+
+
+def gate_visibility(
+    pose: PoseData, *, min_visibility: float = 0.5, min_presence: float = 0.0
+) -> PoseData:
+    """Mark landmarks whose visibility or presence is below a threshold as missing.
+
+    Parameters
+    ----------
+    pose : PoseData
+        Input landmarks; ``image_px`` has shape (n, 33, 3).
+    min_visibility, min_presence : float
+        Thresholds in [0, 1]; a point below either becomes NaN in ``image_px``.
+
+    Returns
+    -------
+    PoseData
+        A copy with the gated points set to NaN (never 0).
+    """
+    low = (pose.visibility < min_visibility) | (pose.presence < min_presence)
+    if not low.any():
+        return pose
+    image = pose.image_px.copy()
+    image[low] = np.nan
+    return dataclasses.replace(pose, image_px=image)
+
+
+def _leg_indices() -> tuple[np.ndarray, np.ndarray]:
+    left = np.array([LANDMARK_INDEX[f"left_{p}"] for p in _LEG_PARTS])
+    right = np.array([LANDMARK_INDEX[f"right_{p}"] for p in _LEG_PARTS])
+    return left, right
+
+
+def find_leg_swaps(
+    xy: np.ndarray, fps: float, *, max_swap_s: float = 0.5, min_jump_frac: float = 0.08
+) -> np.ndarray:
+    """Frames whose left and right leg labels are swapped relative to their neighbours.
+
+    A swap shows as a jump of both legs at once that the crossed assignment explains:
+    ``|L_t - R_{t-1}| + |R_t - L_{t-1}|`` much smaller than
+    ``|L_t - L_{t-1}| + |R_t - R_{t-1}|``.  Jumps split the clip into runs; runs shorter
+    than ``max_swap_s`` that lie an odd number of jumps away from the last long run are
+    the swapped ones.  A long swapped run is left alone (it cannot be told apart from a
+    missed jump); the events' alternation check catches what remains.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Image coordinates in pixels (NaN = missing).
+    fps : float
+        Frame rate in frames per second.
+    max_swap_s : float
+        Longest swap episode repaired, in seconds.
+    min_jump_frac : float
+        Smallest jump, as a fraction of the median hip-to-ankle length, that can be a swap.
+
+    Returns
+    -------
+    ndarray of shape (n,) bool
+        True on frames to swap back.
+    """
+    n = xy.shape[0]
+    if n < 3:
+        return np.zeros(n, dtype=bool)
+    li, ri = _leg_indices()
+    left, right = xy[:, li], xy[:, ri]
+    d = np.linalg.norm(left[:, 0] - left[:, 2], axis=-1)
+    d = d[np.isfinite(d)]
+    leg = float(np.median(d)) if d.size else float("nan")
+    if not np.isfinite(leg) or leg <= 0:
+        return np.zeros(n, dtype=bool)
+
+    def dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.asarray(np.nanmean(np.linalg.norm(a - b, axis=-1), axis=-1))
+
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=RuntimeWarning)
+        same = dist(left[1:], left[:-1]) + dist(right[1:], right[:-1])
+        cross = dist(left[1:], right[:-1]) + dist(right[1:], left[:-1])
+    jump = (same > min_jump_frac * leg) & (cross < 0.5 * same)
+    toggles = np.concatenate([[False], np.nan_to_num(jump, nan=0.0).astype(bool)])
+    run_id = np.cumsum(toggles)
+    n_runs = int(run_id[-1]) + 1
+    run_len = np.bincount(run_id, minlength=n_runs)
+    anchor = run_len > max_swap_s * fps
+    anchor[0] = True
+    last_anchor = np.maximum.accumulate(np.where(anchor, np.arange(n_runs), 0))
+    swapped_run = (np.arange(n_runs) - last_anchor) % 2 == 1
+    return np.asarray(swapped_run[run_id])
+
+
+def repair_leg_swaps(pose: PoseData, *, max_swap_s: float = 0.5) -> tuple[PoseData, int]:
+    """Undo short left/right leg label swaps (hip, knee, ankle, heel, toe).
+
+    Returns
+    -------
+    (PoseData, int)
+        The repaired copy and the number of frames swapped back.
+    """
+    swap = find_leg_swaps(pose.image_px[:, :, :2], pose.fps, max_swap_s=max_swap_s)
+    n_swapped = int(swap.sum())
+    if n_swapped == 0:
+        return pose, 0
+    li, ri = _leg_indices()
+    perm = np.arange(pose.image_px.shape[1])
+    perm[li], perm[ri] = ri, li
+    fields = {}
+    for name in ("image_px", "visibility", "presence", "world_m"):
+        arr = getattr(pose, name).copy()
+        arr[swap] = arr[swap][:, perm]
+        fields[name] = arr
+    return dataclasses.replace(pose, **fields), n_swapped
+
+
+def _fill_nearest(x: np.ndarray) -> np.ndarray:
+    """Replace NaN along axis 0 by the previous valid value (or the next one at the start)."""
+    valid = ~np.isnan(x)
+    if valid.all():
+        return x
+    idx = np.where(valid, np.arange(x.shape[0])[:, None], 0)
+    np.maximum.accumulate(idx, axis=0, out=idx)
+    filled = np.take_along_axis(x, idx, axis=0)
+    first = np.argmax(valid, axis=0)
+    head = np.arange(x.shape[0])[:, None] < first[None, :]
+    filled[head] = np.broadcast_to(x[first, np.arange(x.shape[1])], x.shape)[head]
+    return filled
+
+
+def hampel(
+    x: np.ndarray, *, window: int, n_sigmas: float = 3.0, min_deviation: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hampel outlier filter along axis 0: outliers become NaN.
+
+    A sample is an outlier when ``|x - median| > max(n_sigmas * 1.4826 * MAD,
+    min_deviation)`` within a centred window (Hampel 1974; Pearson 2002).
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, ...)
+        Signals along axis 0 (NaN = missing, ignored).
+    window : int
+        Window length in samples (made odd, at least 3).
+    n_sigmas : float
+        Threshold in robust standard deviations.
+    min_deviation : float
+        Deviations at or below this (in the unit of ``x``) are never outliers.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The filtered copy (outliers NaN) and the boolean outlier mask, both shaped like x.
+    """
+    window = max(5, int(window) | 1)
+    half = window // 2
+    shape = x.shape
+    flat = x.reshape(shape[0], -1)
+    valid = ~np.isnan(flat)
+    usable = valid.any(axis=0)
+    out_mask = np.zeros(flat.shape, dtype=bool)
+    if shape[0] >= window and usable.any():
+        cols = np.flatnonzero(usable)
+        filled = _fill_nearest(flat[:, cols])
+        # Pre-screen: an outlier beyond the threshold also stands out from the mean of
+        # its two neighbours by at least half of it; only those samples get the full test.
+        dev1 = np.zeros_like(filled)
+        dev1[1:-1] = np.abs(filled[1:-1] - 0.5 * (filled[:-2] + filled[2:]))
+        cand = (dev1 > 0.5 * min_deviation) & valid[:, cols]
+        if cand.mean() > 0.2:  # no cheap pre-screen possible: filter everything
+            med = ndimage.median_filter(filled, size=(window, 1), mode="nearest")
+            dev = np.abs(filled - med)
+            mad = ndimage.median_filter(dev, size=(window, 1), mode="nearest")
+            thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
+            out_mask[:, cols] = (dev > thr) & valid[:, cols]
+        elif cand.any():
+            r, c = np.nonzero(cand)
+            # windows of the candidates and of their neighbours (for the MAD)
+            nbh = np.clip(r[:, None] + np.arange(-2 * half, 2 * half + 1), 0, shape[0] - 1)
+            vals = filled[nbh, c[:, None]]  # (k, 4 half + 1)
+            win = np.lib.stride_tricks.sliding_window_view(vals, window, axis=1)  # (k, 2h+1, w)
+            meds = np.median(win, axis=-1)  # medians centred on r-h .. r+h
+            med = meds[:, half]
+            devs = np.abs(vals[:, half : half + window] - meds)
+            mad = np.median(devs, axis=-1)
+            dev = np.abs(filled[r, c] - med)
+            thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
+            hit = dev > thr
+            out_mask[r[hit], cols[c[hit]]] = True
+    result = flat.copy()
+    result[out_mask] = np.nan
+    return result.reshape(shape), out_mask.reshape(shape)
+
+
+def interpolate_gaps(x: np.ndarray, time_s: np.ndarray, *, max_gap_s: float = 0.3) -> np.ndarray:
+    """Fill NaN gaps linearly in time when they last at most ``max_gap_s``.
+
+    The gap duration is the time between the valid samples that bound it; gaps at the
+    start or end, or longer than ``max_gap_s``, stay NaN.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, ...)
+        Signals along axis 0.
+    time_s : ndarray of shape (n,)
+        Sample times in seconds, increasing.
+    max_gap_s : float
+        Longest gap filled, in seconds.
+
+    Returns
+    -------
+    ndarray
+        A copy of ``x`` with the short gaps filled.
+    """
+    shape = x.shape
+    n = shape[0]
+    flat = x.reshape(n, -1)
+    valid = ~np.isnan(flat)
+    if valid.all() or n < 3:
+        return x.copy()
+    ar = np.arange(n)[:, None]
+    prev = np.where(valid, ar, -1)
+    np.maximum.accumulate(prev, axis=0, out=prev)
+    nxt = np.where(valid, ar, n)
+    nxt = np.minimum.accumulate(nxt[::-1], axis=0)[::-1]
+    fill = ~valid & (prev >= 0) & (nxt < n)
+    out = flat.copy()
+    if not fill.any():
+        return out.reshape(shape)
+    rows, cols = np.nonzero(fill)
+    p, q = prev[rows, cols], nxt[rows, cols]
+    t0, t1, t = time_s[p], time_s[q], time_s[rows]
+    ok = (t1 - t0) <= max_gap_s + 1e-9
+    w = (t - t0) / (t1 - t0)
+    vals = flat[p, cols] * (1 - w) + flat[q, cols] * w
+    out[rows[ok], cols[ok]] = vals[ok]
+    return out.reshape(shape)
+
+
+def _segments(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and stop indices of the True runs of a 1-D boolean array."""
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def effective_cutoff_hz(cutoff_hz: float, fps: float) -> float:
+    """The cut-off actually used: ``cutoff_hz`` capped at 0.4 x fps (below Nyquist)."""
+    if cutoff_hz <= 0:
+        raise ConfigError(f"cutoff_hz must be positive, found {cutoff_hz}")
+    return float(min(cutoff_hz, MAX_CUTOFF_FRACTION * fps))
+
+
+def lowpass(x: np.ndarray, fps: float, *, cutoff_hz: float, order: int = 4) -> np.ndarray:
+    """Zero-lag Butterworth low-pass along axis 0, per contiguous non-NaN segment.
+
+    ``scipy.signal.butter(order, cutoff)`` applied forward and backward with
+    ``filtfilt`` (no phase lag).  Columns sharing the same missing-data pattern are
+    filtered together; segments too short for the filter's padding are left unfiltered.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, ...)
+        Signals along axis 0 (NaN = missing).
+    fps : float
+        Sampling rate in Hz.
+    cutoff_hz : float
+        -3 dB cut-off in Hz; capped at 0.4 x fps (see :func:`effective_cutoff_hz`).
+    order : int
+        Butterworth order (4 by default).
+
+    Returns
+    -------
+    ndarray
+        Filtered copy, NaN where ``x`` is NaN.
+    """
+    cut = effective_cutoff_hz(cutoff_hz, fps)
+    b, a = signal.butter(order, cut, fs=fps)
+    padlen = 3 * max(len(a), len(b))
+    shape = x.shape
+    flat = x.reshape(shape[0], -1)
+    valid = ~np.isnan(flat)
+    full = valid.all(axis=0)
+    if full.all() and shape[0] > padlen:  # fast path: no missing data
+        rows = np.ascontiguousarray(flat.T)
+        return np.asarray(signal.filtfilt(b, a, rows, axis=-1).T.reshape(shape))
+    out = flat.copy()
+    if full.any() and shape[0] > padlen:
+        # filter along contiguous rows (columns of the transposed copy): much faster
+        cols_t = np.ascontiguousarray(flat[:, full].T)
+        out[:, full] = signal.filtfilt(b, a, cols_t, axis=-1).T
+    rest = np.flatnonzero(~full & valid.any(axis=0))
+    if rest.size:
+        keys = np.packbits(valid[:, rest], axis=0).T
+        _, group = np.unique(keys, axis=0, return_inverse=True)
+        group = np.asarray(group).ravel()
+        for g in range(int(group.max()) + 1):
+            cols = rest[group == g]
+            starts, stops = _segments(valid[:, cols[0]])
+            for s, e in zip(starts, stops, strict=True):
+                if e - s > padlen:
+                    seg = np.ascontiguousarray(flat[s:e, cols].T)
+                    out[s:e, cols] = signal.filtfilt(b, a, seg, axis=-1).T
+    return out.reshape(shape)
+
+
+def noise_px(xy: np.ndarray) -> float:
+    """Robust landmark jitter estimate in pixels from the 4th difference over time.
+
+    The 4th difference removes smooth motion (a sinusoid of frequency f is scaled by
+    ``(2 sin(pi f / fps))^4``, small for body motion) while white noise of SD sigma gets
+    an SD of ``sqrt(70) sigma``; sigma = 1.4826 MAD / sqrt(70), pooled over columns.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, ...)
+
+    Returns
+    -------
+    float
+        0 when there are too few samples.
+    """
+    d4 = np.diff(xy.reshape(xy.shape[0], -1), 4, axis=0)
+    d4 = np.abs(d4[np.isfinite(d4)])
+    if d4.size < 10:
+        return 0.0
+    return float(1.4826 * np.median(d4) / np.sqrt(70.0))
+
+
+def residual_cutoff_hz(
+    x: np.ndarray,
+    fps: float,
+    *,
+    min_hz: float = 6.0,
+    max_samples: int = 3600,
+    min_noise_px: float = 0.05,
+) -> float | None:
+    """Cut-off by residual analysis (Winter 2009, Biomechanics and Motor Control, §3.4).
+
+    The RMS residual between the signals and their low-passed version is computed over a
+    grid of cut-offs; a line fitted to the high-frequency end of that curve, where only
+    noise is left, extrapolates to the noise RMS at 0 Hz, and the cut-off is the lowest
+    one whose residual does not exceed it.  Columns are pooled.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, ...)
+        Gap-filled signals along axis 0 (columns with NaN in the analysed window are
+        skipped).
+    fps : float
+        Sampling rate in Hz.
+    min_hz : float
+        Lowest cut-off returned.
+    max_samples : int
+        Only the first ``max_samples`` frames are analysed (speed).
+    min_noise_px : float
+        Below this estimated noise RMS the data are treated as noise-free and None is
+        returned (no filtering needed).
+
+    Returns
+    -------
+    float or None
+        Cut-off in Hz (at most 0.4 x fps), or None when the signals look noise-free or
+        are too short to tell.
+    """
+    flat = x[:max_samples].reshape(min(x.shape[0], max_samples), -1)
+    flat = flat[:, np.isfinite(flat).all(axis=0)]
+    top = MAX_CUTOFF_FRACTION * fps
+    if flat.shape[0] < 60 or flat.shape[1] == 0 or top <= min_hz:
+        return None
+    grid = np.linspace(min_hz, top, 16)
+    res = np.empty(grid.size)
+    for i, fc in enumerate(grid):
+        b, a = signal.butter(4, fc, fs=fps)
+        res[i] = np.sqrt(np.mean((flat - signal.filtfilt(b, a, flat, axis=0)) ** 2))
+    tail = grid >= grid[int(0.6 * grid.size)]
+    _slope, intercept = np.polyfit(grid[tail], res[tail], 1)
+    if intercept < min_noise_px:
+        return None
+    below = np.flatnonzero(res <= intercept)
+    return float(grid[below[0]]) if below.size else float(top)
+
+
+def filter_pose(
+    pose: PoseData,
+    *,
+    cutoff_hz: float | None,
+    landmarks: Sequence[str] | None = CORE_LANDMARKS,
+) -> PoseData:
+    """Low-pass the image x, y of some landmarks (see :func:`lowpass`); None = unchanged.
+
+    Returns
+    -------
+    PoseData
+        Copy with ``settings["filter_cutoff_hz"]`` recording the cut-off used.
+    """
+    if cutoff_hz is None:
+        return dataclasses.replace(pose, settings={**pose.settings, "filter_cutoff_hz": None})
+    cut = effective_cutoff_hz(cutoff_hz, pose.fps)
+    idx = (
+        np.arange(pose.image_px.shape[1])
+        if landmarks is None
+        else np.array([LANDMARK_INDEX[name] for name in landmarks])
+    )
+    image = pose.image_px.copy()
+    image[:, idx, :2] = lowpass(image[:, idx, :2], pose.fps, cutoff_hz=cut)
+    return dataclasses.replace(
+        pose, image_px=image, settings={**pose.settings, "filter_cutoff_hz": cut}
+    )
+
+
+def _leg_scale_px(xy: np.ndarray) -> float:
+    """Median leg length (hip -> knee -> ankle, both legs) in pixels; 0 if unknown."""
+    _li, _ = _leg_indices()
+    vals = []
+    for side in ("left", "right"):
+        h, k, a = (xy[:, LANDMARK_INDEX[f"{side}_{p}"]] for p in ("hip", "knee", "ankle"))
+        vals.append(np.linalg.norm(h - k, axis=1) + np.linalg.norm(k - a, axis=1))
+    v = np.concatenate(vals)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else 0.0
+
+
+def clean_pose(
+    pose: PoseData,
+    *,
+    landmarks: Sequence[str] | None = CORE_LANDMARKS,
+    min_visibility: float = 0.5,
+    min_presence: float = 0.0,
+    repair_swaps: bool = True,
+    max_swap_s: float = 0.5,
+    hampel_window_s: float = 0.1,
+    hampel_sigmas: float = 3.0,
+    hampel_min_leg: float = 0.08,
+    max_gap_s: float = 0.3,
+    cutoff_hz: float | str | None = "auto",
+    min_noise_px: float = 0.2,
+) -> PoseData:
+    """Run the whole cleaning chain on the image landmarks.
+
+    Parameters
+    ----------
+    pose : PoseData
+        Raw landmarks.
+    landmarks : sequence of str or None
+        Landmarks whose x, y are despiked, gap-filled and filtered (None = all 33);
+        the others are only gated.
+    min_visibility, min_presence : float
+        Gating thresholds (see :func:`gate_visibility`).
+    repair_swaps : bool
+        Undo short leg label swaps (see :func:`repair_leg_swaps`).
+    max_swap_s : float
+        Longest swap episode repaired, in seconds.
+    hampel_window_s, hampel_sigmas, hampel_min_leg : float
+        Hampel window in seconds, threshold in robust SDs, and the smallest deviation, as
+        a fraction of the leg length (hip -> knee -> ankle), that can count as an outlier
+        (keeps fast but real foot motion from being flagged).
+    max_gap_s : float
+        Longest gap interpolated, in seconds.
+    cutoff_hz : float, "auto" or None
+        Low-pass cut-off in Hz, capped below Nyquist; "auto" chooses it by residual
+        analysis (:func:`residual_cutoff_hz`), or no filtering when the torso jitter
+        (:func:`noise_px`) is below ``min_noise_px``; None = no filtering.
+    min_noise_px : float
+        Jitter (pixels) below which "auto" does not filter.
+
+    Returns
+    -------
+    PoseData
+        Cleaned copy; ``settings["cleaning"]`` records the options and the counts of
+        gated, swapped, rejected and interpolated points.
+    """
+    if max_gap_s < 0 or hampel_window_s <= 0:
+        raise ConfigError("max_gap_s must be >= 0 and hampel_window_s > 0")
+    gated = gate_visibility(pose, min_visibility=min_visibility, min_presence=min_presence)
+    n_gated = int(np.isnan(gated.image_px[..., 0]).sum() - np.isnan(pose.image_px[..., 0]).sum())
+    n_swapped = 0
+    if repair_swaps:
+        gated, n_swapped = repair_leg_swaps(gated, max_swap_s=max_swap_s)
+    idx = (
+        np.arange(pose.image_px.shape[1])
+        if landmarks is None
+        else np.array([LANDMARK_INDEX[name] for name in landmarks])
+    )
+    xy = gated.image_px[:, idx, :2]
+    window = round(hampel_window_s * pose.fps)
+    min_dev = hampel_min_leg * _leg_scale_px(gated.image_px[:, :, :2])
+    xy, outliers = hampel(xy, window=window, n_sigmas=hampel_sigmas, min_deviation=min_dev)
+    missing_before = np.isnan(xy).sum()
+    xy = interpolate_gaps(xy, pose.time_s, max_gap_s=max_gap_s)
+    n_interp = int(missing_before - np.isnan(xy).sum())
+    used_cut: float | None = None
+    torso = [i for i, k in enumerate(idx) if k in _TORSO]
+    jitter = noise_px(xy[:, torso]) if torso else float("nan")
+    if cutoff_hz == "auto":
+        used_cut = None if jitter < min_noise_px else residual_cutoff_hz(xy, pose.fps)
+    elif isinstance(cutoff_hz, int | float):
+        used_cut = effective_cutoff_hz(float(cutoff_hz), pose.fps)
+    elif cutoff_hz is not None:
+        raise ConfigError(f"cutoff_hz must be a number, 'auto' or None, found {cutoff_hz!r}")
+    if used_cut is not None:
+        xy = lowpass(xy, pose.fps, cutoff_hz=used_cut)
+    image = gated.image_px.copy()
+    image[:, idx, :2] = xy
+    image[:, idx, 2] = np.where(np.isnan(xy[..., 0]), np.nan, image[:, idx, 2])
+    record: dict[str, Any] = {
+        "min_visibility": min_visibility,
+        "min_presence": min_presence,
+        "max_swap_s": max_swap_s if repair_swaps else None,
+        "hampel_window_s": hampel_window_s,
+        "hampel_sigmas": hampel_sigmas,
+        "hampel_min_px": round(min_dev, 3),
+        "max_gap_s": max_gap_s,
+        "cutoff_hz": used_cut,
+        "noise_px": round(jitter, 3) if np.isfinite(jitter) else None,
+        "n_gated": n_gated,
+        "n_swapped_frames": n_swapped,
+        "n_outliers": int(outliers[..., 0].sum()),
+        "n_interpolated": n_interp // 2,
+    }
+    settings = {**dict(pose.settings), "cleaning": record}
+    return dataclasses.replace(gated, image_px=image, settings=settings)

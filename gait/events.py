@@ -1,0 +1,917 @@
+"""Gait events per foot: initial contact (IC), midstance (MS) and toe-off (TO).
+
+Two stages, like onset detection in librosa: :func:`contact_envelope` turns landmarks
+into a per-foot *height above the floor* signal (in leg lengths); :func:`detect_events`
+picks contacts from it (and accepts a precomputed envelope).  :func:`strides_from_events`
+turns the events into one row per stance/stride with the checks that make strides
+trustworthy; strides that fail are kept, marked invalid with a reason.
+
+Method (METRICS.md §5): a foot is in contact while the lowest of its heel and toe points is
+within a threshold of the floor (the approach of Pose2Sim's toe-height rule, with the
+heel added to catch rearfoot strikes; Fellin et al. 2010, J Sci Med Sport 13:646, validate
+foot-position rules for running against force plates).  The floor is a rolling high
+percentile of that lowest point, per foot, so a far foot that appears higher in the image
+(perspective) and a slowly changing camera distance are handled.  IC and TO get sub-frame
+times by extrapolating the foot's approach (or departure) to the floor level.  MS is the
+middle of stance by default, or the lowest pelvis or peak knee flexion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import ndimage
+
+from gait.posedata import LANDMARK_INDEX
+
+SIDES = ("left", "right")
+EVENT_COLUMNS = ("side", "kind", "frame", "time_s", "pos", "contact", "valid", "reason")
+
+Midstance = Literal["middle", "pelvis", "knee"]
+
+
+@dataclass(frozen=True)
+class StrideLimits:
+    """Physiological limits for running strides, in seconds of real time.
+
+    ``scaled(f)`` multiplies every limit by ``f`` (for footage suspected to be slowed).
+    """
+
+    min_contact_s: float = 0.07
+    max_contact_s: float = 0.55
+    min_stride_s: float = 0.45
+    max_stride_s: float = 1.6
+    max_overlap_s: float = 0.03
+
+    def scaled(self, factor: float) -> StrideLimits:
+        return StrideLimits(
+            self.min_contact_s * factor,
+            self.max_contact_s * factor,
+            self.min_stride_s * factor,
+            self.max_stride_s * factor,
+            self.max_overlap_s * factor,
+        )
+
+
+def rolling_percentile(x: np.ndarray, q: float, window: int) -> np.ndarray:
+    """Centred rolling percentile of a gap-free (n,) signal over ``window`` samples.
+
+    For long windows the signal is decimated so that about 120 samples span the window,
+    the percentile is taken on that, and the result is linearly interpolated back: a
+    slowly varying reference (floor level, leg length) at a fraction of the cost.
+    """
+    n = x.size
+    step = max(1, window // 120)
+    if step == 1:
+        return np.asarray(ndimage.percentile_filter(x, q, size=window, mode="nearest"))
+    sub = x[::step]
+    win = max(3, (window // step) | 1)
+    ref = ndimage.percentile_filter(sub, q, size=win, mode="nearest")
+    return np.asarray(np.interp(np.arange(n), np.arange(0, n, step), ref))
+
+
+def leg_length_px(
+    xy: np.ndarray,
+    fps: float | None = None,
+    *,
+    window_s: float = 1.5,
+    percentile: float = 50.0,
+) -> np.ndarray:
+    """Leg length (thigh + shank, i.e. hip -> ankle standing) in pixels, per frame.
+
+    ``|hip - knee| + |knee - ankle|`` does not change with knee flexion; averaged over
+    both legs it is the leg length at the pelvis depth (the near leg looks longer in a
+    side view, the far leg shorter).  A rolling ``percentile`` over ``window_s`` follows a
+    runner whose distance to the camera changes; use a high percentile in frontal views,
+    where thigh and shank are foreshortened when they point towards the camera.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+    fps : float, optional
+        Frame rate in Hz; without it one value for the whole clip is returned.
+    window_s : float
+        Rolling window in seconds.
+    percentile : float
+        Percentile over frames within the window.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        Leg length in pixels (NaN everywhere when no frame has a complete leg).
+    """
+    n = xy.shape[0]
+    lengths = []
+    for s in SIDES:
+        hip = xy[:, LANDMARK_INDEX[f"{s}_hip"]]
+        knee = xy[:, LANDMARK_INDEX[f"{s}_knee"]]
+        ankle = xy[:, LANDMARK_INDEX[f"{s}_ankle"]]
+        lengths.append(np.linalg.norm(hip - knee, axis=1) + np.linalg.norm(knee - ankle, axis=1))
+    both = np.stack(lengths, axis=1)
+    with np.errstate(invalid="ignore"):
+        per_frame = np.where(np.isfinite(both).all(axis=1), both.mean(axis=1), np.nan)
+    ok = np.isfinite(per_frame)
+    if not ok.any():
+        return np.full(n, np.nan)
+    if fps is None or n < 3:
+        return np.full(n, float(np.percentile(per_frame[ok], percentile)))
+    win = max(3, round(window_s * fps) | 1)
+    filled = np.where(ok, per_frame, np.interp(np.arange(n), np.flatnonzero(ok), per_frame[ok]))
+    return rolling_percentile(filled, percentile, win)
+
+
+def _lowest_foot_y(xy: np.ndarray, side: str) -> np.ndarray:
+    heel = xy[:, LANDMARK_INDEX[f"{side}_heel"], 1]
+    toe = xy[:, LANDMARK_INDEX[f"{side}_foot_index"], 1]
+    return np.asarray(np.fmax(heel, toe))
+
+
+def contact_envelope(
+    xy: np.ndarray,
+    fps: float,
+    *,
+    leg_length: np.ndarray | float | None = None,
+    floor_window_s: float = 2.0,
+    floor_percentile: float = 90.0,
+) -> np.ndarray:
+    """Height of each foot's lowest point above the floor, in leg lengths.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Cleaned image coordinates in pixels (y down), roll-corrected.
+    fps : float
+        Frame rate in Hz.
+    leg_length : ndarray of shape (n,) or float, optional
+        Leg length in pixels (default: :func:`leg_length_px`).
+    floor_window_s : float
+        Window of the rolling floor estimate in seconds (about two strides).
+    floor_percentile : float
+        Percentile of the lowest-foot y taken as the floor within the window.
+
+    Returns
+    -------
+    ndarray of shape (n, 2)
+        Column 0 left foot, column 1 right foot; 0 on the floor, positive above it,
+        NaN where the foot is missing.  Formula: ``(floor_y - max(heel_y, toe_y)) / L``.
+    """
+    n = xy.shape[0]
+    leg = leg_length_px(xy, fps) if leg_length is None else leg_length
+    leg = np.broadcast_to(np.asarray(leg, dtype=float), (n,))
+    out = np.full((n, 2), np.nan)
+    if n == 0 or not np.isfinite(leg).any():
+        return out
+    win = max(3, round(floor_window_s * fps) | 1)
+    for j, side in enumerate(SIDES):
+        y = _lowest_foot_y(xy, side)
+        valid = np.isfinite(y)
+        if valid.sum() < 3:
+            continue
+        if n <= win:
+            floor = np.full(n, np.nanpercentile(y, floor_percentile))
+        else:
+            filled = np.where(valid, y, np.nanmedian(y))
+            floor = rolling_percentile(filled, floor_percentile, win)
+        out[:, j] = (floor - y) / leg
+    return out
+
+
+def _noise_level(h: np.ndarray) -> float:
+    """Robust high-frequency noise of a signal: scaled MAD of its second difference."""
+    d2 = np.diff(h, 2)
+    d2 = d2[np.isfinite(d2)]
+    if d2.size == 0:
+        return 0.0
+    return float(1.4826 * np.median(np.abs(d2)) / np.sqrt(6.0))
+
+
+def _segments(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def _run_mask(n: int, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """(n,) bool, True inside the [start, stop) runs (non-overlapping), vectorised."""
+    d = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(d, start, 1)
+    np.add.at(d, stop, -1)
+    return np.asarray(np.cumsum(d[:n]) > 0)
+
+
+def _follow_drift(
+    h: np.ndarray,
+    s: np.ndarray,
+    e: np.ndarray,
+    in_contact: np.ndarray,
+    *,
+    tol: float,
+    max_frames: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Extend contact runs [s, e) while ``h`` stays within ``tol`` of the drift line.
+
+    The drift rate is the median change of ``h`` per frame inside contacts; the line goes
+    through each contact's lowest sample.  Vectorised over contacts (k x max_frames).
+    """
+    n = h.size
+    d = np.diff(h)
+    inside = in_contact[1:] & in_contact[:-1] & np.isfinite(d)
+    if inside.sum() < 5 or s.size == 0:
+        return s, e
+    rate = float(np.median(d[inside]))
+    tm = np.rint(_argmax_in_runs(-np.nan_to_num(h, nan=np.inf), s, e)).astype(int)
+    base = h[tm]
+    steps = np.arange(max_frames)
+
+    def reach(t: np.ndarray) -> np.ndarray:
+        ok = (t >= 0) & (t < n)
+        ht = h[np.clip(t, 0, n - 1)]
+        line = base[:, None] + rate * (t - tm[:, None])
+        good = ok & np.isfinite(ht) & (np.abs(ht - line) < tol)
+        return np.asarray(np.cumprod(good, axis=1).sum(axis=1))
+
+    back = reach(s[:, None] - 1 - steps[None, :])
+    fwd = reach(e[:, None] + steps[None, :])
+    prev_e = np.concatenate([[0], e[:-1]])
+    next_s = np.concatenate([s[1:], [n]])
+    return np.maximum(s - back, prev_e + 1), np.minimum(e + fwd, next_s - 1)
+
+
+def _contacts(
+    h: np.ndarray, *, threshold: float, min_contact: int, min_swing: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Start (first contact frame) and stop (first airborne frame) of contact runs."""
+    contact = np.nan_to_num(h, nan=np.inf) < threshold
+    # close short airborne gaps, then drop short contacts
+    s, e = _segments(~contact)
+    inner = (s > 0) & (e < h.size) & (e - s < min_swing)
+    contact |= _run_mask(h.size, s[inner], e[inner])
+    s, e = _segments(contact)
+    keep = (e - s >= min_contact) & (s > 0) & (e < h.size)
+    return s[keep], e[keep]
+
+
+def _next_true(mask: np.ndarray) -> np.ndarray:
+    """(n,) index of the first True at or after each position (n where none)."""
+    n = mask.size
+    idx = np.where(mask, np.arange(n), n)
+    return np.minimum.accumulate(idx[::-1])[::-1]
+
+
+def _prev_true(mask: np.ndarray) -> np.ndarray:
+    """(n,) index of the last True at or before each position (-1 where none)."""
+    idx = np.where(mask, np.arange(mask.size), -1)
+    return np.maximum.accumulate(idx)
+
+
+def _subframe_ic(
+    h: np.ndarray, s: np.ndarray, e: np.ndarray, level: float, ground: float
+) -> np.ndarray:
+    """Sub-frame IC: the descent line of the last two airborne frames meets the floor.
+
+    The first frame at or below ``level`` within each contact [s, e) is found; the line
+    through the two frames before it is extrapolated to the ``ground`` level.
+    """
+    n = h.size
+    first = _next_true(np.nan_to_num(h, nan=np.inf) <= level)[s]
+    first = np.where(first < e, first, s)
+    b = np.clip(first - 1, 0, n - 1)
+    a = np.clip(first - 2, 0, n - 1)
+    v = h[a] - h[b]  # descent per frame (positive)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dt = (h[b] - ground) / v
+    dt = np.where(np.isfinite(dt) & (v > 0), np.clip(dt, 0.0, 2.0), 1.0)
+    return np.asarray(b + dt)
+
+
+def _subframe_to(
+    h: np.ndarray, s: np.ndarray, e: np.ndarray, level: float, ground: float
+) -> np.ndarray:
+    """Sub-frame TO: the rise line of the first two airborne frames meets the floor."""
+    n = h.size
+    last = _prev_true(np.nan_to_num(h, nan=np.inf) <= level)[np.clip(e - 1, 0, n - 1)]
+    last = np.where(last >= s, last, e - 1)
+    c = np.clip(last + 1, 0, n - 1)
+    d = np.clip(last + 2, 0, n - 1)
+    v = h[d] - h[c]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dt = (h[c] - ground) / v
+    dt = np.where(np.isfinite(dt) & (v > 0), np.clip(dt, 0.0, 2.0), 1.0)
+    return np.asarray(c - dt)
+
+
+def _local_kink(sig: np.ndarray, t0: np.ndarray) -> np.ndarray:
+    """Sharpen kink times: intersect the lines through the two samples on each side.
+
+    With ``f = floor(t0)``, the line through (f-1, f) meets the line through (f+1, f+2);
+    the intersection replaces ``t0`` when it lies within half a frame of it (noise-free
+    signals get their exact sub-frame kink; noisy ones keep the least-squares estimate).
+    """
+    n = sig.size
+    ok = np.isfinite(t0)
+    f = np.clip(np.floor(np.where(ok, t0, 0)).astype(int), 1, max(n - 3, 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k1 = sig[f] - sig[f - 1]
+        k2 = sig[np.minimum(f + 2, n - 1)] - sig[np.minimum(f + 1, n - 1)]
+        t = (sig[np.minimum(f + 1, n - 1)] - sig[f] + k1 * f - k2 * (f + 1)) / (k1 - k2)
+    good = ok & np.isfinite(t) & (np.abs(t - t0) <= 0.5)
+    return np.asarray(np.where(good, t, t0))
+
+
+def _kink_min(sig: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Sub-frame position of a minimum at sample ``m``, allowing a one-sided kink.
+
+    Two lines - through the two samples before the minimum and the two after - meet at
+    the kink; the intersection is used when it lies next to ``m``, else a parabola
+    through (m-1, m, m+1).  Exact for a flat approach that turns into a steep rise (knee
+    flexion at toe-off) and close to the vertex for a smooth minimum.
+    """
+    n = sig.size
+    out = m.astype(float)
+
+    def line_meet(
+        p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            k1 = sig[p1] - sig[p0]
+            k2 = sig[q1] - sig[q0]
+            # sig[p1] + k1 (t - p1) = sig[q0] + k2 (t - q0)
+            t = (sig[q0] - sig[p1] + k1 * p1 - k2 * q0) / (k1 - k2)
+        return np.asarray(t), np.asarray(k2 - k1)
+
+    c = lambda i: np.clip(i, 0, n - 1)  # noqa: E731
+    ta, bend_a = line_meet(c(m - 1), c(m), c(m + 1), c(m + 2))
+    tb, bend_b = line_meet(c(m - 2), c(m - 1), c(m), c(m + 1))
+    ok_a = np.isfinite(ta) & (ta >= m) & (ta <= m + 1)
+    ok_b = np.isfinite(tb) & (tb >= m - 1) & (tb <= m)
+    y0, y1, y2 = sig[c(m - 1)], sig[m], sig[c(m + 1)]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        den = y0 - 2 * y1 + y2
+        par = m + np.where(den > 0, 0.5 * (y0 - y2) / den, 0.0)
+    par = np.clip(np.where(np.isfinite(par), par, m), m - 0.5, m + 0.5)
+    out = np.where(ok_a & ~ok_b, ta, np.where(ok_b & ~ok_a, tb, par))
+    both = ok_a & ok_b
+    out = np.where(both, np.where(bend_a >= bend_b, ta, tb), out)
+    return np.asarray(out)
+
+
+def hinge_fit(
+    sig: np.ndarray, center: np.ndarray, *, half: int, search: float = 1.5, step: float = 0.05
+) -> np.ndarray:
+    """Sub-frame kink times by a continuous two-segment linear fit (broken-stick regression).
+
+    Around each ``center`` (fractional frame), the samples within ``half`` frames are
+    fitted by ``y = c + k1 min(t - t0, 0) + k2 max(t - t0, 0)`` for a grid of break
+    points ``t0`` within ``search`` frames of the centre; the break with the least squared
+    error is returned (coarse grid, then a fine grid of ``step`` around the best).  Noise
+    is averaged over the window instead of trusting two samples, which makes the event
+    times robust to landmark jitter (the far leg).
+
+    Parameters
+    ----------
+    sig : ndarray of shape (n,)
+        Signal with a kink (foot height at contact, knee flexion at toe-off).
+    center : ndarray of shape (k,)
+        Coarse event positions in frames.
+    half : int
+        Half-width of the fitted window in frames.
+    search, step : float
+        Search range and final grid step of the break point, in frames.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+        Break positions; the centre where the window is incomplete or holds NaN.
+    """
+    n = sig.size
+    c = np.asarray(center, dtype=float)
+    out = c.copy()
+    ok = np.isfinite(c)
+    if not ok.any():
+        return out
+    base = np.rint(np.where(ok, c, 0)).astype(int)
+    offs = np.arange(-half - 1, half + 2)
+    idx = base[:, None] + offs[None, :]  # (k, w)
+    inside = (idx >= 0) & (idx < n)
+    y = sig[np.clip(idx, 0, n - 1)]
+    good = inside & np.isfinite(y)
+    y = np.where(good, y, 0.0)
+    win = good & (np.abs(idx - base[:, None]) <= half + 1)
+    coarse = np.arange(-search, search + 1e-9, 0.25)
+    best = _hinge_best(idx, y, win, c[:, None] + coarse[None, :])
+    fine = np.arange(-0.25, 0.25 + 1e-9, step)
+    best = _hinge_best(idx, y, win, best[:, None] + fine[None, :])
+    ok &= win.sum(axis=1) >= 5
+    out[ok] = best[ok]
+    return out
+
+
+def _hinge_best(idx: np.ndarray, y: np.ndarray, win: np.ndarray, t0: np.ndarray) -> np.ndarray:
+    """Best break among candidates ``t0`` (k, g): closed-form 3-parameter least squares
+    over the samples ``win`` (k, w)."""
+    dt = idx[:, None, :] - t0[:, :, None]  # (k, g, w)
+    w = np.broadcast_to(win[:, None, :], dt.shape).astype(float)
+    a = np.minimum(dt, 0.0) * w
+    b = np.maximum(dt, 0.0) * w
+    yy = y[:, None, :] * w
+    s0, sa, sb = w.sum(-1), a.sum(-1), b.sum(-1)
+    saa, sbb = (a * a).sum(-1), (b * b).sum(-1)
+    sy, say, sby = yy.sum(-1), (a * yy).sum(-1), (b * yy).sum(-1)
+    syy = (yy * yy).sum(-1)
+    ata = np.stack(
+        [
+            np.stack([s0, sa, sb], -1),
+            np.stack([sa, saa, np.zeros_like(sa)], -1),
+            np.stack([sb, np.zeros_like(sb), sbb], -1),
+        ],
+        -2,
+    ) + 1e-9 * np.eye(3)
+    aty = np.stack([sy, say, sby], -1)
+    coef = np.linalg.solve(ata, aty[..., None])[..., 0]
+    sse = syy - np.sum(coef * aty, axis=-1)
+    sse = np.where(s0 >= 5, sse, np.inf)
+    pick = np.argmin(sse, axis=1)
+    return np.asarray(t0[np.arange(t0.shape[0]), pick])
+
+
+def _argmax_in_runs(sig: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Sub-frame position of the maximum of ``sig`` in each [start, stop) run (vectorised)."""
+    out = np.full(start.size, np.nan)
+    if start.size == 0:
+        return out
+    lengths = stop - start
+    run = np.repeat(np.arange(start.size), lengths)
+    idx = np.concatenate([np.arange(a, b) for a, b in zip(start, stop, strict=True)])
+    vals = np.nan_to_num(sig[idx], nan=-np.inf)
+    order = np.lexsort((vals, run))
+    last = np.cumsum(lengths) - 1
+    best = idx[order[last]]
+    # parabolic refinement
+    lo = np.clip(best - 1, 0, sig.size - 1)
+    hi = np.clip(best + 1, 0, sig.size - 1)
+    y0, y1, y2 = sig[lo], sig[best], sig[hi]
+    den = y0 - 2 * y1 + y2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        off = np.where(den < 0, 0.5 * (y0 - y2) / den, 0.0)
+    off = np.clip(np.nan_to_num(off), -0.5, 0.5)
+    out[:] = best + off
+    return out
+
+
+def knee_flexion_2d(xy: np.ndarray, side: str) -> np.ndarray:
+    """(n,) unsigned image knee flexion ``180 - angle(hip, knee, ankle)`` in degrees."""
+    hip = xy[:, LANDMARK_INDEX[f"{side}_hip"]]
+    knee = xy[:, LANDMARK_INDEX[f"{side}_knee"]]
+    ankle = xy[:, LANDMARK_INDEX[f"{side}_ankle"]]
+    a, b = hip - knee, ankle - knee
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return np.asarray(180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1))))
+
+
+def _midstance_signal(xy: np.ndarray, side: str, method: Midstance) -> np.ndarray | None:
+    if method == "pelvis":
+        return np.asarray(
+            0.5 * (xy[:, LANDMARK_INDEX["left_hip"], 1] + xy[:, LANDMARK_INDEX["right_hip"], 1])
+        )
+    if method == "knee":
+        return knee_flexion_2d(xy, side)
+    return None
+
+
+def _leg_shortening(xy: np.ndarray, side: str) -> np.ndarray:
+    """(n,) 1 - vertical hip-to-ankle distance / leg length: a knee-flexion proxy for
+    frontal views (the leg is longest in the image when the knee is straightest)."""
+    hip = xy[:, LANDMARK_INDEX[f"{side}_hip"], 1]
+    ankle = xy[:, LANDMARK_INDEX[f"{side}_ankle"], 1]
+    leg = leg_length_px(xy)
+    return np.asarray(1.0 - (ankle - hip) / leg)
+
+
+def _knee_extension_near(
+    knee: np.ndarray, first: np.ndarray, last: np.ndarray, fallback: np.ndarray
+) -> np.ndarray:
+    """Sub-frame knee-extension peak (flexion minimum) within [first, last] frames.
+
+    The knee is straightest at toe-off (Fellin et al. 2010) and, in running, just before
+    initial contact (late-swing extension, then flexion under load).  The minimum is
+    refined as a one-sided kink (:func:`_kink_min`); ``fallback`` is kept where the knee
+    is missing or the minimum sits on the window's edge (no clear peak).
+    """
+    n = knee.size
+    start = np.clip(np.ceil(first).astype(int), 0, n - 1)
+    stop = np.clip(np.floor(last).astype(int) + 1, 1, n)
+    ok = (stop - start >= 3) & np.isfinite(first) & np.isfinite(last)
+    out = fallback.copy()
+    if not ok.any():
+        return out
+    pos = _argmax_in_runs(-knee, start[ok], stop[ok])
+    edge = (np.rint(pos) <= start[ok]) | (np.rint(pos) >= stop[ok] - 1) | ~np.isfinite(pos)
+    m = np.clip(np.rint(np.nan_to_num(pos)).astype(int), 0, n - 1)
+    filled = np.where(np.isfinite(knee), knee, np.inf)
+    kink = _kink_min(filled, m)
+    kink = np.where(np.isfinite(kink), kink, pos)
+    out[ok] = np.where(edge, fallback[ok], kink)
+    return out
+
+
+def detect_events(
+    xy: np.ndarray,
+    time_s: np.ndarray,
+    fps: float,
+    *,
+    envelope: np.ndarray | None = None,
+    leg_length: np.ndarray | float | None = None,
+    min_threshold: float = 0.02,
+    noise_sigmas: float = 4.0,
+    min_contact_s: float = 0.05,
+    min_swing_s: float = 0.1,
+    midstance: Midstance = "middle",
+    toe_off: Literal["knee", "leg", "height"] = "knee",
+    initial_contact: Literal["height", "knee"] = "height",
+    refine_ic: bool = True,
+    refine_to: bool = False,
+    kink_window_s: float = 0.07,
+    refine_xy: np.ndarray | None = None,
+    ic_lookback_s: float = 0.0,
+    follow_drift: bool = False,
+    lift_off_height: float = 0.08,
+    frame_index: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Initial contacts, midstances and toe-offs of both feet.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Cleaned, roll-corrected image coordinates in pixels.
+    time_s : ndarray of shape (n,)
+        Frame times in seconds.
+    fps : float
+        Frame rate in Hz.
+    envelope : ndarray of shape (n, 2), optional
+        Precomputed :func:`contact_envelope` (left, right) in leg lengths.
+    leg_length : ndarray of shape (n,) or float, optional
+        Leg length in pixels (see :func:`leg_length_px`).
+    min_threshold : float
+        Smallest contact threshold on the foot height, in leg lengths.
+    noise_sigmas : float
+        The threshold is at least this many noise SDs of the envelope (per foot), so the
+        far foot's noisier landmarks do not create false contacts.
+    min_contact_s, min_swing_s : float
+        Shorter contacts are dropped; shorter airborne gaps are closed (seconds).
+    midstance : {"middle", "pelvis", "knee"}
+        MS rule: middle of stance, lowest pelvis, or peak knee flexion during stance.
+    toe_off : {"knee", "leg", "height"}
+        TO rule: peak knee extension after midstance (side view; Fellin et al. 2010 report
+        about 5 ms error), peak vertical hip-to-ankle length (its frontal-view
+        proxy), or the foot leaving the floor level.
+    initial_contact : {"height", "knee"}
+        IC rule: the foot's landing on its floor level (any view), or - side view - the
+        late-swing knee-extension peak within 120 ms before to 30 ms after it (the knee
+        starts flexing under load at contact; robust when the foot points are misplaced
+        or the floor is seen obliquely).
+    refine_ic, refine_to : bool
+        Refine IC (TO) by a two-segment linear fit of the foot height (of the knee
+        flexion or foot height) around the first estimate (:func:`hinge_fit`).  For IC
+        this finds the landing - the foot's descent stops abruptly - rather than the
+        moment the foot has rolled down to its stance level (on motion capture at 250 Hz
+        it cut the IC error against force plates from about 55 ms to about 15 ms); for TO
+        it helps with jittery knees and costs a little on clean ones.
+    kink_window_s : float
+        Half-width of that fit in seconds.
+    refine_xy : ndarray of shape (n, 33, 2), optional
+        Landmarks for that fit, typically despiked but not low-passed (the fit averages
+        the noise; a low-pass would round the kink off).  Default ``xy``.
+    ic_lookback_s : float
+        How far before the threshold crossing the landing kink may lie (seconds).  In a
+        rear or front view the stance foot keeps moving in the image (it slides towards
+        or away from the camera), so the foot reaches its floor level well after IC;
+        the kink search then looks back this far.
+    lift_off_height : float
+        Foot height (leg lengths) at which the foot is surely airborne: the knee-based
+        toe-off is searched before the foot first rises this high after the contact.
+    follow_drift : bool
+        Extend each contact while the foot keeps moving along the stance drift line (the
+        median frame-to-frame change of the foot height during contact): in a rear or
+        front view the stance foot slides towards or away from the camera on a treadmill,
+        so its image height changes steadily during stance instead of staying on a floor.
+    frame_index : ndarray of shape (n,), optional
+        Video frame numbers reported in the ``frame`` column (default 0..n-1).
+
+    Returns
+    -------
+    DataFrame
+        One row per event, sorted by time, columns ``side``, ``kind`` (ic|ms|to),
+        ``frame`` (nearest video frame), ``time_s`` (sub-frame), ``pos`` (fractional
+        frame position), ``contact`` (contact number per side), ``valid``, ``reason``.
+        Empty (typed) when nothing is found.
+    """
+    n = xy.shape[0]
+    env = contact_envelope(xy, fps, leg_length=leg_length) if envelope is None else envelope
+    rxy = xy if refine_xy is None else refine_xy
+    renv = env if refine_xy is None else contact_envelope(rxy, fps, leg_length=leg_length)
+    fidx = np.arange(n) if frame_index is None else np.asarray(frame_index)
+    frames: list[pd.DataFrame] = []
+    for j, side in enumerate(SIDES):
+        h = env[:, j]
+        if np.isfinite(h).sum() < 5:
+            continue
+        min_c = max(1, round(min_contact_s * fps))
+        min_s = max(1, round(min_swing_s * fps))
+        thr = max(min_threshold, noise_sigmas * _noise_level(h))
+        s, e = _contacts(h, threshold=thr, min_contact=min_c, min_swing=min_s)
+        if s.size == 0:
+            continue
+        in_contact = _run_mask(n, s, e)
+        # second pass: threshold from the scatter of the foot height during stance
+        stance_h = h[in_contact & np.isfinite(h)]
+        if stance_h.size >= 10:
+            g0 = float(np.median(stance_h))
+            spread = 1.4826 * float(np.median(np.abs(stance_h - g0)))
+            thr2 = max(min_threshold, g0 + noise_sigmas * spread)
+            if thr2 > thr:
+                s2, e2 = _contacts(h, threshold=thr2, min_contact=min_c, min_swing=min_s)
+                if s2.size:
+                    s, e, thr = s2, e2, thr2
+                    in_contact = _run_mask(n, s, e)
+        if follow_drift:
+            s, e = _follow_drift(h, s, e, in_contact, tol=thr, max_frames=round(0.2 * fps))
+            in_contact = _run_mask(n, s, e)
+        noise = _noise_level(h)
+        ground = float(np.nanmedian(h[in_contact])) if in_contact.any() else 0.0
+        ground = min(ground, 0.5 * thr)
+        level = ground + max(3.0 * noise, 0.002)
+        ic = _subframe_ic(h, s, e, level, ground)
+        to = _subframe_to(h, s, e, level, ground)
+        half = max(2, round(kink_window_s * fps))
+        search = max(1.5, 0.05 * fps)
+        if refine_ic:
+            back = ic_lookback_s * fps / 2
+            ic = hinge_fit(renv[:, j], ic - back, half=half, search=max(search, back))
+            ic = _local_kink(renv[:, j], ic)
+        if initial_contact == "knee":
+            ic = _knee_extension_near(
+                knee_flexion_2d(xy, side), ic - 0.12 * fps, ic + 0.03 * fps, ic
+            )
+        if toe_off in ("knee", "leg"):
+            flex = knee_flexion_2d if toe_off == "knee" else _leg_shortening
+            stride = float(np.median(np.diff(ic))) if ic.size > 1 else 2.0 * float(np.median(e - s))
+            # from mid-stance to 45 % of a stride later: before the late-swing extension
+            mid = 0.5 * (ic + to)
+            # ... and not after the foot is clearly off the ground
+            lifted = _next_true(np.nan_to_num(h, nan=-np.inf) > ground + lift_off_height)
+            last = np.minimum(mid + 0.45 * stride, lifted[np.clip(e, 0, n - 1)])
+            to = _knee_extension_near(flex(xy, side), mid, last, to)
+            if refine_to:
+                to = hinge_fit(flex(rxy, side), to, half=half, search=search)
+        elif refine_to:
+            to = hinge_fit(renv[:, j], to, half=half, search=search)
+        sig = _midstance_signal(xy, side, midstance)
+        ms = 0.5 * (ic + to) if sig is None else _argmax_in_runs(sig, s, e)
+        ms = np.where(np.isfinite(ms), ms, 0.5 * (ic + to))
+        # missing foot samples next to or inside a contact
+        missing = ~np.isfinite(h)
+        cm = np.concatenate([[0], np.cumsum(missing)])
+        lo, hi = np.clip(s - 2, 0, n), np.clip(e + 2, 0, n)
+        gap = cm[hi] - cm[lo] > 0
+        reason = np.where(gap, "foot landmarks missing around the contact", "")
+        k = s.size
+        for kind, pos in (("ic", ic), ("ms", ms), ("to", to)):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "side": side,
+                        "kind": kind,
+                        "frame": fidx[np.clip(np.rint(pos).astype(int), 0, n - 1)],
+                        "time_s": np.interp(pos, np.arange(n), time_s),
+                        "pos": pos,
+                        "contact": np.arange(k),
+                        "valid": ~gap,
+                        "reason": reason,
+                    }
+                )
+            )
+    if not frames:
+        return empty_events()
+    ev = pd.concat(frames, ignore_index=True)
+    order = {"ic": 0, "ms": 1, "to": 2}
+    ev["_k"] = ev["kind"].map(order)
+    ev = ev.sort_values(["pos", "_k"], kind="stable").drop(columns="_k")
+    return ev.reset_index(drop=True)
+
+
+def empty_events() -> pd.DataFrame:
+    """The typed, empty events table."""
+    return pd.DataFrame(
+        {
+            "side": pd.Series(dtype=object),
+            "kind": pd.Series(dtype=object),
+            "frame": pd.Series(dtype=np.int64),
+            "time_s": pd.Series(dtype=float),
+            "pos": pd.Series(dtype=float),
+            "contact": pd.Series(dtype=np.int64),
+            "valid": pd.Series(dtype=bool),
+            "reason": pd.Series(dtype=object),
+        }
+    )
+
+
+STRIDE_COLUMNS = (
+    "side",
+    "stride",
+    "ic_pos",
+    "ms_pos",
+    "to_pos",
+    "next_ic_pos",
+    "prev_contra_ic_pos",
+    "next_contra_ic_pos",
+    "ic_time_s",
+    "ms_time_s",
+    "to_time_s",
+    "next_ic_time_s",
+    "contact_time_ms",
+    "stride_time_s",
+    "step_time_s",
+    "valid",
+    "reason",
+    "note",
+)
+
+
+def strides_from_events(
+    events: pd.DataFrame,
+    time_s: np.ndarray,
+    *,
+    limits: StrideLimits | None = None,
+    bad_frames: np.ndarray | None = None,
+    bad_reason: str = "unusable frames in the stride",
+    trusted_side: str | None = None,
+) -> pd.DataFrame:
+    """One row per contact (stance and the stride that starts with it), with checks.
+
+    A stride runs from a foot's IC to its next IC.  It is valid when: both ICs and the TO
+    exist and are ordered IC < TO < next IC; exactly one contralateral IC lies between
+    (alternation) and it falls between 30 % and 70 % of the stride (steps of similar
+    length); the other foot does not land before this one leaves the ground (running has
+    no double support; ``limits.max_overlap_s`` tolerance); contact and stride times lie
+    within ``limits``; its events are valid; and no frame in it is flagged in
+    ``bad_frames``.  Failing strides are kept with
+    ``valid = False`` and a ``reason``.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Output of :func:`detect_events`.
+    time_s : ndarray of shape (n,)
+        Frame times in seconds.
+    limits : StrideLimits, optional
+        Physiological limits (default :class:`StrideLimits`).
+    bad_frames : ndarray of shape (n,) bool, optional
+        Frames that invalidate a stride containing them (e.g. a turn).
+    bad_reason : str
+        Reason recorded for ``bad_frames``.
+    trusted_side : {"left", "right"} or None
+        The foot whose landmarks are reliable (the near foot in a side view).  The checks
+        that involve the other foot (alternation, even steps, no double support) then do
+        not invalidate the trusted foot's strides - a far foot hidden or misplaced by the
+        pose model would otherwise take every stride down with it; they are recorded in
+        the ``note`` column instead.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`STRIDE_COLUMNS`; positions are fractional frame indices, times in
+        seconds, ``contact_time_ms = 1000 (TO - IC)``, ``stride_time_s = next IC - IC``,
+        ``step_time_s = IC - previous contralateral IC``.
+    """
+    lim = limits or StrideLimits()
+    n = time_s.size
+    rows: list[pd.DataFrame] = []
+    ics = {
+        s: events.loc[(events["side"] == s) & (events["kind"] == "ic"), "pos"].to_numpy()
+        for s in SIDES
+    }
+    for side, other in (("left", "right"), ("right", "left")):
+        ev = events[events["side"] == side]
+        if ev.empty:
+            continue
+        piv = ev.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
+        ok_ev = ev.groupby("contact")["valid"].all()
+        why = ev.groupby("contact")["reason"].first()
+        ic = piv["ic"].to_numpy(dtype=float)
+        ms = piv["ms"].to_numpy(dtype=float)
+        to = piv["to"].to_numpy(dtype=float)
+        nxt = np.append(ic[1:], np.nan)
+        oth = np.sort(ics[other])
+        j_after = np.searchsorted(oth, ic, side="right")
+        prev_c = np.where(
+            j_after > 0, oth[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+        )
+        next_c = np.where(
+            j_after < oth.size,
+            oth[np.clip(j_after, 0, max(oth.size - 1, 0))] if oth.size else np.nan,
+            np.nan,
+        )
+        n_between = np.searchsorted(oth, nxt, side="left") - j_after
+        t = lambda p: np.interp(p, np.arange(n), time_s)  # noqa: E731
+        ic_t, to_t, nxt_t = t(ic), t(to), np.where(np.isfinite(nxt), t(np.nan_to_num(nxt)), np.nan)
+        contact_ms = 1000.0 * (to_t - ic_t)
+        stride_s = nxt_t - ic_t
+        step_s = np.where(np.isfinite(prev_c), ic_t - t(np.nan_to_num(prev_c)), np.nan)
+        cross = [
+            (
+                n_between != 1,
+                np.char.add(
+                    "contacts do not alternate: ",
+                    np.char.add(n_between.astype(str), " contralateral contacts in the stride"),
+                ),
+            ),
+            (
+                np.isfinite(next_c)
+                & np.isfinite(stride_s)
+                & (n_between == 1)
+                & (
+                    (t(np.nan_to_num(next_c)) - ic_t < 0.3 * stride_s)
+                    | (t(np.nan_to_num(next_c)) - ic_t > 0.7 * stride_s)
+                ),
+                np.full(ic.size, "uneven steps: the other foot's contact is far from mid-stride"),
+            ),
+            (
+                np.isfinite(next_c) & (t(np.nan_to_num(next_c)) < to_t - lim.max_overlap_s),
+                np.full(ic.size, "the other foot lands before this one leaves the ground"),
+            ),
+        ]
+        checks = [
+            (~ok_ev.to_numpy(), why.to_numpy().astype(str)),
+            (~np.isfinite(nxt), np.full(ic.size, "no next contact of this foot (end of clip)")),
+            (
+                (to <= ic) | (np.isfinite(nxt) & (to >= nxt)),
+                np.full(ic.size, "events out of order"),
+            ),
+            (
+                (contact_ms < 1000 * lim.min_contact_s) | (contact_ms > 1000 * lim.max_contact_s),
+                np.char.add(
+                    "contact time outside running range: ",
+                    np.char.add(np.round(contact_ms).astype(int).astype(str), " ms"),
+                ),
+            ),
+            (
+                np.isfinite(stride_s)
+                & ((stride_s < lim.min_stride_s) | (stride_s > lim.max_stride_s)),
+                np.char.add(
+                    "stride time outside running range: ",
+                    np.char.add(np.round(np.nan_to_num(stride_s), 2).astype(str), " s"),
+                ),
+            ),
+        ]
+        if bad_frames is not None and bad_frames.any():
+            cb = np.concatenate([[0], np.cumsum(bad_frames)])
+            lo = np.clip(np.floor(ic).astype(int), 0, n)
+            hi = np.clip(np.ceil(np.where(np.isfinite(nxt), nxt, to)).astype(int) + 1, 0, n)
+            checks.append((cb[hi] - cb[lo] > 0, np.full(ic.size, bad_reason)))
+        note = np.full(ic.size, "", dtype=object)
+        if side == trusted_side:
+            for fail, msg in cross:
+                fill = fail & (note == "")
+                note[fill] = msg[fill]
+        else:
+            checks = checks[:3] + cross + checks[3:]
+        reason = np.full(ic.size, "", dtype=object)
+        for fail, msg in checks:
+            fill = fail & (reason == "")
+            reason[fill] = msg[fill]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "side": side,
+                    "stride": piv.index.to_numpy(),
+                    "ic_pos": ic,
+                    "ms_pos": ms,
+                    "to_pos": to,
+                    "next_ic_pos": nxt,
+                    "prev_contra_ic_pos": prev_c,
+                    "next_contra_ic_pos": next_c,
+                    "ic_time_s": ic_t,
+                    "ms_time_s": t(ms),
+                    "to_time_s": to_t,
+                    "next_ic_time_s": nxt_t,
+                    "contact_time_ms": contact_ms,
+                    "stride_time_s": stride_s,
+                    "step_time_s": step_s,
+                    "valid": reason == "",
+                    "reason": reason,
+                    "note": note,
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=object if c in ("side", "reason", "note") else float)
+                for c in STRIDE_COLUMNS
+            }
+        )
+    out = pd.concat(rows, ignore_index=True).sort_values("ic_pos", kind="stable")
+    return out.reset_index(drop=True)

@@ -1,0 +1,721 @@
+"""The metric registry and the vectorised per-stride kernels.
+
+:data:`METRICS` is the single registry of metric specifications the rest of the product
+reads (report, comparison, rules): name, label, unit, views, event, definition, which
+direction is better, typical range, smallest meaningful change and citations.
+
+:func:`stride_metrics` evaluates every metric the view supports for all strides at once:
+landmarks are sampled at the (sub-frame) event times with cubic interpolation and the
+angle kernels run on ``(k, 2)`` arrays - no Python loop over frames or strides.
+
+Geometry conventions (METRICS.md §1): image x right, y down.  Side-view kernels work in
+*oriented* coordinates - ``u`` forward along the direction of travel, ``v`` up - so a clip
+and its mirror image give the same numbers.  Angles are in degrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from gait.posedata import LANDMARK_INDEX
+
+View = Literal["side", "rear", "front"]
+SIDE: tuple[View, ...] = ("side",)
+FRONTAL: tuple[View, ...] = ("rear", "front")
+ANY: tuple[View, ...] = ("side", "rear", "front")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """What one metric is, how it is measured and how to read it.
+
+    Attributes
+    ----------
+    name : str
+        snake_case key with the unit suffix (``_deg``, ``_ms``, ``_pct``, ``_spm``).
+    label, unit : str
+        Display name and unit.
+    views : tuple of str
+        Views that support the metric (``side``, ``rear``, ``front``).
+    event : str
+        When it is measured: ``ic``, ``ms``, ``to``, ``stance``, ``stride`` or ``step``.
+    definition : str
+        The formula in words.
+    better : str
+        ``higher``, ``lower``, ``target`` (inside the typical range) or ``none``.
+    typical : tuple of (float or None, float or None)
+        Typical range in the metric's unit.
+    smallest_change : float or None
+        Smallest meaningful change between two sessions, in the metric's unit.
+    smallest_change_source : str
+        Where ``smallest_change`` comes from (a study, or "heuristic").
+    citation : str
+        The references behind the definition and the typical values.
+    timing : bool
+        The metric is a duration or rate (withheld for slowed or sped-up footage).
+    overall_column : str or None
+        Per-stride column whose median is the overall value when it differs from the
+        per-side quantity (step width: distance between successive contacts).
+    """
+
+    name: str
+    label: str
+    unit: str
+    views: tuple[View, ...]
+    event: str
+    definition: str
+    better: str
+    typical: tuple[float | None, float | None]
+    smallest_change: float | None
+    smallest_change_source: str
+    citation: str
+    timing: bool = False
+    overall_column: str | None = None
+
+
+_SPECS = (
+    MetricSpec(
+        "cadence_spm",
+        "Cadence",
+        "steps/min",
+        ANY,
+        "stride",
+        "120 / stride time (two steps per stride of one foot); on average equal to 60 / step "
+        "time (consecutive contralateral contacts) without depending on the other foot's "
+        "event timing",
+        "target",
+        (160.0, 185.0),
+        3.0,
+        "heuristic (about 2 %)",
+        "Heiderscheit et al. 2011, Med Sci Sports Exerc 43:296",
+        timing=True,
+    ),
+    MetricSpec(
+        "contact_time_ms",
+        "Ground contact time",
+        "ms",
+        SIDE,
+        "stance",
+        "toe-off time minus initial-contact time of the same foot",
+        "none",
+        (160.0, 300.0),
+        15.0,
+        "heuristic (half a frame at 30 fps)",
+        "Fellin et al. 2010, J Sci Med Sport 13:646 (event detection)",
+        timing=True,
+    ),
+    MetricSpec(
+        "duty_factor_pct",
+        "Duty factor",
+        "%",
+        SIDE,
+        "stride",
+        "100 x contact time / stride time of the same foot",
+        "none",
+        (25.0, 45.0),
+        2.0,
+        "heuristic",
+        "Folland et al. 2017, Med Sci Sports Exerc 49:1412",
+        timing=True,
+    ),
+    MetricSpec(
+        "trunk_lean_deg",
+        "Trunk forward lean",
+        "deg",
+        SIDE,
+        "ms",
+        "inclination of mid-hip -> mid-shoulder from vertical at midstance, forward positive",
+        "target",
+        (5.0, 12.0),
+        2.3,
+        "Dingenen et al. 2018, Phys Ther Sport 33:40 (1.3-2.3 deg)",
+        "Teng & Powers 2015, Med Sci Sports Exerc 47:625; Bramah et al. 2018, Am J Sports "
+        "Med 46:3023",
+    ),
+    MetricSpec(
+        "knee_flexion_ic_deg",
+        "Knee flexion at contact",
+        "deg",
+        SIDE,
+        "ic",
+        "180 - angle(hip, knee, ankle) at initial contact (signed: thigh minus shank inclination)",
+        "higher",
+        (15.0, 25.0),
+        3.8,
+        "Dingenen et al. 2018 (2.3-3.8 deg)",
+        "Bramah et al. 2018, Am J Sports Med 46:3023",
+    ),
+    MetricSpec(
+        "knee_flexion_midstance_deg",
+        "Knee flexion at midstance",
+        "deg",
+        SIDE,
+        "ms",
+        "180 - angle(hip, knee, ankle) at midstance",
+        "none",
+        (36.0, 45.0),
+        3.8,
+        "Dingenen et al. 2018 (2.3-3.8 deg)",
+        "Bramah et al. 2018, Am J Sports Med 46:3023",
+    ),
+    MetricSpec(
+        "ankle_dorsiflexion_midstance_deg",
+        "Ankle dorsiflexion at midstance",
+        "deg",
+        SIDE,
+        "ms",
+        "angle(shank knee->ankle, foot heel->toe) - 90 at midstance; + = dorsiflexion",
+        "higher",
+        (None, None),
+        4.8,
+        "Dingenen et al. 2018 (2.2-4.8 deg)",
+        "Rabin et al. 2014; Lima et al. 2018 (meta-analysis)",
+    ),
+    MetricSpec(
+        "shank_angle_ic_deg",
+        "Shank angle at contact",
+        "deg",
+        SIDE,
+        "ic",
+        "inclination of knee -> ankle from vertical at initial contact; ankle ahead of knee "
+        "positive",
+        "lower",
+        (-2.0, 8.0),
+        2.3,
+        "Dingenen et al. 2018 (1.3-2.3 deg)",
+        "Souza 2016, Phys Med Rehabil Clin N Am 27:217; Lieberman et al. 2015, J Exp Biol 218:3406",
+    ),
+    MetricSpec(
+        "foot_strike_angle_deg",
+        "Foot strike angle",
+        "deg",
+        SIDE,
+        "ic",
+        "angle of the sole line heel -> toe to the floor at initial contact, toe up "
+        "positive; > 8 rearfoot, -1.6..8 midfoot, < -1.6 forefoot",
+        "none",
+        (-5.0, 25.0),
+        2.5,
+        "Murray et al. 2018 (typical 2D error)",
+        "Altman & Davis 2012, Gait Posture 35:298; Souza 2016",
+    ),
+    MetricSpec(
+        "hip_extension_to_deg",
+        "Hip extension at toe-off",
+        "deg",
+        SIDE,
+        "to",
+        "inclination of hip -> knee behind vertical at toe-off, knee behind hip positive",
+        "higher",
+        (None, None),
+        2.3,
+        "Dingenen et al. 2018 (segment inclination)",
+        "Van Hooren et al. 2024, Sports Med 54:827",
+    ),
+    MetricSpec(
+        "vertical_oscillation_pct_leg",
+        "Vertical oscillation",
+        "% leg",
+        SIDE,
+        "step",
+        "range of mid-hip height over each step (contact to contralateral contact), "
+        "100 x / leg length",
+        "lower",
+        (4.0, 12.0),
+        1.0,
+        "heuristic",
+        "Folland et al. 2017, Med Sci Sports Exerc 49:1412",
+    ),
+    MetricSpec(
+        "overstride_pct_leg",
+        "Overstride (heel ahead of hip)",
+        "% leg",
+        SIDE,
+        "ic",
+        "horizontal distance heel - mid-hip at initial contact along the direction of "
+        "travel, 100 x / leg length",
+        "lower",
+        (None, 8.0),
+        2.0,
+        "heuristic",
+        "Lieberman et al. 2015, J Exp Biol 218:3406",
+    ),
+    MetricSpec(
+        "pelvic_drop_deg",
+        "Contralateral pelvic drop",
+        "deg",
+        FRONTAL,
+        "ms",
+        "tilt of the hip-to-hip line from the floor line at midstance, positive when the "
+        "swing-side hip is lower",
+        "lower",
+        (None, 6.0),
+        2.8,
+        "Dingenen et al. 2018",
+        "Bramah et al. 2018, Am J Sports Med 46:3023",
+    ),
+    MetricSpec(
+        "knee_valgus_deg",
+        "Knee frontal-plane projection angle",
+        "deg",
+        FRONTAL,
+        "ms",
+        "angle between thigh (hip -> knee) and shank (knee -> ankle) in the image at "
+        "midstance, knee medial (valgus) positive",
+        "lower",
+        (1.0, 7.0),
+        3.0,
+        "heuristic",
+        "Vasconcelos et al. 2022; Dingenen et al. 2018",
+    ),
+    MetricSpec(
+        "step_width_pct_leg",
+        "Step width",
+        "% leg",
+        FRONTAL,
+        "ic",
+        "overall: lateral distance between the ankles of successive contacts, left ankle "
+        "left of right ankle positive (negative = crossover); per side: the ankle's "
+        "lateral offset from the mid-hip at contact, toward its own side positive; "
+        "100 x / leg length",
+        "target",
+        (2.0, 12.0),
+        2.0,
+        "heuristic",
+        "Meardon et al. 2012; Brindle et al. 2014",
+        overall_column="step_width_between_pct_leg",
+    ),
+    MetricSpec(
+        "lateral_trunk_lean_deg",
+        "Lateral trunk lean",
+        "deg",
+        FRONTAL,
+        "ms",
+        "inclination of mid-hip -> mid-shoulder from vertical in the image at midstance, "
+        "toward the stance side positive",
+        "lower",
+        (None, 5.0),
+        2.3,
+        "Dingenen et al. 2018 (trunk inclination)",
+        "Bramah et al. 2018, Am J Sports Med 46:3023",
+    ),
+)
+
+#: The registry: metric name -> specification, in report order.
+METRICS: dict[str, MetricSpec] = {spec.name: spec for spec in _SPECS}
+
+#: Foot strike pattern thresholds on the foot strike angle in degrees (Altman & Davis 2012).
+STRIKE_REARFOOT_DEG = 8.0
+STRIKE_FOREFOOT_DEG = -1.6
+
+
+def metrics_for_view(view: str) -> list[str]:
+    """Names of the metrics a view supports, in registry order."""
+    return [name for name, spec in METRICS.items() if view in spec.views]
+
+
+def not_measurable_reason(name: str, view: str) -> str | None:
+    """Why a metric cannot be measured from a view, or None when it can."""
+    spec = METRICS[name]
+    if view in spec.views:
+        return None
+    need = " or ".join(spec.views)
+    return f"needs a {need} view; this clip is a {view} view"
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+def _deg(rad: np.ndarray) -> np.ndarray:
+    return np.asarray(np.degrees(rad))
+
+
+def inclination_up_deg(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Inclination of the segment lower -> upper from vertical, forward positive.
+
+    Parameters
+    ----------
+    lower, upper : ndarray of shape (k, 2)
+        Oriented coordinates (u forward, v up).
+
+    Returns
+    -------
+    ndarray of shape (k,)
+        ``atan2(du, dv)`` in degrees.
+    """
+    d = upper - lower
+    return _deg(np.arctan2(d[:, 0], d[:, 1]))
+
+
+def inclination_down_deg(upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """Inclination of the segment upper -> lower from the downward vertical, forward positive.
+
+    ``atan2(du, -dv)`` in degrees, for (k, 2) oriented coordinates: 0 when ``lower`` is
+    straight below ``upper``, positive when it is ahead.
+    """
+    d = lower - upper
+    return _deg(np.arctan2(d[:, 0], -d[:, 1]))
+
+
+def knee_flexion_deg(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray) -> np.ndarray:
+    """Sagittal knee flexion: thigh inclination minus shank inclination.
+
+    Equals ``180 - angle(hip, knee, ankle)`` for a flexed knee and is negative for
+    hyperextension.  Inputs (k, 2) in oriented coordinates; output (k,) degrees.
+    """
+    return _wrap(inclination_down_deg(hip, knee) - inclination_down_deg(knee, ankle))
+
+
+def foot_angle_deg(heel: np.ndarray, toe: np.ndarray) -> np.ndarray:
+    """Angle of the sole line heel -> toe to the horizontal, toe up positive (degrees)."""
+    d = toe - heel
+    return _deg(np.arctan2(d[:, 1], d[:, 0]))
+
+
+def ankle_dorsiflexion_deg(
+    knee: np.ndarray, ankle: np.ndarray, heel: np.ndarray, toe: np.ndarray
+) -> np.ndarray:
+    """Ankle dorsiflexion: ``angle(knee->ankle, heel->toe) - 90``, signed.
+
+    Computed as foot angle minus shank inclination, which is the same number with a sign:
+    0 for a vertical shank on a flat foot, positive when the knee is ahead of the ankle
+    or the toe is up.  Inputs (k, 2) oriented coordinates; output (k,) degrees.
+    """
+    return _wrap(foot_angle_deg(heel, toe) - inclination_down_deg(knee, ankle))
+
+
+def _wrap(deg: np.ndarray) -> np.ndarray:
+    return np.asarray((deg + 180.0) % 360.0 - 180.0)
+
+
+def frontal_knee_angle_deg(
+    hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, medial_sign: np.ndarray
+) -> np.ndarray:
+    """Knee frontal-plane projection angle, valgus (knee medial) positive.
+
+    Thigh and shank inclinations from the downward vertical, ``a = atan2(dx, dy)`` in image
+    coordinates; FPPA = ``(a_thigh - a_shank) * medial_sign`` where ``medial_sign`` (k,)
+    is +1 when medial is image +x for that leg.
+    """
+    t = knee - hip
+    s = ankle - knee
+    a_t = np.arctan2(t[:, 0], t[:, 1])
+    a_s = np.arctan2(s[:, 0], s[:, 1])
+    return _wrap(_deg(a_t - a_s) * medial_sign)
+
+
+def pelvic_drop_deg(stance_hip: np.ndarray, swing_hip: np.ndarray) -> np.ndarray:
+    """Tilt of the hip line from horizontal, positive when the swing-side hip is lower.
+
+    ``atan2(y_swing - y_stance, |x_swing - x_stance|)`` in image coordinates (y down).
+    """
+    d = swing_hip - stance_hip
+    return _deg(np.arctan2(d[:, 1], np.abs(d[:, 0])))
+
+
+# --------------------------------------------------------------------- sampling
+
+
+def sample_at(x: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Cubic (Catmull-Rom) interpolation of frames at fractional positions.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, ...)
+        Per-frame values.
+    pos : ndarray of shape (k,)
+        Fractional frame positions (NaN allowed).
+
+    Returns
+    -------
+    ndarray of shape (k, ...)
+        Values at ``pos``; NaN where ``pos`` is NaN or out of range or a neighbour is
+        missing.  Falls back to linear interpolation where only the two bracketing
+        frames are available.
+    """
+    n = x.shape[0]
+    pos = np.asarray(pos, dtype=float)
+    ok = np.isfinite(pos) & (pos >= 0) & (pos <= n - 1)
+    p = np.where(ok, pos, 0.0)
+    i1 = np.clip(np.floor(p).astype(int), 0, max(n - 2, 0))
+    i2 = np.minimum(i1 + 1, n - 1)
+    t = (p - i1).reshape((-1,) + (1,) * (x.ndim - 1))
+    i0 = np.maximum(i1 - 1, 0)
+    i3 = np.minimum(i2 + 1, n - 1)
+    p0, p1, p2, p3 = x[i0], x[i1], x[i2], x[i3]
+    lin = p1 + (p2 - p1) * t
+    cub = 0.5 * (
+        2 * p1
+        + (-p0 + p2) * t
+        + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t**2
+        + (-p0 + 3 * p1 - 3 * p2 + p3) * t**3
+    )
+    out = np.where(np.isnan(cub), lin, cub)
+    out[~ok] = np.nan
+    return np.asarray(out)
+
+
+def sample_one_sided(
+    x: np.ndarray, pos: np.ndarray, *, after: bool, n_points: int = 4
+) -> np.ndarray:
+    """Value at fractional positions from the samples on one side only.
+
+    A least-squares quadratic through the ``n_points`` frames at or after ``pos``
+    (``after=True``) or at or before it is evaluated at ``pos``.  Used for values *at*
+    an event that sits on a kink of the signal (the knee stops extending at initial
+    contact, starts flexing at toe-off): the stance-side samples describe the value at
+    the event, interpolation across the kink would not.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, ...)
+    pos : ndarray of shape (k,)
+    after : bool
+    n_points : int
+
+    Returns
+    -------
+    ndarray of shape (k, ...)
+        NaN where ``pos`` is NaN or the samples run out of the clip.
+    """
+    n = x.shape[0]
+    pos = np.asarray(pos, dtype=float)
+    ok = np.isfinite(pos)
+    p = np.where(ok, pos, 0.0)
+    base = np.ceil(p - 1e-9).astype(int) if after else np.floor(p + 1e-9).astype(int)
+    steps = np.arange(n_points) if after else -np.arange(n_points)
+    idx = base[:, None] + steps[None, :]  # (k, m)
+    ok &= (idx.min(axis=1) >= 0) & (idx.max(axis=1) <= n - 1)
+    idx = np.clip(idx, 0, n - 1)
+    t = idx - p[:, None]  # sample offsets from pos, (k, m)
+    # least-squares quadratic: value at t = 0 is the first coefficient
+    a = np.stack([np.ones_like(t), t, t * t][: min(3, n_points)], axis=-1)  # (k, m, deg+1)
+    pinv = np.linalg.pinv(a)  # (k, 3, m)
+    w = pinv[:, 0, :]  # (k, m)
+    vals = x[idx]  # (k, m, ...)
+    w = w.reshape(w.shape + (1,) * (x.ndim - 1))
+    out = np.sum(w * vals, axis=1)
+    out[~ok] = np.nan
+    return np.asarray(out)
+
+
+def _pt(xy: np.ndarray, name: str) -> np.ndarray:
+    return np.asarray(xy[:, LANDMARK_INDEX[name]])
+
+
+def _mid(xy: np.ndarray, a: str, b: str) -> np.ndarray:
+    return 0.5 * (_pt(xy, a) + _pt(xy, b))
+
+
+# ------------------------------------------------------------------ stride metrics
+
+
+def _range_between(y: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Max - min of y over frame ranges [start, stop] (k,), vectorised, NaN-aware."""
+    out = np.full(start.shape, np.nan)
+    ok = np.isfinite(start) & np.isfinite(stop) & (stop > start)
+    if not ok.any():
+        return out
+    s = np.ceil(start[ok]).astype(int)
+    e = np.ceil(stop[ok]).astype(int)
+    order = np.argsort(s)
+    # reduceat needs increasing starts; evaluate on interleaved [s, e) boundaries.
+    bounds = np.empty(2 * s.size, dtype=int)
+    bounds[0::2] = s[order]
+    bounds[1::2] = np.minimum(e[order], y.size)
+    if np.any(np.diff(bounds) < 0):  # overlapping ranges: fall back on cumulative maxima
+        rng = np.array([np.nanmax(y[a:b]) - np.nanmin(y[a:b]) for a, b in zip(s, e, strict=True)])
+        out[ok] = rng
+        return out
+    with np.errstate(invalid="ignore"):
+        hi = np.fmax.reduceat(np.append(y, np.nan), bounds)[0::2]
+        lo = np.fmin.reduceat(np.append(y, np.nan), bounds)[0::2]
+    res = np.empty(s.size)
+    res[order] = hi - lo
+    out[ok] = res
+    return out
+
+
+def stride_metrics(
+    xy: np.ndarray,
+    strides: pd.DataFrame,
+    *,
+    view: str,
+    direction: np.ndarray | float,
+    leg_length_px: np.ndarray | float,
+    fps: float = 60.0,
+    xy_events: np.ndarray | None = None,
+    xy_oscillation: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Every metric the view supports, for all strides at once.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Cleaned, roll-corrected image coordinates in pixels.
+    strides : DataFrame
+        One row per stride (see :func:`gait.events.strides_from_events`) with at least
+        ``side``, ``ic_pos``, ``ms_pos``, ``to_pos``, ``next_ic_pos``, ``prev_contra_ic_pos``,
+        ``next_contra_ic_pos``, ``contact_time_ms``, ``stride_time_s``, ``step_time_s``.
+    view : {"side", "rear", "front"}
+        The camera view.
+    direction : ndarray of shape (n,) or float
+        +1 when the runner travels toward image +x (faces right), -1 otherwise
+        (side view only).
+    leg_length_px : ndarray of shape (n,) or float
+        Leg length in pixels (per frame or constant) used to normalise distances; it is
+        taken at each stride's initial contact.
+    fps : float
+        Frame rate in Hz (chooses how values at initial contact are interpolated).
+    xy_events : ndarray of shape (n, 33, 2), optional
+        Less smoothed landmarks for the values *at* IC and TO, where the signals have
+        kinks a strong low-pass would round off (default ``xy``).
+    xy_oscillation : ndarray of shape (n, 33, 2), optional
+        Lightly filtered landmarks for the vertical oscillation (a range, so a strong
+        low-pass shrinks it and raw jitter inflates it; default ``xy``).
+
+    Returns
+    -------
+    DataFrame
+        One row per stride, one column per metric (NaN where it could not be computed)
+        plus ``foot_strike_pattern`` in a side view.
+    """
+    k = len(strides)
+    out: dict[str, np.ndarray] = {}
+    is_left = (strides["side"].to_numpy() == "left") if k else np.zeros(0, dtype=bool)
+    stride = strides["stride_time_s"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["cadence_spm"] = 120.0 / stride
+    leg_frames = np.broadcast_to(np.asarray(leg_length_px, dtype=float), xy.shape[:1])
+    leg = sample_at(leg_frames, strides["ic_pos"].to_numpy(dtype=float)) if k else np.zeros(0)
+    if view == "side":
+        xy_ev = xy if xy_events is None else xy_events
+        xy_vo = xy if xy_oscillation is None else xy_oscillation
+        out.update(_side_metrics(xy, xy_ev, xy_vo, strides, is_left, direction, leg, fps))
+    else:
+        out.update(_frontal_metrics(xy, strides, is_left, view, leg))
+    df = pd.DataFrame(out, index=strides.index)
+    if view == "side":
+        fsa = df["foot_strike_angle_deg"].to_numpy()
+        pattern = np.where(
+            fsa > STRIKE_REARFOOT_DEG,
+            "rearfoot",
+            np.where(fsa < STRIKE_FOREFOOT_DEG, "forefoot", "midfoot"),
+        )
+        labels = pattern.astype(object)
+        labels[np.isnan(fsa)] = None
+        df["foot_strike_pattern"] = labels
+    return df
+
+
+def _oriented(xy: np.ndarray, direction: np.ndarray | float) -> np.ndarray:
+    """Image coordinates -> oriented (u forward, v up), per frame."""
+    d = np.broadcast_to(np.asarray(direction, dtype=float), xy.shape[:1])
+    out = np.empty_like(xy)
+    out[..., 0] = xy[..., 0] * d[:, None]
+    out[..., 1] = -xy[..., 1]
+    return out
+
+
+def _side_metrics(
+    xy: np.ndarray,
+    xy_ev: np.ndarray,
+    xy_vo: np.ndarray,
+    strides: pd.DataFrame,
+    is_left: np.ndarray,
+    direction: np.ndarray | float,
+    leg: np.ndarray,
+    fps: float,
+) -> dict[str, np.ndarray]:
+    o = _oriented(xy, direction)
+    o_ev = _oriented(xy_ev, direction)
+    names = ("hip", "knee", "ankle", "heel", "foot_index")
+    cols = {p: [LANDMARK_INDEX[f"left_{p}"], LANDMARK_INDEX[f"right_{p}"]] for p in names}
+    sel = np.where(is_left, 0, 1)
+
+    def at(pos_col: str, side: str | None = None) -> dict[str, np.ndarray]:
+        pos = strides[pos_col].to_numpy(dtype=float)
+        if side is None:
+            s = sample_at(o if pos_col == "ms_pos" else o_ev, pos)  # (k, 33, 2)
+        else:
+            s = sample_one_sided(o_ev, pos, after=side == "after", n_points=n_side)
+        rows = np.arange(len(pos))
+        pts = {p: s[rows, np.asarray(cols[p])[sel]] for p in names}
+        pts["mid_hip"] = _mid(s, "left_hip", "right_hip")
+        pts["mid_shoulder"] = _mid(s, "left_shoulder", "right_shoulder")
+        return pts
+
+    # Values at IC and TO come from the stance side of the event (see sample_one_sided);
+    # below 50 fps the stance samples after IC are too far apart and IC uses a cubic
+    # through the neighbouring frames instead.
+    n_side = max(4, round(0.067 * fps))
+    ic_after = at("ic_pos", "after" if fps >= 50 else None)
+    ic_before = at("ic_pos", "before" if fps >= 50 else None)
+    ms, to = at("ms_pos"), at("to_pos", "before")
+    res: dict[str, np.ndarray] = {}
+    res["contact_time_ms"] = strides["contact_time_ms"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res["duty_factor_pct"] = (
+            100.0 * res["contact_time_ms"] / 1000.0 / strides["stride_time_s"].to_numpy(dtype=float)
+        )
+    res["trunk_lean_deg"] = inclination_up_deg(ms["mid_hip"], ms["mid_shoulder"])
+    # the knee stops extending at contact (flat after it), the sole slaps down after it
+    # (smooth before it): each value is taken from the side where it varies smoothly
+    ic = ic_after
+    res["knee_flexion_ic_deg"] = knee_flexion_deg(ic["hip"], ic["knee"], ic["ankle"])
+    res["knee_flexion_midstance_deg"] = knee_flexion_deg(ms["hip"], ms["knee"], ms["ankle"])
+    res["ankle_dorsiflexion_midstance_deg"] = ankle_dorsiflexion_deg(
+        ms["knee"], ms["ankle"], ms["heel"], ms["foot_index"]
+    )
+    res["shank_angle_ic_deg"] = inclination_down_deg(ic["knee"], ic["ankle"])
+    res["foot_strike_angle_deg"] = foot_angle_deg(ic_before["heel"], ic_before["foot_index"])
+    res["hip_extension_to_deg"] = -inclination_down_deg(to["hip"], to["knee"])
+    mid_hip_v = -_mid(xy_vo, "left_hip", "right_hip")[:, 1]
+    vo = _range_between(
+        mid_hip_v,
+        strides["ic_pos"].to_numpy(dtype=float),
+        strides["next_contra_ic_pos"].to_numpy(dtype=float),
+    )
+    res["vertical_oscillation_pct_leg"] = 100.0 * vo / leg
+    res["overstride_pct_leg"] = 100.0 * (ic_after["heel"][:, 0] - ic_after["mid_hip"][:, 0]) / leg
+    return res
+
+
+def _frontal_metrics(
+    xy: np.ndarray, strides: pd.DataFrame, is_left: np.ndarray, view: str, leg: np.ndarray
+) -> dict[str, np.ndarray]:
+    rows = np.arange(len(strides))
+    # Image direction (+1 = +x) of the runner's left: image-left from behind.
+    left_dir = -1.0 if view == "rear" else 1.0
+    own = np.where(is_left, 1.0, -1.0) * left_dir  # image direction of the stance side
+    sel = np.where(is_left, 0, 1)
+    li = {p: [LANDMARK_INDEX[f"left_{p}"], LANDMARK_INDEX[f"right_{p}"]] for p in _FRONT}
+
+    def pick(s: np.ndarray, part: str, other: bool = False) -> np.ndarray:
+        idx = np.asarray(li[part])[1 - sel if other else sel]
+        return np.asarray(s[rows, idx])
+
+    ms = sample_at(xy, strides["ms_pos"].to_numpy(dtype=float))
+    ic = sample_at(xy, strides["ic_pos"].to_numpy(dtype=float))
+    nxt = sample_at(xy, strides["next_contra_ic_pos"].to_numpy(dtype=float))
+    res: dict[str, np.ndarray] = {}
+    res["pelvic_drop_deg"] = pelvic_drop_deg(pick(ms, "hip"), pick(ms, "hip", other=True))
+    res["knee_valgus_deg"] = frontal_knee_angle_deg(
+        pick(ms, "hip"), pick(ms, "knee"), pick(ms, "ankle"), -own
+    )
+    mid_ic = _mid(ic, "left_hip", "right_hip")
+    res["step_width_pct_leg"] = 100.0 * (pick(ic, "ankle")[:, 0] - mid_ic[:, 0]) * own / leg
+    this_x, next_x = pick(ic, "ankle")[:, 0], pick(nxt, "ankle", other=True)[:, 0]
+    left_x = np.where(is_left, this_x, next_x)
+    right_x = np.where(is_left, next_x, this_x)
+    res["step_width_between_pct_leg"] = 100.0 * (left_x - right_x) * left_dir / leg
+    d = _mid(ms, "left_shoulder", "right_shoulder") - _mid(ms, "left_hip", "right_hip")
+    res["lateral_trunk_lean_deg"] = _deg(np.arctan2(d[:, 0], -d[:, 1])) * own
+    return res
+
+
+_FRONT = ("hip", "knee", "ankle")

@@ -1,0 +1,159 @@
+"""Per-metric summary over strides: medians, spread, asymmetry, stride count, confidence.
+
+:func:`summarize` turns the per-stride metric table into one row per registry metric:
+
+* ``value`` - median over valid strides (both sides), ``left`` / ``right`` per-side
+  medians, ``q1`` / ``q3`` / ``iqr`` the spread;
+* ``asymmetry`` - left minus right median in the metric's unit, and for positive
+  ratio-scale metrics ``asymmetry_pct = 100 (L - R) / mean(L, R)``;
+* ``n_strides`` (and per side) - how many strides were used; fewer than 7 steps are
+  flagged (Dingenen et al. 2018, Phys Ther Sport 33:40: a stable 2D mean needs >= 7);
+* ``confidence`` in [0, 1] and a label (high >= 0.75, medium >= 0.5, low) combining
+  landmark quality, frame rate (timing metrics need >= 60 fps for 1-frame precision
+  below 17 ms), stride count, stride-to-stride consistency relative to the metric's
+  smallest meaningful change, and a cap for metrics known to be weak in 2D (knee
+  frontal-plane angle, pelvic drop);
+* ``not_measurable`` - the reason, when the view or the footage cannot give the metric.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from gait.metrics import METRICS, not_measurable_reason
+
+#: Fewest steps for a stable 2D mean (Dingenen et al. 2018).
+MIN_STEPS = 7
+
+#: Confidence caps for metrics whose 2D measurement is known to be weak.
+CONFIDENCE_CAP = {
+    "knee_valgus_deg": 0.6,  # does not track 3D knee abduction (Vasconcelos 2022)
+    "pelvic_drop_deg": 0.75,  # weakest 2D reliability, ICC 0.59-0.77 (Dingenen 2018)
+}
+
+SUMMARY_COLUMNS = (
+    "metric",
+    "unit",
+    "value",
+    "left",
+    "right",
+    "q1",
+    "q3",
+    "iqr",
+    "asymmetry",
+    "asymmetry_pct",
+    "n_strides",
+    "n_left",
+    "n_right",
+    "few_strides",
+    "confidence",
+    "confidence_label",
+    "not_measurable",
+)
+
+
+def confidence_label(c: float) -> str:
+    """'high', 'medium' or 'low' for a confidence in [0, 1]."""
+    return "high" if c >= 0.75 else ("medium" if c >= 0.5 else "low")
+
+
+def _median(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def summarize(
+    strides: pd.DataFrame,
+    *,
+    view: str,
+    fps: float,
+    landmark_quality: float = 1.0,
+    unavailable: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per registry metric summarising the valid strides.
+
+    Parameters
+    ----------
+    strides : DataFrame
+        Stride table with ``side``, ``valid`` and one column per metric.
+    view : {"side", "rear", "front"}
+        The clip's view; metrics it cannot support are ``not_measurable``.
+    fps : float
+        Real-time frame rate in Hz.
+    landmark_quality : float
+        0-1, e.g. mean visibility of the used landmarks times the fraction of frames with
+        a pose.
+    unavailable : mapping of str to str, optional
+        Extra metric -> reason for metrics withheld (e.g. timing of slowed footage).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SUMMARY_COLUMNS`, indexed by nothing, one row per metric.
+    """
+    unavailable = dict(unavailable or {})
+    valid = strides["valid"].to_numpy(dtype=bool) if len(strides) else np.zeros(0, bool)
+    sides = strides["side"].to_numpy() if len(strides) else np.zeros(0, dtype=object)
+    rows = []
+    for name, spec in METRICS.items():
+        reason = not_measurable_reason(name, view) or unavailable.get(name)
+        row: dict[str, object] = {c: None for c in SUMMARY_COLUMNS}
+        row.update(metric=name, unit=spec.unit, not_measurable=reason)
+        if reason is None and name in strides:
+            x = strides[name].to_numpy(dtype=float)
+            use = valid & np.isfinite(x)
+            left = x[use & (sides == "left")]
+            right = x[use & (sides == "right")]
+            if spec.overall_column and spec.overall_column in strides:
+                xo = strides[spec.overall_column].to_numpy(dtype=float)
+                vals = xo[valid & np.isfinite(xo)]
+            else:
+                vals = x[use]
+            n = int(vals.size)
+            if n == 0:
+                row["not_measurable"] = "no valid stride gave this metric"
+            else:
+                q1, med, q3 = np.percentile(vals, [25, 50, 75])
+                lm, rm = _median(left), _median(right)
+                asym = lm - rm if np.isfinite(lm) and np.isfinite(rm) else float("nan")
+                asym_pct = float("nan")
+                if spec.unit in ("ms", "steps/min") and np.isfinite(asym) and lm + rm > 0:
+                    asym_pct = 100.0 * asym / (0.5 * (lm + rm))
+                conf = _confidence(name, n, iqr=float(q3 - q1), fps=fps, quality=landmark_quality)
+                row.update(
+                    value=float(med),
+                    left=lm,
+                    right=rm,
+                    q1=float(q1),
+                    q3=float(q3),
+                    iqr=float(q3 - q1),
+                    asymmetry=asym,
+                    asymmetry_pct=asym_pct,
+                    n_strides=n,
+                    n_left=int(left.size),
+                    n_right=int(right.size),
+                    few_strides=n < MIN_STEPS,
+                    confidence=conf,
+                    confidence_label=confidence_label(conf),
+                )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def _confidence(name: str, n: int, *, iqr: float, fps: float, quality: float) -> float:
+    """Confidence in [0, 1]: product of quality, frame-rate, count and consistency terms."""
+    spec = METRICS[name]
+    q = float(np.clip(quality, 0.0, 1.0))
+    if spec.timing:
+        f = float(np.clip(fps / 60.0, 0.0, 1.0)) ** 0.5
+    else:
+        f = float(np.clip(fps / 30.0, 0.0, 1.0)) ** 0.5
+    c = float(min(1.0, n / MIN_STEPS))
+    s = 1.0
+    if spec.smallest_change and np.isfinite(iqr):
+        s = float(np.clip(2.0 * spec.smallest_change / max(iqr, 1e-9), 0.3, 1.0))
+    conf = q * f * c * s
+    return round(min(conf, CONFIDENCE_CAP.get(name, 1.0)), 3)

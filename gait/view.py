@@ -1,0 +1,392 @@
+"""Which way the camera looks at the runner, decided once per clip.
+
+:func:`detect_view` answers: side (facing image-left or image-right), rear or front;
+treadmill or overground; the camera roll; and, in a side view, whether the runner turns
+round (the clip is then split into segments of constant facing and strides across a turn
+are invalidated, never averaged).  Every answer has a confidence and can be overridden.
+
+Cues (METRICS.md §1-2):
+
+* side vs frontal - shoulder and hip widths in the image relative to the torso length
+  (near zero from the side) and the fore-aft excursion of the ankles (large from the side);
+* rear vs front - MediaPipe labels the runner's own left/right, so the runner's left
+  shoulder is on image-left from behind and on image-right from the front;
+* facing - toes ahead of heels and nose ahead of the ears, by majority over the clip
+  (never frame by frame: Sports2D issues #35, #39); overground, the pelvis progression;
+* treadmill vs overground - the pelvis crosses the image (side) or the runner's image
+  size changes (rear/front) overground;
+* roll - side view: a line through the feet's lowest points during stance (the floor);
+  frontal view: the median trunk inclination (lateral lean alternates about zero).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import ndimage
+
+from gait.clean import CORE_LANDMARKS
+from gait.errors import ConfigError
+from gait.posedata import LANDMARK_INDEX, PoseData
+
+VIEW_CHOICES = ("side", "side_left", "side_right", "rear", "front")
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    """The camera view of one clip.
+
+    Attributes
+    ----------
+    kind : {"side", "rear", "front"}
+    facing : {"left", "right"} or None
+        Image direction the runner faces (side view; the dominant one if they turn).
+    setting : {"treadmill", "overground"}
+    confidence : float
+        0-1, the weakest of the kind / facing / setting decisions.
+    roll_deg : float
+        Camera roll estimated from the floor line (image rotated by ``-roll_deg`` to
+        level it), degrees, positive = floor line descending to the right.
+    direction : ndarray of shape (n,)
+        +1 where the runner faces image +x, -1 where they face -x (side view), 0 else.
+    segments : list of dict
+        Runs of constant facing: ``start_frame``, ``stop_frame`` (exclusive), ``facing``.
+    turn_frames : ndarray of shape (n,) bool
+        Frames near a turn (strides containing them are invalid).
+    overridden : bool
+        The kind/facing came from the caller.
+    notes : list of str
+        Human-readable warnings (turns, low confidence).
+    """
+
+    kind: str
+    facing: str | None
+    setting: str
+    confidence: float
+    roll_deg: float
+    direction: np.ndarray
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    turn_frames: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    overridden: bool = False
+    notes: list[str] = field(default_factory=list)
+    details: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (no per-frame arrays)."""
+        return {
+            "kind": self.kind,
+            "facing": self.facing,
+            "setting": self.setting,
+            "confidence": round(float(self.confidence), 3),
+            "roll_deg": round(float(self.roll_deg), 2),
+            "overridden": self.overridden,
+            "segments": self.segments,
+        }
+
+
+def _pt(xy: np.ndarray, name: str) -> np.ndarray:
+    return np.asarray(xy[:, LANDMARK_INDEX[name]])
+
+
+def _nanmedian(x: np.ndarray) -> float:
+    x = x[np.isfinite(x)]
+    return float(np.median(x)) if x.size else float("nan")
+
+
+def _sigmoid_conf(margin: float, scale: float) -> float:
+    """Map a signed margin to a confidence in [0.5, 1)."""
+    if not np.isfinite(margin):
+        return 0.0
+    return float(0.5 + 0.5 * np.tanh(abs(margin) / scale))
+
+
+def rotate_image(xy: np.ndarray, roll_deg: float, center: tuple[float, float]) -> np.ndarray:
+    """Rotate image points by ``-roll_deg`` about ``center`` (levels a rolled camera).
+
+    Parameters
+    ----------
+    xy : ndarray of shape (..., 2)
+    roll_deg : float
+    center : (float, float)
+
+    Returns
+    -------
+    ndarray of shape (..., 2)
+    """
+    if roll_deg == 0:
+        return xy.copy()
+    a = np.radians(-roll_deg)
+    c, s = float(np.cos(a)), float(np.sin(a))
+    dx = xy[..., 0] - center[0]
+    dy = xy[..., 1] - center[1]
+    out = np.empty_like(xy)
+    out[..., 0] = c * dx - s * dy + center[0]
+    out[..., 1] = s * dx + c * dy + center[1]
+    return out
+
+
+def level_pose(pose: PoseData, roll_deg: float) -> PoseData:
+    """Copy of ``pose`` with the image landmarks rotated to level the floor."""
+    if roll_deg == 0:
+        return pose
+    image = pose.image_px.copy()
+    image[..., :2] = rotate_image(image[..., :2], roll_deg, (pose.width / 2, pose.height / 2))
+    return dataclasses.replace(pose, image_px=image)
+
+
+def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> tuple[float, float]:
+    """Camera roll from the floor line through the feet during contact (side view).
+
+    Per foot, the lowest of heel and toe is taken on every frame; frames where the foot is
+    near its floor (:func:`gait.events.contact_envelope` below 6 % of the leg length) are
+    fitted by ``y = a x + b_foot`` (common slope, one intercept per foot: the far foot
+    lands higher in the image).  On a treadmill the stance foot slides along the floor,
+    overground successive contacts sit at different x: both trace the floor line.  Call it
+    repeatedly on the levelled points to refine (the contact selection improves).
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+    leg_length : float
+        Leg length in pixels.
+    fps : float
+
+    Returns
+    -------
+    (float, float)
+        Roll in degrees (``atan(a)``) and the spread of the fitted points along x in leg
+        lengths (below ~0.3 the estimate is unreliable).
+    """
+    from gait.events import contact_envelope
+
+    env = contact_envelope(xy, fps, leg_length=leg_length)
+    xs, ys, foot = [], [], []
+    for j, side in enumerate(("left", "right")):
+        heel, toe = _pt(xy, f"{side}_heel"), _pt(xy, f"{side}_foot_index")
+        low = np.where((toe[:, 1] > heel[:, 1])[:, None], toe, heel)
+        sel = np.isfinite(low).all(axis=1) & (np.nan_to_num(env[:, j], nan=np.inf) < 0.06)
+        xs.append(low[sel, 0])
+        ys.append(low[sel, 1])
+        foot.append(np.full(int(sel.sum()), j))
+    x, y, f = np.concatenate(xs), np.concatenate(ys), np.concatenate(foot)
+    if x.size < 10:
+        return 0.0, 0.0
+    a_mat = np.column_stack([x, f == 0, f == 1]).astype(float)
+    coef, *_ = np.linalg.lstsq(a_mat, y, rcond=None)
+    spread = float(np.ptp(x) / leg_length)
+    return float(np.degrees(np.arctan(coef[0]))), spread
+
+
+def _facing_signal(xy: np.ndarray) -> np.ndarray:
+    """(n,) per-frame evidence of facing +x: toe ahead of heel, nose ahead of ears."""
+    s = np.zeros(xy.shape[0])
+    w = np.zeros(xy.shape[0])
+    for side in ("left", "right"):
+        d = _pt(xy, f"{side}_foot_index")[:, 0] - _pt(xy, f"{side}_heel")[:, 0]
+        ok = np.isfinite(d)
+        s[ok] += np.sign(d[ok])
+        w[ok] += 1
+    ears = 0.5 * (_pt(xy, "left_ear")[:, 0] + _pt(xy, "right_ear")[:, 0])
+    d = _pt(xy, "nose")[:, 0] - ears
+    ok = np.isfinite(d)
+    s[ok] += np.sign(d[ok])
+    w[ok] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(w > 0, s / w, np.nan)
+
+
+def _segments_of(sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    change = np.flatnonzero(np.diff(sign) != 0) + 1
+    starts = np.concatenate([[0], change])
+    stops = np.concatenate([change, [sign.size]])
+    return starts, stops
+
+
+def detect_view(
+    pose: PoseData,
+    *,
+    view: str | None = None,
+    setting: str | None = None,
+    min_turn_s: float = 1.0,
+    turn_margin_s: float = 0.5,
+) -> ViewInfo:
+    """Detect the camera view, facing, setting, roll and turns of a clip.
+
+    Parameters
+    ----------
+    pose : PoseData
+        Cleaned landmarks.
+    view : {"side", "side_left", "side_right", "rear", "front"}, optional
+        Override of the view (and facing for ``side_left`` / ``side_right``).
+    setting : {"treadmill", "overground"}, optional
+        Override of the setting.
+    min_turn_s : float
+        A facing must hold this long (seconds) to count as a segment.
+    turn_margin_s : float
+        Frames within this time of a turn are flagged.
+
+    Returns
+    -------
+    ViewInfo
+    """
+    if view is not None and view not in VIEW_CHOICES:
+        raise ConfigError(f"view must be one of {VIEW_CHOICES}, found {view!r}")
+    if setting is not None and setting not in ("treadmill", "overground"):
+        raise ConfigError(f"setting must be 'treadmill' or 'overground', found {setting!r}")
+    xy = pose.image_px[:, :, :2]
+    n = xy.shape[0]
+    notes: list[str] = []
+    mid_hip = 0.5 * (_pt(xy, "left_hip") + _pt(xy, "right_hip"))
+    mid_sh = 0.5 * (_pt(xy, "left_shoulder") + _pt(xy, "right_shoulder"))
+    torso = _nanmedian(np.linalg.norm(mid_sh - mid_hip, axis=1))
+    leg = _nanmedian(np.linalg.norm(_pt(xy, "left_hip") - _pt(xy, "left_ankle"), axis=1))
+    if not (np.isfinite(torso) and torso > 0):
+        return ViewInfo(
+            kind=(view or "side").split("_")[0],
+            facing=None if view is None or "_" not in view else view.split("_")[1],
+            setting=setting or "treadmill",
+            confidence=0.0,
+            roll_deg=0.0,
+            direction=np.zeros(n),
+            turn_frames=np.zeros(n, dtype=bool),
+            overridden=view is not None,
+            notes=["no usable torso landmarks: view could not be detected"],
+        )
+    # --- kind
+    width = (
+        np.abs(_pt(xy, "left_shoulder")[:, 0] - _pt(xy, "right_shoulder")[:, 0])
+        + np.abs(_pt(xy, "left_hip")[:, 0] - _pt(xy, "right_hip")[:, 0])
+    ) / (2 * torso)
+    width_ratio = _nanmedian(width)
+    lr = _nanmedian(
+        (_pt(xy, "left_shoulder")[:, 0] - _pt(xy, "right_shoulder")[:, 0])
+        + (_pt(xy, "left_hip")[:, 0] - _pt(xy, "right_hip")[:, 0])
+    )
+    # fore-aft excursion of the ankles about the pelvis, in torso lengths: large from the
+    # side (the feet swing ahead and behind), small from behind or in front
+    ank = np.concatenate(
+        [_pt(xy, "left_ankle")[:, 0] - mid_hip[:, 0], _pt(xy, "right_ankle")[:, 0] - mid_hip[:, 0]]
+    )
+    ank = ank[np.isfinite(ank)]
+    excursion = float(np.subtract(*np.percentile(ank, [90, 10])) / torso) if ank.size else 0.0
+    kind_margin = 0.3 * ((0.35 - width_ratio) / 0.35) + 0.7 * ((excursion - 0.7) / 0.7)
+    if view is None:
+        kind = "side" if kind_margin > 0 else ("front" if lr > 0 else "rear")
+        kind_conf = _sigmoid_conf(kind_margin, 0.25)
+    else:
+        kind, kind_conf = view.split("_")[0], 1.0
+    # --- roll
+    if kind == "side":
+        roll = 0.0
+        leg_px = leg if np.isfinite(leg) else torso * 1.6
+        core = np.array([LANDMARK_INDEX[n] for n in CORE_LANDMARKS])
+        sub = np.full_like(xy, np.nan)
+        for _ in range(3):
+            sub[:, core] = rotate_image(xy[:, core], roll, (pose.width / 2, pose.height / 2))
+            lev_it = sub
+            step, spread = floor_roll_deg(lev_it, leg_length=leg_px, fps=pose.fps)
+            if spread < 0.3 or not np.isfinite(step):
+                break
+            roll += step
+            if abs(step) < 0.05:
+                break
+        if abs(roll) > 20:
+            roll = 0.0
+    else:
+        d = mid_sh - mid_hip
+        roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
+        roll = roll if np.isfinite(roll) and abs(roll) < 20 else 0.0
+    lev = rotate_image(xy, roll, (pose.width / 2, pose.height / 2))
+    # --- setting
+    duration = float(pose.time_s[-1] - pose.time_s[0]) if n > 1 else 0.0
+    lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))
+    ok = np.isfinite(lev_hip[:, 0])
+    if kind == "side" and ok.sum() > 2 and duration > 0:
+        travel = np.polyfit(pose.time_s[ok], lev_hip[ok, 0], 1)[0] / (leg or torso)
+        set_margin = abs(travel) - 1.0  # leg lengths per second
+    else:
+        size = np.linalg.norm(mid_sh - mid_hip, axis=1)
+        okz = np.isfinite(size) & (size > 0)
+        travel = np.polyfit(pose.time_s[okz], np.log(size[okz]), 1)[0] if okz.sum() > 2 else 0.0
+        set_margin = abs(travel) - 0.08  # relative size change per second
+    det_setting = "overground" if set_margin > 0 else "treadmill"
+    set_conf = _sigmoid_conf(set_margin, 0.3 if kind == "side" else 0.03)
+    if setting is not None:
+        det_setting, set_conf = setting, 1.0
+    # --- facing and turns
+    direction = np.zeros(n)
+    turn = np.zeros(n, dtype=bool)
+    segments: list[dict[str, Any]] = []
+    facing: str | None = None
+    face_conf = 1.0
+    if kind == "side":
+        sig = _facing_signal(lev)
+        if det_setting == "overground":
+            v = np.gradient(lev_hip[:, 0]) if n > 1 else np.zeros(n)
+            sig = np.where(np.isfinite(v), np.nanmean([sig, np.sign(v)], axis=0), sig)
+        if view in ("side_left", "side_right"):
+            facing = view.split("_")[1]
+            direction[:] = 1.0 if facing == "right" else -1.0
+            segments = [{"start_frame": 0, "stop_frame": n, "facing": facing}]
+        else:
+            win = max(3, round(min_turn_s * pose.fps) | 1)
+            filled = np.where(np.isfinite(sig), sig, 0.0)
+            smooth = ndimage.uniform_filter1d(filled, win, mode="nearest")
+            sign = np.where(smooth >= 0, 1.0, -1.0)
+            starts, stops = _segments_of(sign)
+            # merge runs shorter than min_turn_s into the preceding run
+            long = (stops - starts) >= min_turn_s * pose.fps
+            if long.any():
+                keep_sign = sign[starts]
+                idx = np.maximum.accumulate(np.where(long, np.arange(long.size), -1))
+                first_long = int(np.argmax(long))
+                idx = np.where(idx < 0, first_long, idx)
+                sign = np.repeat(keep_sign[idx], stops - starts)
+            direction = sign
+            starts, stops = _segments_of(sign)
+            segments = [
+                {
+                    "start_frame": int(pose.frame_index[a]),
+                    "stop_frame": int(pose.frame_index[b - 1]) + 1,
+                    "facing": "right" if sign[a] > 0 else "left",
+                }
+                for a, b in zip(starts, stops, strict=True)
+            ]
+            durations = np.bincount((sign > 0).astype(int), minlength=2)
+            facing = "right" if durations[1] >= durations[0] else "left"
+            face_conf = (
+                float(min(1.0, abs(_nanmedian(sig)) + 0.5)) if np.isfinite(_nanmedian(sig)) else 0.0
+            )
+            if len(segments) > 1:
+                margin = round(turn_margin_s * pose.fps)
+                for b in stops[:-1]:
+                    turn[max(0, b - margin) : b + margin] = True
+                notes.append(
+                    f"the runner changes direction {len(segments) - 1} time(s); the clip is "
+                    "split into segments of constant facing and strides across a turn are "
+                    "not used"
+                )
+    conf = float(min(kind_conf, set_conf, face_conf))
+    if conf < 0.6:
+        notes.append(f"view detection is uncertain (confidence {conf:.2f}); pass --view to set it")
+    return ViewInfo(
+        kind=kind,
+        facing=facing,
+        setting=det_setting,
+        confidence=conf,
+        roll_deg=float(roll),
+        direction=direction,
+        segments=segments,
+        turn_frames=turn,
+        overridden=view is not None,
+        notes=notes,
+        details={
+            "width_ratio": width_ratio,
+            "travel": float(travel),
+            "lr_sign": lr,
+            "excursion": excursion,
+        },
+    )

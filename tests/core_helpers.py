@@ -1,0 +1,88 @@
+"""Helpers shared by the gait-core tests: synthetic clips, retiming, truth comparison."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from gait.analysis import AnalysisResult
+from gait.posedata import LEFT_RIGHT_SWAP, PoseData
+
+
+@lru_cache(maxsize=64)
+def _synth_cached(items: tuple[tuple[str, Any], ...]) -> tuple[PoseData, dict[str, Any]]:
+    from gait.synth import RunnerParams, synth_landmarks
+
+    return synth_landmarks(RunnerParams(**dict(items)))
+
+
+def synth(**params: Any) -> tuple[PoseData, dict[str, Any]]:
+    """Synthetic landmarks and truth (cached per parameter set)."""
+    return _synth_cached(tuple(sorted(params.items())))
+
+
+def retime(pose: PoseData, fps: float, repeat: int = 1) -> PoseData:
+    """Repeat every frame ``repeat`` times and relabel the clip as ``fps``."""
+    arrays = {
+        k: np.repeat(getattr(pose, k), repeat, axis=0)
+        for k in ("image_px", "visibility", "presence", "world_m")
+    }
+    n = arrays["image_px"].shape[0]
+    return dataclasses.replace(
+        pose, **arrays, time_s=np.arange(n) / fps, frame_index=np.arange(n), fps=float(fps)
+    )
+
+
+def mirror(pose: PoseData) -> PoseData:
+    """The clip flipped left-right in the image (labels unchanged)."""
+    image = pose.image_px.copy()
+    image[..., 0] = pose.width - image[..., 0]
+    return dataclasses.replace(pose, image_px=image)
+
+
+def swap_labels(pose: PoseData) -> PoseData:
+    """Every left landmark relabelled right and vice versa."""
+    perm = list(LEFT_RIGHT_SWAP)
+    return dataclasses.replace(
+        pose,
+        image_px=pose.image_px[:, perm],
+        visibility=pose.visibility[:, perm],
+        presence=pose.presence[:, perm],
+        world_m=pose.world_m[:, perm],
+    )
+
+
+def event_errors_frames(result: AnalysisResult, truth: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Per kind (ic, ms, to): detected minus nearest true event time, in frames."""
+    ev = result.events
+    fps = result.pose.fps
+    out: dict[str, list[float]] = {"ic": [], "ms": [], "to": []}
+    for side in ("left", "right"):
+        for kind in out:
+            true = np.asarray(truth["events"][side][f"{kind}_s"])
+            got = ev.loc[(ev["side"] == side) & (ev["kind"] == kind), "time_s"].to_numpy()
+            if true.size and got.size:
+                d = got[:, None] - true[None, :]
+                out[kind].extend(d[np.arange(got.size), np.abs(d).argmin(axis=1)] * fps)
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def metric_errors(result: AnalysisResult, truth: dict[str, Any]) -> dict[str, float]:
+    """Measured minus true (image-projected truth) overall value per metric."""
+    out = {}
+    for name, t in truth["metrics_image"].items():
+        out[name] = result.metric(name) - t["overall"]
+    return out
+
+
+def relative_ok(name: str, err: float, truth_value: float, *, deg: float, rel: float) -> bool:
+    """Within ``deg`` degrees (angles), ``100 rel`` percentage points (metrics that are
+    already percentages: duty factor, % leg length) or ``rel`` relative (ms, steps/min)."""
+    if name.endswith("_deg"):
+        return abs(err) <= deg
+    if name.endswith(("_pct", "_pct_leg")):
+        return abs(err) <= 100.0 * rel
+    return abs(err) <= rel * max(abs(truth_value), 1e-9)

@@ -1,0 +1,127 @@
+"""Cleaning: gating, swap repair, Hampel, gap filling, zero-lag low-pass."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from core_helpers import synth
+
+from gait.clean import (
+    clean_pose,
+    effective_cutoff_hz,
+    find_leg_swaps,
+    gate_visibility,
+    hampel,
+    interpolate_gaps,
+    lowpass,
+    noise_px,
+    residual_cutoff_hz,
+)
+from gait.errors import ConfigError
+from gait.posedata import LANDMARK_INDEX
+
+
+def test_gate_visibility_sets_missing_to_nan_never_zero() -> None:
+    pose, _ = synth(fps=30.0, duration_s=1.0)
+    vis = pose.visibility.copy()
+    vis[5, LANDMARK_INDEX["left_knee"]] = 0.1
+    gated = gate_visibility(dataclasses.replace(pose, visibility=vis), min_visibility=0.5)
+    assert np.isnan(gated.image_px[5, LANDMARK_INDEX["left_knee"]]).all()
+    assert np.isfinite(gated.image_px[5, LANDMARK_INDEX["right_knee"]]).all()
+    assert not (gated.image_px == 0).any()
+
+
+def test_hampel_removes_spike_and_keeps_smooth_signal() -> None:
+    t = np.arange(300) / 60
+    x = 50 * np.sin(2 * np.pi * 1.4 * t)
+    spiked = x.copy()
+    spiked[100] += 40.0
+    out, mask = hampel(spiked[:, None], window=7, n_sigmas=3.0, min_deviation=5.0)
+    assert mask[100, 0] and mask.sum() == 1
+    assert np.isnan(out[100, 0])
+    _, clean_mask = hampel(x[:, None], window=7, n_sigmas=3.0, min_deviation=5.0)
+    assert not clean_mask.any()
+
+
+def test_interpolate_gaps_fills_short_gaps_in_time_only() -> None:
+    t = np.cumsum(np.r_[0.0, np.full(99, 1 / 30)])
+    t[50:] += 0.01  # non-uniform sampling: interpolation must follow time, not index
+    x = 3.0 * t + 1.0
+    y = x.copy()
+    y[10:16] = np.nan  # 0.2 s gap: filled
+    y[40:60] = np.nan  # 0.67 s gap: left missing
+    y[:2] = np.nan  # edge: left missing
+    out = interpolate_gaps(y[:, None], t, max_gap_s=0.3)[:, 0]
+    np.testing.assert_allclose(out[10:16], x[10:16], atol=1e-12)
+    assert np.isnan(out[40:60]).all() and np.isnan(out[:2]).all()
+
+
+def test_lowpass_is_zero_lag_and_respects_segments() -> None:
+    fps = 60.0
+    t = np.arange(600) / fps
+    slow = np.sin(2 * np.pi * 2.0 * t)
+    fast = 0.5 * np.sin(2 * np.pi * 20.0 * t)
+    x = np.stack([slow + fast, slow + fast], axis=1)
+    x[200:210, 1] = np.nan
+    y = lowpass(x, fps, cutoff_hz=6.0)
+    core = slice(60, 540)
+    # the 2 Hz component passes without lag, the 20 Hz one is removed
+    np.testing.assert_allclose(y[core, 0], slow[core], atol=0.02)
+    assert np.isnan(y[200:210, 1]).all()
+    np.testing.assert_allclose(y[300:500, 1], slow[300:500], atol=0.02)
+
+
+def test_cutoff_is_kept_below_nyquist() -> None:
+    assert effective_cutoff_hz(50.0, 30.0) == pytest.approx(12.0)
+    assert effective_cutoff_hz(6.0, 30.0) == 6.0
+    with pytest.raises(ConfigError):
+        effective_cutoff_hz(-1.0, 30.0)
+    x = np.random.default_rng(0).normal(size=(200, 2))
+    assert np.isfinite(lowpass(x, 30.0, cutoff_hz=100.0)).all()
+
+
+def test_leg_swaps_are_found_and_repaired() -> None:
+    pose, truth = synth(fps=60.0, duration_s=4.0, n_leg_swaps=4, seed=3)
+    swapped = np.asarray(truth["corruption"]["swap_frames"])
+    assert swapped.size > 0
+    found = find_leg_swaps(pose.image_px[:, :, :2], pose.fps)
+    assert set(np.flatnonzero(found)) >= set(swapped) - {0}
+    cleaned = clean_pose(pose, cutoff_hz=None)
+    true = truth["frames"]["image_px"]
+    knee = LANDMARK_INDEX["left_knee"]
+    err = np.abs(cleaned.image_px[swapped, knee, :2] - true[swapped, knee, :2])
+    assert np.nanmax(err) < 1.0
+
+
+def test_clean_pose_leaves_exact_landmarks_alone() -> None:
+    pose, _ = synth(fps=30.0, duration_s=3.0)
+    cleaned = clean_pose(pose)
+    rec = cleaned.settings["cleaning"]
+    assert rec["n_outliers"] == 0 and rec["n_swapped_frames"] == 0
+    assert rec["cutoff_hz"] is None  # noise-free: no filtering
+    np.testing.assert_allclose(cleaned.image_px[..., :2], pose.image_px[..., :2])
+
+
+def test_noise_estimate_and_auto_cutoff_follow_the_jitter() -> None:
+    pose, _ = synth(fps=60.0, duration_s=4.0, noise_px=1.5)
+    torso = [
+        LANDMARK_INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+    ]
+    assert noise_px(pose.image_px[:, torso, :2]) == pytest.approx(1.5, rel=0.3)
+    cut = residual_cutoff_hz(pose.image_px[:, torso, :2], pose.fps)
+    assert cut is not None and 6.0 <= cut <= 24.0
+    exact, _ = synth(fps=60.0, duration_s=4.0)
+    assert noise_px(exact.image_px[:, torso, :2]) < 0.05
+
+
+def test_all_missing_input_does_not_raise() -> None:
+    pose, _ = synth(fps=30.0, duration_s=1.0)
+    empty = dataclasses.replace(
+        pose,
+        image_px=np.full_like(pose.image_px, np.nan),
+        visibility=np.zeros_like(pose.visibility),
+    )
+    cleaned = clean_pose(empty)
+    assert np.isnan(cleaned.image_px).all()

@@ -1,0 +1,201 @@
+"""Metric registry, angle kernels, and per-stride metrics against synthetic truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from core_helpers import metric_errors, mirror, relative_ok, swap_labels, synth
+
+from gait.analysis import analyze_pose
+from gait.metrics import (
+    METRICS,
+    ankle_dorsiflexion_deg,
+    foot_angle_deg,
+    frontal_knee_angle_deg,
+    inclination_down_deg,
+    inclination_up_deg,
+    knee_flexion_deg,
+    metrics_for_view,
+    not_measurable_reason,
+    pelvic_drop_deg,
+    sample_at,
+    sample_one_sided,
+)
+
+SIDE_METRICS = [
+    "cadence_spm",
+    "contact_time_ms",
+    "duty_factor_pct",
+    "trunk_lean_deg",
+    "knee_flexion_ic_deg",
+    "knee_flexion_midstance_deg",
+    "ankle_dorsiflexion_midstance_deg",
+    "shank_angle_ic_deg",
+    "foot_strike_angle_deg",
+    "hip_extension_to_deg",
+    "vertical_oscillation_pct_leg",
+    "overstride_pct_leg",
+]
+FRONTAL_METRICS = [
+    "cadence_spm",
+    "pelvic_drop_deg",
+    "knee_valgus_deg",
+    "step_width_pct_leg",
+    "lateral_trunk_lean_deg",
+]
+
+
+def test_registry_is_complete_and_consistent() -> None:
+    assert metrics_for_view("side") == SIDE_METRICS
+    assert metrics_for_view("rear") == FRONTAL_METRICS == metrics_for_view("front")
+    units = {"_deg": "deg", "_ms": "ms", "_spm": "steps/min", "_pct_leg": "% leg", "_pct": "%"}
+    for name, spec in METRICS.items():
+        suffix = next(s for s in units if name.endswith(s))
+        assert spec.unit == units[suffix], name
+        assert spec.citation and spec.definition and spec.label
+        assert spec.better in ("higher", "lower", "target", "none")
+        assert spec.smallest_change is not None and spec.smallest_change > 0
+    assert METRICS["pelvic_drop_deg"].smallest_change == pytest.approx(2.8)  # Dingenen 2018
+    assert "rear" in (not_measurable_reason("pelvic_drop_deg", "side") or "")
+    assert not_measurable_reason("cadence_spm", "front") is None
+
+
+def _pts(*xy: tuple[float, float]) -> list[np.ndarray]:
+    return [np.array([p], dtype=float) for p in xy]
+
+
+def test_sagittal_kernels_on_hand_made_points() -> None:
+    # oriented coordinates: u forward, v up
+    hip, knee, ankle = _pts((0, 100), (0, 50), (0, 0))
+    assert knee_flexion_deg(hip, knee, ankle)[0] == pytest.approx(0.0)
+    hip, knee, ankle = _pts((0, 100), (50, 100), (50, 50))  # thigh horizontal forward
+    assert knee_flexion_deg(hip, knee, ankle)[0] == pytest.approx(90.0)
+    lower, upper = _pts((0, 0), (10, 100))
+    assert inclination_up_deg(lower, upper)[0] == pytest.approx(5.7106, abs=1e-3)
+    knee, ankle = _pts((0, 50), (5, 0))  # ankle ahead of knee
+    assert inclination_down_deg(knee, ankle)[0] > 0
+    heel, toe = _pts((0, 0), (20, 20 * np.tan(np.radians(14.0))))
+    assert foot_angle_deg(heel, toe)[0] == pytest.approx(14.0)
+    # tibia 10 deg forward over a flat foot = 10 deg dorsiflexion
+    knee, ankle = _pts((50 * np.sin(np.radians(10)), 50 * np.cos(np.radians(10))), (0, 0))
+    heel, toe = _pts((-5, -3), (20, -3))
+    assert ankle_dorsiflexion_deg(knee, ankle, heel, toe)[0] == pytest.approx(10.0)
+
+
+def test_frontal_kernels_signs() -> None:
+    # image coordinates, y down; swing hip 5 px lower over 100 px: drop = atan(0.05)
+    stance, swing = _pts((0, 100), (100, 105))
+    assert pelvic_drop_deg(stance, swing)[0] == pytest.approx(np.degrees(np.arctan(0.05)))
+    hip, knee, ankle = _pts((0, 0), (5, 50), (0, 100))  # knee displaced towards +x
+    assert frontal_knee_angle_deg(hip, knee, ankle, np.array([1.0]))[0] > 0  # medial = +x
+    assert frontal_knee_angle_deg(hip, knee, ankle, np.array([-1.0]))[0] < 0
+
+
+def test_interpolators_are_exact_on_polynomials() -> None:
+    t = np.arange(20, dtype=float)
+    pos = np.array([3.3, 10.75, 15.5])
+    quad = 0.3 * t**2 - 2 * t + 1
+    np.testing.assert_allclose(sample_at(quad, pos), 0.3 * pos**2 - 2 * pos + 1)
+    for after in (True, False):
+        got = sample_one_sided(quad, pos, after=after)
+        np.testing.assert_allclose(got, 0.3 * pos**2 - 2 * pos + 1, atol=1e-9)
+    assert np.isnan(sample_at(quad, np.array([np.nan, -1.0, 25.0]))).all()
+
+
+# Exact synthetic landmarks: measured minus truth (truth["metrics_image"]).
+# Tolerance 0.5 deg for angles, 1 % for ms and steps/min, 1 percentage point for metrics
+# that are percentages (duty factor, % leg length).
+# At 60 and 120 fps every metric is within that except the noted ones; at 30 fps
+# the values *at* initial contact cannot be pinned down (the sole slaps flat within
+# ~40 ms, a frame lasts 33 ms) and get the measured, looser bounds.
+LOOSE = {
+    30.0: {
+        "knee_flexion_ic_deg": 2.5,
+        "foot_strike_angle_deg": 4.0,
+        "shank_angle_ic_deg": 1.0,
+        "hip_extension_to_deg": 1.0,
+        "contact_time_ms": 0.035,
+        "duty_factor_pct": 0.015,
+    },
+    60.0: {"foot_strike_angle_deg": 1.0, "contact_time_ms": 0.015},
+    120.0: {"foot_strike_angle_deg": 2.0, "contact_time_ms": 0.015},
+}
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])
+@pytest.mark.parametrize("view", ["side_right", "side_left"])
+def test_exact_side_metrics_match_truth(fps: float, view: str) -> None:
+    pose, truth = synth(fps=fps, duration_s=5.0, view=view)
+    res = analyze_pose(pose)
+    assert res.view.kind == "side" and res.view.facing == view.split("_")[1]
+    errs = metric_errors(res, truth)
+    bad = {}
+    for name in SIDE_METRICS:
+        t = truth["metrics_image"][name]["overall"]
+        tol = LOOSE[fps].get(name)
+        deg, rel = (tol, tol) if tol is not None else (0.5, 0.01)
+        if not relative_ok(name, errs[name], t, deg=deg, rel=rel):
+            bad[name] = round(errs[name], 3)
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("fps", [60.0, 120.0])
+def test_exact_rear_metrics_match_truth(fps: float) -> None:
+    pose, truth = synth(fps=fps, duration_s=5.0, view="rear")
+    res = analyze_pose(pose)
+    assert res.view.kind == "rear"
+    errs = metric_errors(res, truth)
+    # measured: pelvic drop and knee angle about -0.4 deg (midstance about 1.5 frames
+    # late), step width +1 % leg (leg-length estimate in the frontal view)
+    assert abs(errs["cadence_spm"]) < 0.01 * 170
+    assert abs(errs["pelvic_drop_deg"]) < 1.0
+    assert abs(errs["knee_valgus_deg"]) < 1.0
+    assert abs(errs["lateral_trunk_lean_deg"]) < 0.5
+    assert abs(errs["step_width_pct_leg"]) < 1.5
+
+
+def test_noisy_side_angles_within_two_degrees_at_60fps() -> None:
+    """Jitter 1 px (2 px far leg), 5 % dropouts, 3 leg swaps; medians over strides."""
+    pose, truth = synth(
+        fps=60.0, duration_s=6.0, noise_px=1.0, dropout_fraction=0.05, n_leg_swaps=3, seed=1
+    )
+    res = analyze_pose(pose)
+    errs = metric_errors(res, truth)
+    for name in (
+        "trunk_lean_deg",
+        "knee_flexion_midstance_deg",
+        "ankle_dorsiflexion_midstance_deg",
+        "knee_flexion_ic_deg",
+        "shank_angle_ic_deg",
+        "hip_extension_to_deg",
+    ):
+        assert abs(errs[name]) <= 2.0, (name, errs[name])
+    assert abs(errs["cadence_spm"]) <= 0.02 * 170
+    assert abs(errs["vertical_oscillation_pct_leg"]) <= 1.0
+
+
+def test_mirroring_swaps_facing_but_not_metrics() -> None:
+    pose, _ = synth(fps=60.0, duration_s=5.0, view="side_right")
+    a, b = analyze_pose(pose), analyze_pose(mirror(pose))
+    assert (a.view.facing, b.view.facing) == ("right", "left")
+    for name in SIDE_METRICS:
+        assert b.metric(name) == pytest.approx(a.metric(name), abs=0.3), name
+
+
+def test_swapping_labels_swaps_per_side_values() -> None:
+    pose, _ = synth(
+        fps=60.0, duration_s=5.0, right_knee_flexion_ic_deg=28.0, right_overstride_pct_leg=22.0
+    )
+    a, b = analyze_pose(pose), analyze_pose(swap_labels(pose))
+    sa, sb = a.summary.set_index("metric"), b.summary.set_index("metric")
+    for name in ("knee_flexion_ic_deg", "overstride_pct_leg", "contact_time_ms"):
+        assert sb.loc[name, "left"] == pytest.approx(sa.loc[name, "right"], abs=0.3)
+        assert sb.loc[name, "right"] == pytest.approx(sa.loc[name, "left"], abs=0.3)
+    assert sa.loc["knee_flexion_ic_deg", "right"] - sa.loc["knee_flexion_ic_deg", "left"] > 6
+
+
+def test_foot_strike_pattern_is_classified() -> None:
+    for strike, expected in (("rearfoot", "rearfoot"), ("forefoot", "forefoot")):
+        pose, _ = synth(fps=60.0, duration_s=4.0, foot_strike=strike)
+        doc = analyze_pose(pose).to_dict()
+        assert doc["metrics"]["foot_strike_angle_deg"]["pattern"] == expected

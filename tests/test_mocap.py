@@ -1,0 +1,92 @@
+"""Real running motion capture (Dorn et al. 2012) through the gait core.
+
+Events against force plates, knee and ankle angles against OpenSim inverse kinematics.
+The measured errors are printed (``pytest -s``) and bounded by the assertions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from mocap_helpers import force_plate_events, ik_angles, mocap_pose
+
+from gait.analysis import analyze_pose
+from gait.metrics import _oriented, ankle_dorsiflexion_deg, knee_flexion_deg
+from gait.posedata import LANDMARK_INDEX
+
+# The first left plate contact (0.645-0.767 s, 122 ms) is only partly on the plate.
+FULL_CONTACTS = {"right": [0, 1], "left": [1, 2]}
+
+
+def _event_errors_ms(view: str, step: int) -> dict[str, np.ndarray]:
+    res = analyze_pose(mocap_pose(view, step=step))
+    fp = force_plate_events()
+    ev = res.events
+    out: dict[str, list[float]] = {"ic": [], "to": []}
+    for side, keep in FULL_CONTACTS.items():
+        for kind in out:
+            got = ev.loc[(ev["side"] == side) & (ev["kind"] == kind), "time_s"].to_numpy()
+            for t in fp[side][kind][keep]:
+                out[kind].append(1000.0 * (got[np.abs(got - t).argmin()] - t))
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+@pytest.mark.parametrize("step", [1, 2, 5])  # 250, 125, 50 Hz
+def test_side_view_events_against_force_plates(step: int) -> None:
+    errs = _event_errors_ms("side", step)
+    print(
+        f"\n{250 // step} Hz side view: IC error ms {np.round(errs['ic'], 1)}, "
+        f"TO error ms {np.round(errs['to'], 1)}"
+    )
+    # measured: IC +9 to +32 ms (late), TO -11 to +7 ms
+    assert np.all(np.abs(errs["ic"]) <= 40.0)
+    assert np.all(np.abs(errs["to"]) <= 20.0)
+
+
+def test_rear_view_runs_and_finds_the_rhythm() -> None:
+    res = analyze_pose(mocap_pose("rear", step=2))
+    assert res.view.kind == "rear"
+    errs = _event_errors_ms("rear", 2)
+    print(
+        f"\nrear view: IC error ms {np.round(errs['ic'], 1)}, TO error ms {np.round(errs['to'], 1)}"
+    )
+    fp = force_plate_events()
+    true_cadence = 120.0 / np.diff(fp["right"]["ic"])[0]
+    assert res.metric("cadence_spm") == pytest.approx(true_cadence, rel=0.05)
+
+
+def test_side_view_angles_against_inverse_kinematics() -> None:
+    pose = mocap_pose("side")
+    res = analyze_pose(pose)
+    ik = ik_angles()
+    t = ik["time"]
+    pos = np.interp(t, pose.time_s + 0.0, np.arange(pose.n_frames))
+    o = _oriented(res.cleaned.image_px[:, :, :2], res.view.direction)
+    idx = np.rint(pos).astype(int)
+
+    def pt(name: str) -> np.ndarray:
+        return o[idx, LANDMARK_INDEX[name]]
+
+    knee = knee_flexion_deg(pt("right_hip"), pt("right_knee"), pt("right_ankle"))
+    ankle = ankle_dorsiflexion_deg(
+        pt("right_knee"), pt("right_ankle"), pt("right_heel"), pt("right_foot_index")
+    )
+    knee_ik, ankle_ik = -ik["knee_angle_r"], ik["ankle_angle_r"]
+    knee_err = knee - knee_ik
+    ankle_err = ankle - ankle_ik
+    knee_rmse = float(np.sqrt(np.mean(knee_err**2)))
+    ankle_offset = float(np.median(ankle_err))
+    ankle_rmse_centered = float(np.sqrt(np.mean((ankle_err - ankle_offset) ** 2)))
+    r_ankle = float(np.corrcoef(ankle, ankle_ik)[0, 1])
+    # value at midstance of the right stance (force plates 0.907-1.145 s)
+    fp = force_plate_events()
+    ms = 0.5 * (fp["right"]["ic"][0] + fp["right"]["to"][0])
+    k_ms = float(np.interp(ms, t, knee) - np.interp(ms, t, knee_ik))
+    print(
+        f"\nknee: RMSE {knee_rmse:.1f} deg over the IK stride, error at midstance {k_ms:+.1f} deg;"
+        f" ankle: offset {ankle_offset:+.1f} deg (marker foot line vs model foot),"
+        f" RMSE after offset {ankle_rmse_centered:.1f} deg, r = {r_ankle:.3f}"
+    )
+    assert knee_rmse < 6.0
+    assert abs(k_ms) < 5.0
+    assert r_ankle > 0.9 and ankle_rmse_centered < 5.0

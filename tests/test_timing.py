@@ -1,0 +1,80 @@
+"""Timing sanity: duplicated and frozen frames, slowed and sped-up footage."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from core_helpers import retime, synth
+
+from gait.analysis import analyze_pose
+from gait.timing import check_speed, find_repeated_frames
+
+
+def test_normal_clip_is_plausible() -> None:
+    pose, _ = synth(fps=30.0, duration_s=5.0)
+    res = analyze_pose(pose)
+    assert res.repeats.factor == 1 and res.repeats.fraction == 0.0
+    assert res.speed.plausible and res.speed.factor == 1.0
+    assert not any("slow" in w or "repeat" in w for w in res.warnings)
+
+
+def test_every_frame_doubled_is_flagged_with_factor_two() -> None:
+    pose, _ = synth(fps=30.0, duration_s=5.0)
+    doubled = retime(pose, 60.0, repeat=2)  # 60 fps file, each frame shown twice
+    rep = find_repeated_frames(doubled)
+    assert rep.factor == 2 and rep.fraction == pytest.approx(0.5, abs=0.01)
+    res = analyze_pose(doubled)
+    assert any("duplicated-frame factor 2" in w and "--slowmo 2" in w for w in res.warnings)
+    assert res.to_dict()["timing"]["duplicate_factor"] == 2
+    # real time is unchanged, so cadence is still reported (from the distinct frames)
+    assert res.metric("cadence_spm") == pytest.approx(170.0, rel=0.05)
+
+
+def test_slowed_three_times_is_flagged_and_cadence_withheld() -> None:
+    pose, _ = synth(fps=90.0, duration_s=4.0)
+    slowed = retime(pose, 30.0)  # 90 fps capture played at 30 fps: 3x slow motion
+    res = analyze_pose(slowed)
+    assert res.speed.factor == 3.0 and not res.speed.plausible
+    assert any("slowed down about 3x" in w and "--slowmo 3" in w for w in res.warnings)
+    doc = res.to_dict()
+    for name in ("cadence_spm", "contact_time_ms", "duty_factor_pct"):
+        assert "--slowmo 3" in doc["metrics"][name]["not_measurable"]
+    # angles do not depend on time: still measured
+    assert doc["metrics"]["knee_flexion_midstance_deg"]["value"] == pytest.approx(42.2, abs=1.0)
+    assert doc["timing"]["slowmo_factor"] == 3.0
+
+
+def test_sped_up_clip_is_flagged() -> None:
+    pose, _ = synth(fps=60.0, duration_s=6.0)
+    fast = retime(pose, 120.0)  # played twice as fast
+    res = analyze_pose(fast)
+    assert res.speed.factor == 0.5
+    assert any("sped up" in w for w in res.warnings)
+
+
+def test_frozen_start_is_flagged_and_ignored() -> None:
+    pose, _ = synth(fps=30.0, duration_s=5.0)
+    image = pose.image_px.copy()
+    image[:15] = image[0]
+    frozen = dataclasses.replace(pose, image_px=image)
+    rep = find_repeated_frames(frozen)
+    assert rep.frozen_start_s == pytest.approx(14 / 30)
+    res = analyze_pose(frozen)
+    assert any("frozen" in w for w in res.warnings)
+    assert res.metric("cadence_spm") == pytest.approx(170.0, rel=0.01)
+
+
+def test_walking_is_not_mistaken_for_slow_motion() -> None:
+    # duty factor above 50 %: double support, so a low cadence is walking, not slow motion
+    rows = []
+    for k in range(8):
+        rows += [("left", "ic", k * 1.1), ("left", "to", k * 1.1 + 0.7)]
+        rows += [("right", "ic", k * 1.1 + 0.55), ("right", "to", k * 1.1 + 1.25)]
+    ev = pd.DataFrame(rows, columns=["side", "kind", "time_s"])
+    chk = check_speed(ev)
+    assert chk.cadence_spm == pytest.approx(60 / 0.55)
+    assert chk.duty_factor > 0.55 and chk.plausible and chk.warning is None
+    assert np.isfinite(chk.factor)

@@ -1,0 +1,95 @@
+"""View detection: side/rear/front, facing, setting, roll, turns, overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from core_helpers import mirror, synth
+
+from gait.analysis import analyze_pose
+from gait.clean import clean_pose
+from gait.errors import ConfigError
+from gait.view import detect_view
+
+
+@pytest.mark.parametrize(
+    ("view", "kind", "facing"),
+    [
+        ("side_right", "side", "right"),
+        ("side_left", "side", "left"),
+        ("rear", "rear", None),
+        ("front", "front", None),
+    ],
+)
+def test_view_and_facing_are_detected(view: str, kind: str, facing: str | None) -> None:
+    pose, _ = synth(fps=30.0, duration_s=3.0, view=view)
+    info = detect_view(clean_pose(pose))
+    assert (info.kind, info.facing, info.setting) == (kind, facing, "treadmill")
+    assert info.confidence > 0.8
+    assert not info.overridden and len(info.segments) <= 1
+
+
+def test_overground_side_view() -> None:
+    pose, _ = synth(fps=30.0, duration_s=1.5, view="side_left", treadmill=False)
+    info = detect_view(clean_pose(pose))
+    assert (info.kind, info.facing, info.setting) == ("side", "left", "overground")
+
+
+@pytest.mark.parametrize("roll", [-5.0, 4.0])
+def test_camera_roll_is_levelled(roll: float) -> None:
+    pose, _ = synth(fps=60.0, duration_s=4.0, camera_roll_deg=roll)
+    level, _ = synth(fps=60.0, duration_s=4.0)
+    res, ref = analyze_pose(pose), analyze_pose(level)
+    assert abs(res.view.roll_deg) == pytest.approx(abs(roll), abs=0.5)
+    for name in ("trunk_lean_deg", "shank_angle_ic_deg", "foot_strike_angle_deg"):
+        assert res.metric(name) == pytest.approx(ref.metric(name), abs=1.5), name
+
+
+def test_view_override() -> None:
+    pose, _ = synth(fps=30.0, duration_s=3.0, view="side_right")
+    info = detect_view(clean_pose(pose), view="side_left", setting="overground")
+    assert (info.kind, info.facing, info.setting, info.overridden) == (
+        "side",
+        "left",
+        "overground",
+        True,
+    )
+    res = analyze_pose(pose, view="rear")
+    doc = res.to_dict()
+    assert "side view" not in doc["metrics"]["pelvic_drop_deg"].get("not_measurable", "")
+    assert "needs a side view" in doc["metrics"]["trunk_lean_deg"]["not_measurable"]
+    with pytest.raises(ConfigError):
+        detect_view(clean_pose(pose), view="diagonal")
+
+
+def test_turning_runner_is_split_not_averaged() -> None:
+    pose, _ = synth(fps=30.0, duration_s=4.0, view="side_right")
+    back = mirror(pose)
+    n = pose.n_frames
+    joined = dataclasses.replace(
+        pose,
+        image_px=np.concatenate([pose.image_px, back.image_px]),
+        visibility=np.concatenate([pose.visibility, back.visibility]),
+        presence=np.concatenate([pose.presence, back.presence]),
+        world_m=np.concatenate([pose.world_m, back.world_m]),
+        time_s=np.arange(2 * n) / pose.fps,
+        frame_index=np.arange(2 * n),
+    )
+    res = analyze_pose(joined)
+    segs = res.view.segments
+    assert [s["facing"] for s in segs] == ["right", "left"]
+    assert abs(segs[0]["stop_frame"] - n) <= 0.5 * pose.fps
+    assert any("changes direction" in w for w in res.warnings)
+    assert res.strides["reason"].str.contains("turns").any()
+    # metrics stay those of the runner in either direction
+    ref = analyze_pose(pose)
+    assert res.metric("trunk_lean_deg") == pytest.approx(ref.metric("trunk_lean_deg"), abs=0.5)
+
+
+def test_no_torso_gives_zero_confidence() -> None:
+    pose, _ = synth(fps=30.0, duration_s=1.0)
+    empty = dataclasses.replace(pose, image_px=np.full_like(pose.image_px, np.nan))
+    info = detect_view(empty)
+    assert info.confidence == 0.0 and info.notes
