@@ -3,7 +3,7 @@
 :func:`analyze_pose` runs the stages in order::
 
     timing (repeated frames) -> clean -> view (+ roll levelling) -> events -> timing
-    (slow motion) -> strides -> metrics -> summary
+    (slow motion) -> strides -> metrics -> summary -> findings -> drill plan
 
 and returns an :class:`AnalysisResult` holding every stage's output.
 :meth:`AnalysisResult.to_dict` gives the versioned JSON document described by
@@ -27,7 +27,10 @@ import pandas as pd
 
 from gait import __version__
 from gait.clean import CORE_LANDMARKS, clean_pose, lowpass, residual_cutoff_hz
+from gait.drills import build_plan
 from gait.events import StrideLimits, detect_events, leg_length_px, strides_from_events
+from gait.findings import Finding, Rule
+from gait.findings import evaluate as evaluate_findings
 from gait.metrics import METRICS, stride_metrics
 from gait.posedata import LANDMARK_INDEX, PoseData
 from gait.summary import MIN_STEPS, summarize
@@ -83,6 +86,8 @@ class AnalysisResult:
     summary: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    drill_plan: dict[str, Any] = field(default_factory=dict)
 
     def metric(self, name: str) -> float:
         """Overall (median) value of a metric, NaN when not measurable."""
@@ -162,6 +167,8 @@ class AnalysisResult:
             "events": events,
             "warnings": list(self.warnings),
             "options": _jsonable(self.options),
+            "findings": [f.to_dict() for f in self.findings],
+            "drill_plan": self.drill_plan,
         }
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
@@ -243,6 +250,7 @@ def analyze_pose(
     min_visibility: float = 0.5,
     max_gap_s: float = 0.3,
     midstance: Literal["middle", "pelvis", "knee"] = "middle",
+    rules: tuple[Rule, ...] | None = None,
 ) -> AnalysisResult:
     """Analyse a clip's landmarks: events, per-stride metrics and their summary.
 
@@ -267,6 +275,8 @@ def analyze_pose(
         Longest gap (seconds) interpolated.
     midstance : {"middle", "pelvis", "knee"}
         Midstance rule (see :func:`gait.events.detect_events`).
+    rules : tuple of Rule, optional
+        Findings rules (default: :func:`gait.findings.load_rules`, the built-in ones).
 
     Returns
     -------
@@ -355,6 +365,7 @@ def analyze_pose(
         unavailable=unavailable,
     )
     warnings += _data_warnings(pose, events, strides)
+    found = evaluate_findings(summary, rules)
     return AnalysisResult(
         pose=pose,
         cleaned=level,
@@ -366,6 +377,8 @@ def analyze_pose(
         summary=summary,
         warnings=warnings,
         options=options,
+        findings=found,
+        drill_plan=build_plan(found),
     )
 
 

@@ -7,11 +7,13 @@ stderr (``gait: error: ...``) and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from gait import __version__
 from gait.errors import GaitError
@@ -46,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     an = sub.add_parser(
         "analyze",
         help="analyse a running clip",
-        description="Analyse a running clip (extract pose landmarks and save them).",
+        description="Analyse a running clip: pose landmarks, gait events, per-stride "
+        "metrics, findings and a drill plan.",
     )
     an.add_argument("clip", type=Path, help="the video file (mp4, mov, ...)")
     an.add_argument(
@@ -74,6 +77,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="never use the network (also: GAIT_OFFLINE=1)"
     )
     an.add_argument("--no-cache", action="store_true", help="re-run pose inference even if cached")
+    an.add_argument(
+        "--view",
+        choices=("side", "side_left", "side_right", "rear", "front"),
+        default=None,
+        help="override the detected camera view (side_left = runner faces image-left)",
+    )
+    an.add_argument(
+        "--setting",
+        choices=("treadmill", "overground"),
+        default=None,
+        help="override the detected setting",
+    )
+    an.add_argument(
+        "--rules",
+        type=Path,
+        default=None,
+        metavar="TOML",
+        help="override finding thresholds (same structure as gait/data/rules.toml)",
+    )
+    an.add_argument(
+        "--json",
+        action="store_true",
+        help="print analysis.json to stdout (messages go to stderr)",
+    )
     an.add_argument("--max-frames", type=int, default=None, help=argparse.SUPPRESS)
     an.add_argument("-q", "--quiet", action="store_true", help="no progress or status messages")
     an.set_defaults(func=cmd_analyze)
@@ -129,17 +156,22 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
     if unknown:
         raise GaitError(f"unknown model {', '.join(unknown)}; choose from lite, full, heavy")
     for name in names:
-        path = models.ensure_model(name, offline=args.offline or None, report=_say)
+        path = models.ensure_model(
+            name, offline=args.offline or None, report=_say, announce_cache=True
+        )
         print(path)
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from gait import pose
+    from gait.analysis import analyze_pose
+    from gait.findings import load_rules
     from gait.video import probe
 
     say = (lambda _m: None) if args.quiet else _say
     out_dir = args.output or Path("gait-out") / args.clip.stem
+    rules = load_rules(args.rules) if args.rules else None  # bad rules fail before inference
     info = probe(args.clip, slowmo=args.slowmo)  # fail fast on a bad clip, before the model
     options = pose.ExtractOptions(model=args.model, slowmo=args.slowmo, max_frames=args.max_frames)
     data = pose.extract(
@@ -155,39 +187,71 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             f"no person was detected in any of the {data.n_frames} frames of {args.clip}; "
             "film the runner's whole body, side-on or from behind, in good light"
         )
-    _write_outputs(out_dir, data)
+    result = analyze_pose(data, view=args.view, setting=args.setting, rules=rules)
+    if data.n_frames < 0.9 * info.frame_count:
+        result.warnings.append(
+            f"only {data.n_frames} of the {info.frame_count} frames the file announces could "
+            "be decoded (truncated file?)"
+        )
+    if args.json and args.output is None:
+        print(json.dumps(result.to_dict(), indent=1))
+        return 0
+    written = _write_outputs(out_dir, result)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1))
+        return 0
+    _print_summary(args.clip, info.rotation_deg, result, written)
+    return 0
+
+
+def _print_summary(clip: Path, rotation_deg: int, result: Any, written: list[Path]) -> None:
+    data = result.pose
     share = data.frames_with_pose / data.n_frames
+    view = result.view
+    facing = f", facing {view.facing}" if view.facing else ""
     print(
-        f"clip      {args.clip}  ({info.width}x{info.height}, {data.fps:.1f} fps real time, "
+        f"clip      {clip}  ({data.width}x{data.height}, {data.fps:.1f} fps real time, "
         f"{data.n_frames} frames, {data.time_s[-1] - data.time_s[0]:.1f} s)"
     )
-    if info.rotation_deg:
-        print(f"rotation  {info.rotation_deg}° tag applied (frames analysed upright)")
+    if rotation_deg:
+        print(f"rotation  {rotation_deg}° tag applied (frames analysed upright)")
     print(
         f"pose      person found on {data.frames_with_pose}/{data.n_frames} frames "
         f"({share:.1%}), model {data.model}"
     )
-    if data.n_frames < 0.9 * info.frame_count:
-        print(
-            f"warning   only {data.n_frames} of the {info.frame_count} frames the file "
-            "announces could be decoded (truncated file?)"
-        )
-    print(f"output    {out_dir}/landmarks.npz, {out_dir}/landmarks.parquet")
-    return 0
+    print(f"view      {view.kind}{facing}, {view.setting} (confidence {view.confidence:.2f})")
+    n_valid = int(result.strides["valid"].sum()) if len(result.strides) else 0
+    print(f"strides   {n_valid} valid of {len(result.strides)}")
+    for row in result.summary.to_dict("records"):
+        if isinstance(row["not_measurable"], str):
+            continue
+        sides = ""
+        if row["left"] == row["left"] and row["right"] == row["right"]:
+            sides = f"  (L {row['left']:.1f} / R {row['right']:.1f})"
+        print(f"  {row['metric']:<34} {row['value']:8.1f} {row['unit']:<10}{sides}")
+    fired = [f for f in result.findings if f.status == "fired"]
+    for f in fired:
+        print(f"finding   {f.code} {f.compensation}")
+    if not fired:
+        print("finding   none of the checked patterns stands out")
+    for w in result.warnings:
+        print(f"warning   {w}")
+    print(f"output    {', '.join(str(p) for p in written)}")
 
 
-def _write_outputs(out_dir: Path, data: object) -> None:
+def _write_outputs(out_dir: Path, result: Any) -> list[Path]:
     """Write every output into a temp folder first, then move the files into place."""
-    from gait.posedata import PoseData
-
-    assert isinstance(data, PoseData)
     out_dir.mkdir(parents=True, exist_ok=True)
+    moved = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
         staged = Path(tmp)
-        data.save(staged / "landmarks.npz")
-        data.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
-        for item in staged.iterdir():
+        result.save(staged)
+        result.pose.save(staged / "landmarks.npz")
+        result.pose.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
+        for item in sorted(staged.iterdir()):
             os.replace(item, out_dir / item.name)
+            moved.append(out_dir / item.name)
+    return moved
 
 
 def main(argv: Sequence[str] | None = None) -> int:

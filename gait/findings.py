@@ -179,6 +179,11 @@ def _num(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def _text(x: Any) -> str | None:
+    """A non-empty string, or None (pandas turns missing strings into NaN)."""
+    return x if isinstance(x, str) and x else None
+
+
 def _observe(cond: Condition, row: Mapping[str, Any]) -> tuple[float | None, str | None]:
     """The value a condition compares, and the side it belongs to (if any)."""
     if cond.field == "value":
@@ -241,7 +246,7 @@ def _evaluate_rule(rule: Rule, rows: Mapping[str, Mapping[str, Any]]) -> Finding
     unchecked: list[str] = []
     for cond in rule.conditions:
         row = rows.get(cond.metric, {})
-        reason = row.get("not_measurable") if row else "metric not computed"
+        reason = _text(row.get("not_measurable")) if row else "metric not computed"
         observed, side = _observe(cond, row) if row and not reason else (None, None)
         if observed is None:
             unchecked.append(f"{cond.metric}: {reason or 'no value'}")
@@ -250,7 +255,7 @@ def _evaluate_rule(rule: Rule, rows: Mapping[str, Mapping[str, Any]]) -> Finding
         fired = observed > cond.threshold if cond.op == ">" else observed < cond.threshold
         results.append(fired)
         if fired:
-            confidences.append(str(row.get("confidence_label") or ""))
+            confidences.append(_text(row.get("confidence_label")) or "")
             if side:
                 sides.append(side)
         evidence.append(_evidence(cond, observed, side, fired, row, None))
@@ -292,7 +297,7 @@ def _evidence(
         "threshold_kind": cond.kind,
         "threshold_basis": cond.basis,
         "fired": fired,
-        "measurement_confidence": (row.get("confidence_label") or None) if row else None,
+        "measurement_confidence": _text(row.get("confidence_label")) if row else None,
         "not_measurable": reason,
     }
 

@@ -123,6 +123,7 @@ def ensure_model(
     offline: bool | None = None,
     report: Reporter | None = None,
     routes: tuple[str, ...] = ROUTES,
+    announce_cache: bool = False,
 ) -> Path:
     """Return the path of a verified bundle, provisioning it on first use.
 
@@ -136,6 +137,8 @@ def ensure_model(
         Called with one-line progress messages (the route used, download progress).
     routes
         The routes to try, in order (default: all of :data:`ROUTES`).
+    announce_cache
+        Also report when the bundle simply came from the cache (quiet by default).
 
     Raises
     ------
@@ -160,7 +163,8 @@ def ensure_model(
             failures.append(f"{route}: {exc}")
             continue
         if route == "cache":
-            say(f"pose model {name}: verified copy in the cache ({target})")
+            if announce_cache:
+                say(f"pose model {name}: verified copy in the cache ({target})")
             return target
         digest = hashlib.sha256(data).hexdigest()
         if digest not in spec["accepted"]:

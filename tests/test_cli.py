@@ -80,3 +80,50 @@ def test_analyze_writes_landmarks(
     assert len(table) == 360 * 33
     np.testing.assert_array_equal(table.x_px.to_numpy().reshape(360, 33), back.image_px[:, :, 0])
     assert not [p for p in out.iterdir() if p.name.startswith(".partial")]
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_videos" / "side_compensations.mp4"
+
+
+@pytest.mark.slow
+def test_analyze_writes_the_documented_json_and_tables(model_full: Path, tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    out = tmp_path / "o"
+    proc = run("analyze", str(SAMPLE), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "analysis.json").read_text())
+    schema = json.loads(
+        (Path(__file__).resolve().parents[1] / "gait/data/analysis.schema.json").read_text()
+    )
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    assert doc["view"]["kind"] == "side" and doc["view"]["facing"] == "left"
+    assert abs(doc["metrics"]["cadence_spm"]["value"] - 158.0) < 1.5  # truth: 158
+    assert "not_measurable" in doc["metrics"]["pelvic_drop_deg"]
+    fired = {f["code"] for f in doc["findings"] if f["status"] == "fired"}
+    assert {"GAIT-CAD-01", "GAIT-STR-01"} <= fired  # low cadence, long overstride
+    assert doc["drill_plan"]["pre_run"]["drills"]
+    for name in ("events.csv", "strides.csv", "landmarks.npz", "landmarks.parquet"):
+        assert (out / name).is_file()
+    assert "GAIT-CAD-01" in proc.stdout and "view      side, facing left" in proc.stdout
+    # --json: the same document on stdout, nothing else there.
+    js = run("analyze", str(SAMPLE), "--json", "-q")
+    assert js.returncode == 0
+    assert json.loads(js.stdout)["metrics"] == doc["metrics"]
+    # --view override is honoured and recorded.
+    forced = json.loads(run("analyze", str(SAMPLE), "--json", "-q", "--view", "rear").stdout)
+    assert forced["view"]["kind"] == "rear" and forced["view"]["overridden"] is True
+
+
+def test_bad_rules_file_fails_before_any_work(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[rules.nope]\ncode = 'X'\n")
+    proc = run("analyze", str(SAMPLE), "--rules", str(rules), "-o", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        line for line in proc.stderr.strip().splitlines() if line.startswith("gait: error:")
+    ]
+    assert "unknown rule 'nope'" in proc.stderr
+    assert not (tmp_path / "o").exists()

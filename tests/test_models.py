@@ -76,7 +76,7 @@ def test_falls_through_routes_and_reports_the_one_used(
     assert models.status("full").state == "verified"
     # Second call: served from the cache without touching any other route.
     monkeypatch.setitem(models._ROUTES, "wheel", official)
-    assert models.ensure_model("full", report=messages.append) == path
+    assert models.ensure_model("full", report=messages.append, announce_cache=True) == path
     assert "verified copy in the cache" in messages[-1]
 
 
