@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +119,8 @@ def extract(
             say(f"ignoring an unreadable landmark cache file {cached}")
         else:
             say(f"landmarks reused from the cache ({cached.name}); inference skipped")
-            return pose
+            # Same bytes, maybe another name: report the path the user gave this time.
+            return replace(pose, source_path=info.path)
     pose = _run_landmarker(info, model_path, model_sha, options, progress)
     if cache:
         pose.save(cached)
@@ -175,42 +176,44 @@ def _run_landmarker(
         min_pose_presence_confidence=options.min_presence_confidence,
         min_tracking_confidence=options.min_tracking_confidence,
     )
-    bar = tqdm(
-        total=n_max,
-        unit="frame",
-        desc="pose",
-        file=sys.stderr,
-        leave=False,
-        disable=(None if progress is None else not progress),
-        mininterval=0.5,
-    )
     n = 0
     last_ms = -1
     muted = _mute_native_stderr()
-    with vision.PoseLandmarker.create_from_options(landmarker_options) as landmarker, bar:
-        for frame in iter_frames(info.path, slowmo=options.slowmo, max_frames=options.max_frames):
-            if n == 1:
-                muted.restore()
-            if n == capacity:  # the container under-reported its frame count
-                image, world, vis, pres, times = (
-                    _grow(a) for a in (image, world, vis, pres, times)
+    try:
+        bar = tqdm(
+            total=n_max,
+            unit="frame",
+            desc="pose",
+            file=muted.stream(),
+            leave=False,
+            disable=(None if progress is None else not progress),
+            mininterval=0.5,
+        )
+        with vision.PoseLandmarker.create_from_options(landmarker_options) as landmarker, bar:
+            for frame in iter_frames(
+                info.path, slowmo=options.slowmo, max_frames=options.max_frames
+            ):
+                if n == capacity:  # the container under-reported its frame count
+                    image, world, vis, pres, times = (
+                        _grow(a) for a in (image, world, vis, pres, times)
+                    )
+                    capacity = times.shape[0]
+                ts_ms = max(round(frame.time_s * 1000.0), last_ms + 1)
+                last_ms = ts_ms
+                result = landmarker.detect_for_video(
+                    mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb), ts_ms
                 )
-                capacity = times.shape[0]
-            ts_ms = max(round(frame.time_s * 1000.0), last_ms + 1)
-            last_ms = ts_ms
-            result = landmarker.detect_for_video(
-                mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb), ts_ms
-            )
-            times[n] = frame.time_s
-            if result.pose_landmarks:
-                lms = result.pose_landmarks[0]
-                image[n] = np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32) * scale
-                vis[n] = [p.visibility or 0.0 for p in lms]
-                pres[n] = [p.presence or 0.0 for p in lms]
-                world[n] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]
-            n += 1
-            bar.update(1)
-    muted.restore()
+                times[n] = frame.time_s
+                if result.pose_landmarks:
+                    lms = result.pose_landmarks[0]
+                    image[n] = np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32) * scale
+                    vis[n] = [p.visibility or 0.0 for p in lms]
+                    pres[n] = [p.presence or 0.0 for p in lms]
+                    world[n] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]]
+                n += 1
+                bar.update(1)
+    finally:
+        muted.restore()
     if n == 0:
         raise VideoError(f"{info.path} has no decodable frames; re-export it as MP4 (H.264)")
     return PoseData(
@@ -233,12 +236,26 @@ def _run_landmarker(
 
 
 class _Muted:
-    """fd 2 redirected to /dev/null until :meth:`restore` (idempotent)."""
+    """fd 2 redirected to /dev/null until :meth:`restore` (idempotent).
+
+    :meth:`stream` is a text stream on the real stderr, for our own progress bar.
+    """
 
     def __init__(self, saved_fd: int | None) -> None:
         self._saved = saved_fd
+        self._stream: Any = None
+
+    def stream(self) -> Any:
+        if self._saved is None:
+            return sys.stderr
+        if self._stream is None:
+            self._stream = os.fdopen(os.dup(self._saved), "w", buffering=1)
+        return self._stream
 
     def restore(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
         if self._saved is not None:
             sys.stderr.flush()
             os.dup2(self._saved, 2)
@@ -250,8 +267,8 @@ def _mute_native_stderr() -> _Muted:
     """Silence MediaPipe's native start-up chatter (glog/TFLite lines on fd 2).
 
     MediaPipe logs from C++ straight to file descriptor 2 while it builds the graph and
-    runs the first frame; Python-level settings cannot turn that off.  Set
-    ``GAIT_NATIVE_LOGS=1`` to see it.
+    whenever its tracker re-detects the person; Python-level settings cannot turn that
+    off, so fd 2 is muted for the whole extraction.  Set ``GAIT_NATIVE_LOGS=1`` to see it.
     """
     if os.environ.get("GAIT_NATIVE_LOGS") or not _stderr_has_fd():
         return _Muted(None)

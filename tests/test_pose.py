@@ -62,3 +62,15 @@ def test_cache_key_depends_on_every_setting() -> None:
         pose.cache_key("v" * 64, "m" * 64, pose.ExtractOptions(min_detection_confidence=0.6)),
     }
     assert len(keys) == 6
+
+
+def test_cache_hit_reports_the_path_given_this_time(
+    treadmill_pose: PoseData, treadmill_clip: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    renamed = tmp_path / "my run.mp4"
+    shutil.copy(treadmill_clip, renamed)
+    again = pose.extract(renamed, progress=False)
+    assert again.source_path == str(renamed)
+    assert again.source_sha256 == treadmill_pose.source_sha256
