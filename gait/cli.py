@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="override finding thresholds (same structure as gait/data/rules.toml)",
     )
     an.add_argument(
+        "--video-overlay",
+        action="store_true",
+        help="also write overlay.mp4: the clip with skeleton, knee angles and events",
+    )
+    an.add_argument("--title", default=None, help="report title (e.g. the runner's name)")
+    an.add_argument(
         "--json",
         action="store_true",
         help="print analysis.json to stdout (messages go to stderr)",
@@ -196,51 +202,24 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.json and args.output is None:
         print(json.dumps(result.to_dict(), indent=1))
         return 0
-    written = _write_outputs(out_dir, result)
+    written = _write_outputs(out_dir, result, args)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
         return 0
-    _print_summary(args.clip, info.rotation_deg, result, written)
+    from gait.report import terminal_summary
+
+    report = out_dir / "report.html"
+    print(terminal_summary(result, result.findings, result.drill_plan, report_path=report))
+    if info.rotation_deg:
+        print(f"rotation: the clip's {info.rotation_deg}° tag was applied (analysed upright)")
+    print(f"files: {', '.join(p.name for p in written)} in {out_dir}")
     return 0
 
 
-def _print_summary(clip: Path, rotation_deg: int, result: Any, written: list[Path]) -> None:
-    data = result.pose
-    share = data.frames_with_pose / data.n_frames
-    view = result.view
-    facing = f", facing {view.facing}" if view.facing else ""
-    print(
-        f"clip      {clip}  ({data.width}x{data.height}, {data.fps:.1f} fps real time, "
-        f"{data.n_frames} frames, {data.time_s[-1] - data.time_s[0]:.1f} s)"
-    )
-    if rotation_deg:
-        print(f"rotation  {rotation_deg}° tag applied (frames analysed upright)")
-    print(
-        f"pose      person found on {data.frames_with_pose}/{data.n_frames} frames "
-        f"({share:.1%}), model {data.model}"
-    )
-    print(f"view      {view.kind}{facing}, {view.setting} (confidence {view.confidence:.2f})")
-    n_valid = int(result.strides["valid"].sum()) if len(result.strides) else 0
-    print(f"strides   {n_valid} valid of {len(result.strides)}")
-    for row in result.summary.to_dict("records"):
-        if isinstance(row["not_measurable"], str):
-            continue
-        sides = ""
-        if row["left"] == row["left"] and row["right"] == row["right"]:
-            sides = f"  (L {row['left']:.1f} / R {row['right']:.1f})"
-        print(f"  {row['metric']:<34} {row['value']:8.1f} {row['unit']:<10}{sides}")
-    fired = [f for f in result.findings if f.status == "fired"]
-    for f in fired:
-        print(f"finding   {f.code} {f.compensation}")
-    if not fired:
-        print("finding   none of the checked patterns stands out")
-    for w in result.warnings:
-        print(f"warning   {w}")
-    print(f"output    {', '.join(str(p) for p in written)}")
-
-
-def _write_outputs(out_dir: Path, result: Any) -> list[Path]:
+def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list[Path]:
     """Write every output into a temp folder first, then move the files into place."""
+    from gait.report import write_overlay_video, write_report
+
     out_dir.mkdir(parents=True, exist_ok=True)
     moved = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
@@ -248,6 +227,17 @@ def _write_outputs(out_dir: Path, result: Any) -> list[Path]:
         result.save(staged)
         result.pose.save(staged / "landmarks.npz")
         result.pose.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
+        write_report(
+            result,
+            result.findings,
+            result.drill_plan,
+            staged,
+            video_path=args.clip,
+            slowmo=args.slowmo,
+            title=args.title,
+        )
+        if args.video_overlay:
+            write_overlay_video(result, args.clip, staged / "overlay.mp4", slowmo=args.slowmo)
         for item in sorted(staged.iterdir()):
             os.replace(item, out_dir / item.name)
             moved.append(out_dir / item.name)

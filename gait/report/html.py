@@ -1,0 +1,576 @@
+"""The HTML report: one self-contained file a runner can open offline in any browser.
+
+:func:`build_assets` renders the plots (Agg canvas, PNG) and the key frames;
+:func:`render_html` lays everything out as one HTML document with inline CSS and
+base64 images - no scripts, no external fetches.  Every string that comes from the
+input (file names, paths, title, runner name, findings and drill text, warnings) goes
+through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gait import __version__
+from gait.metrics import METRICS
+from gait.report import _format as F
+from gait.report._style import CSS
+
+if TYPE_CHECKING:
+    from gait.analysis import AnalysisResult
+    from gait.report.frames import KeyFrame
+
+ACCURACY_NOTE = (
+    "These numbers come from one camera and a 2D pose model. Joint angles measured this "
+    "way typically differ from lab motion capture by several degrees (about 5–8° in "
+    "published comparisons), and timing is limited by the frame rate. Comparing your own "
+    "clips before and after a change, filmed with the same camera position, is more "
+    "trustworthy than comparing one clip with population averages. The report describes "
+    "movement patterns and suggests drills; it is not a medical diagnosis."
+)
+
+
+def esc(x: Any) -> str:
+    """HTML-escaped text of any value (empty for missing values)."""
+    return html.escape(F.text(x), quote=True)
+
+
+def _chip(level: str, label: str) -> str:
+    return f'<span class="chip {esc(level)}">{esc(label)}</span>'
+
+
+def _img(png: bytes, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
+
+
+@dataclass
+class ReportAssets:
+    """Images of the report: cycle plots, per-stride plot, left/right plot, key frames."""
+
+    cycle_plots: list[tuple[str, bytes]] = field(default_factory=list)
+    stride_plot: bytes | None = None
+    left_right_plot: bytes | None = None
+    key_frames: list[KeyFrame] = field(default_factory=list)
+    key_frames_note: str = ""
+
+
+def build_assets(
+    result: AnalysisResult,
+    *,
+    video_path: str | Path | None = None,
+    slowmo: float = 1.0,
+    dpi: int = 96,
+) -> ReportAssets:
+    """Render the plots and (when the video is given and readable) the key frames."""
+    from matplotlib.figure import Figure
+
+    from gait.report import curves, plots
+
+    assets = ReportAssets()
+    for angle in curves.angles_for_view(result.view.kind):
+        fig = plots.plot_cycle(result, angle)
+        assets.cycle_plots.append((curves.ANGLES[angle].label, plots.figure_png(fig, dpi=dpi)))
+    measured = [
+        name for name in METRICS if name in result.strides and result.strides[name].notna().any()
+    ]
+    if measured:
+        ncol = 4
+        nrow = -(-len(measured) // ncol)
+        fig = Figure(figsize=(11.0, 2.7 * nrow + 0.5), layout="constrained")
+        axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
+        for ax, name in zip(axes, measured, strict=False):
+            plots.plot_stride_values(result, name, ax=ax)
+        for ax in axes[len(measured) :]:
+            ax.set_axis_off()
+        fig.legend(handles=plots.stride_legend_handles(), loc="outside lower center", ncol=4)
+        assets.stride_plot = plots.figure_png(fig, dpi=dpi)
+    fig = plots.plot_left_right(result)
+    assets.left_right_plot = plots.figure_png(fig, dpi=dpi)
+    if video_path is None:
+        assets.key_frames_note = "Key frames need the video file; it was not given."
+    elif not Path(video_path).is_file():
+        assets.key_frames_note = f"Key frames need the video file; {video_path} was not found."
+    else:
+        from gait.errors import GaitError
+        from gait.report.frames import render_key_frames
+
+        try:
+            assets.key_frames = render_key_frames(result, video_path, slowmo=slowmo)
+        except GaitError as exc:
+            assets.key_frames_note = f"Key frames could not be decoded: {exc}"
+        if not assets.key_frames and not assets.key_frames_note:
+            assets.key_frames_note = "No valid stride was found, so there is no key frame to show."
+    return assets
+
+
+# ------------------------------------------------------------------------- sections
+
+
+def _section(sid: str, title: str, lead: str, body: str) -> str:
+    lead_html = f'<p class="lead">{esc(lead)}</p>' if lead else ""
+    return f'<section id="{sid}"><h2>{esc(title)}</h2>{lead_html}{body}</section>\n'
+
+
+def _facts_table(rows: Sequence[tuple[str, Any]]) -> str:
+    cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    return f'<table class="facts">{cells}</table>'
+
+
+def _clip_section(result: AnalysisResult, clip_name: str) -> str:
+    pose, view = result.pose, result.view
+    n_valid = int(result.strides["valid"].sum()) if len(result.strides) else 0
+    kind = {"side": "side view", "rear": "from behind", "front": "from the front"}.get(
+        view.kind, view.kind
+    )
+    facing = f", runner facing image-{view.facing}" if view.facing else ""
+    duration = float(pose.time_s[-1] - pose.time_s[0]) if pose.n_frames > 1 else 0.0
+    slow = F.num(result.speed.factor)
+    rows: list[tuple[str, Any]] = [
+        ("Video file", clip_name),
+        ("Length", f"{duration:.1f} s ({pose.n_frames} frames)"),
+        ("Frame rate", f"{pose.fps:.1f} frames per second (real time)"),
+        ("Picture size", f"{pose.width} × {pose.height} pixels"),
+        ("Frames where a runner was found", f"{pose.frames_with_pose} of {pose.n_frames}"),
+        (
+            "Camera view (detected)",
+            f"{kind}{facing}, {view.setting}"
+            + (" (set by you)" if view.overridden else f"; confidence {view.confidence:.0%}"),
+        ),
+        ("Camera tilt corrected", f"{view.roll_deg:+.1f}° (the floor line is levelled)"),
+        ("Strides used", f"{n_valid} of {len(result.strides)} (per foot, contact to contact)"),
+    ]
+    if slow is not None and abs(slow - 1.0) > 0.05:
+        rows.append(("Playback speed check", f"footage looks {slow:g}× slowed"))
+    body = _facts_table(rows)
+    if result.warnings:
+        items = "".join(f'<div class="warn">{esc(w)}</div>' for w in result.warnings)
+        body += f"<h3>Things to know about this clip</h3>{items}"
+    strides = result.strides
+    invalid = strides.loc[~strides["valid"].astype(bool)] if len(strides) else strides
+    if len(invalid):
+        counts = Counter(F.text(r) or "unspecified" for r in invalid["reason"])
+        items = "".join(f"<li>{esc(r)} ({c}×)</li>" for r, c in counts.most_common())
+        body += (
+            "<details><summary>Why some strides were not used "
+            f"({len(invalid)})</summary><ul class='plain'>{items}</ul></details>"
+        )
+    return _section(
+        "clip",
+        "About this clip",
+        "What was analysed and how the camera saw you. Check the view is right: the "
+        "measurements depend on it.",
+        body,
+    )
+
+
+def _strike_pattern(result: AnalysisResult) -> str:
+    s = result.strides
+    if "foot_strike_pattern" not in s:
+        return ""
+    pat = s.loc[s["valid"].astype(bool), "foot_strike_pattern"].dropna()
+    return str(pat.mode().iloc[0]) if len(pat) else ""
+
+
+def _card(row: Mapping[str, Any], pattern: str) -> str:
+    name = str(row["metric"])
+    spec = METRICS[name]
+    unit = spec.unit
+    st = F.status(name, row.get("value"))
+    conf = F.text(row.get("confidence_label"))
+    typical = F.typical_text(name)
+    asym = F.num(row.get("asymmetry"))
+    parts = [
+        f'<div class="card" data-metric="{esc(name)}">',
+        f"<h3>{esc(spec.label)}</h3>",
+        f'<div class="value">{esc(F.fmt(row.get("value"), unit, symbol=False))} '
+        f'<span class="unit">{esc(F.unit_words(unit))}</span></div>',
+        f"<div>{_chip(st.level, st.label)} "
+        + (
+            f'<span class="chip conf" title="{esc(F.CONFIDENCE_TEXT.get(conf, ""))}">'
+            f"confidence: {esc(conf)}</span>"
+            if conf
+            else ""
+        )
+        + "</div>",
+        f'<p class="plain">{esc(F.PLAIN.get(name, spec.definition))}</p>',
+    ]
+    if pattern:
+        parts.append(f'<div class="meta">Foot strike pattern: <b>{esc(pattern)}</b></div>')
+    parts.append(
+        '<div class="sides">'
+        f'<span class="l">Left {esc(F.fmt(row.get("left"), unit))}</span>'
+        f'<span class="r">Right {esc(F.fmt(row.get("right"), unit))}</span></div>'
+    )
+    meta = []
+    if asym is not None:
+        meta.append(f"left − right: {F.fmt(asym, unit, sign=True)}")
+    meta.append(f"typical: {typical}" if typical else "no typical range published")
+    n = F.num(row.get("n_strides"))
+    if n is not None:
+        nl, nr = F.num(row.get("n_left")) or 0, F.num(row.get("n_right")) or 0
+        meta.append(f"from {n:.0f} strides (L {nl:.0f}, R {nr:.0f})")
+    if row.get("few_strides"):
+        meta.append("few strides: a rough value")
+    parts.append(f'<div class="meta">{esc(" · ".join(meta))}</div></div>')
+    return "".join(parts)
+
+
+def _summary_section(result: AnalysisResult, rows: list[dict[str, Any]]) -> str:
+    pattern = _strike_pattern(result)
+    cards = [
+        _card(r, pattern if r["metric"] == "foot_strike_angle_deg" else "")
+        for r in rows
+        if not F.text(r.get("not_measurable"))
+    ]
+    if not cards:
+        body = '<p class="warn">Nothing could be measured from this clip (see below why).</p>'
+    else:
+        body = f'<div class="cards">{"".join(cards)}</div>'
+    legend = (
+        '<p class="meta">Colours compare each value with the range most runners show: '
+        f"{_chip('ok', 'within typical range')} {_chip('watch', 'outside typical range')} "
+        f"{_chip('info', 'for information / no range')}. Being outside a range is not "
+        "a fault in itself; the findings below say what is worth working on. "
+        "<b>Confidence</b> says how far to trust the number (steady strides, clear body "
+        "points, enough strides).</p>"
+    )
+    return _section(
+        "summary",
+        "Your numbers at a glance",
+        "One card per measurement: the typical value over your strides (median), left and "
+        "right foot separately, and how they compare with typical values.",
+        legend + body,
+    )
+
+
+def _evidence_table(evidence: Sequence[Mapping[str, Any]]) -> str:
+    head = (
+        "<tr><th>Measurement</th><th>Your value</th><th>Flag when</th>"
+        "<th>Where the threshold comes from</th><th>Measurement confidence</th></tr>"
+    )
+    rows = []
+    for ev in evidence:
+        name = F.text(ev.get("metric"))
+        spec = METRICS.get(name)
+        unit = spec.unit if spec else ""
+        field = F.text(ev.get("field"))
+        if field == "asymmetry_pct_abs":
+            unit = "%"
+        what = " (left−right difference)" if field.startswith("asymmetry") else ""
+        label = (spec.label if spec else name) + what
+        if ev.get("observed") is None:
+            obs = "not measured: " + (F.text(ev.get("not_measurable")) or "no value")
+        else:
+            side = f" ({ev['side']})" if ev.get("side") else ""
+            crossed = " – crosses it" if ev.get("fired") else " – does not cross it"
+            obs = F.fmt(ev.get("observed"), unit) + side + crossed
+        thr = f"{F.text(ev.get('op'))} {F.fmt(ev.get('threshold'), unit)}"
+        kind = F.text(ev.get("threshold_kind")) or "heuristic"
+        kind_label = "from a study" if kind == "study" else "heuristic (rule of thumb)"
+        rows.append(
+            f"<tr><td>{esc(label)}</td><td>{esc(obs)}</td><td>{esc(thr)}</td>"
+            f'<td><span class="kind-{esc(kind)}">{esc(kind_label)}</span>: '
+            f"{esc(ev.get('threshold_basis'))}</td>"
+            f"<td>{esc(ev.get('measurement_confidence') or '–')}</td></tr>"
+        )
+    cols = '<colgroup><col class="m"><col class="v"><col class="t"><col><col class="c"></colgroup>'
+    return f'<table class="evidence">{cols}{head}{"".join(rows)}</table>'
+
+
+def _findings_section(findings: list[dict[str, Any]]) -> str:
+    fired = [f for f in findings if f.get("status") == "fired"]
+    clear = [f for f in findings if f.get("status") == "not_fired"]
+    parts = []
+    if not fired:
+        parts.append(
+            '<p class="note">None of the patterns we check for stood out in this clip. '
+            "The drill plan below is a general routine.</p>"
+        )
+    for f in fired:
+        sides = ", ".join(f.get("sides") or [])
+        conf = F.text(f.get("confidence"))
+        parts.append(
+            f'<div class="finding" data-code="{esc(f.get("code"))}">'
+            f"<h3>{esc(f.get('compensation'))} {_chip('watch', 'seen')} "
+            + (f'<span class="chip conf">confidence: {esc(conf)}</span>' if conf else "")
+            + "</h3>"
+            + (f'<p class="meta">Side: {esc(sides)}</p>' if sides else "")
+            + f"<p>{esc(f.get('explanation'))}</p>"
+            + _evidence_table(f.get("evidence") or [])
+            + (f'<p class="cue"><b>Running cue:</b> {esc(f["cue"])}</p>' if f.get("cue") else "")
+            + (
+                f'<p class="meta">{esc(F.pretty_reason(f["reason"]))}</p>'
+                if f.get("reason")
+                else ""
+            )
+            + f'<p class="meta">Rule {esc(f.get("code"))}</p></div>'
+        )
+    if clear:
+        items = "".join(
+            f"<li>{_chip('ok', 'not seen')} {esc(f.get('compensation'))}"
+            f"<details><summary>evidence</summary>{_evidence_table(f.get('evidence') or [])}"
+            "</details></li>"
+            for f in clear
+        )
+        parts.append(f"<h3>Checked and not seen</h3><ul class='plain'>{items}</ul>")
+    return _section(
+        "findings",
+        "What stands out",
+        "Movement patterns the measurements point to, each with the evidence behind it: "
+        "your value, the threshold, and whether that threshold comes from a study or is a "
+        "rule of thumb. Patterns, not diagnoses.",
+        "".join(parts),
+    )
+
+
+def _drill_rows(drills: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
+    rows = []
+    for d in drills:
+        why = ", ".join(names.get(c, c) for c in d.get("addresses") or [])
+        took = F.duration_text(d.get("seconds"))
+        extra = (
+            f"<details><summary>easier / harder</summary><p><b>Easier:</b> "
+            f"{esc(d.get('regression'))}<br><b>Harder:</b> {esc(d.get('progression'))}</p>"
+            "</details>"
+        )
+        rows.append(
+            f"<tr><td><b>{esc(d.get('name'))}</b><br><span class='meta'>"
+            f"{esc(d.get('dose'))}" + (f" · {took}" if took else "") + "</span></td>"
+            f"<td>{esc(d.get('how'))}"
+            + (f"<br><span class='meta'>For: {esc(why)}</span>" if why else "")
+            + f"{extra}</td></tr>"
+        )
+    return f"<table class='drill'>{''.join(rows)}</table>" if rows else "<p>–</p>"
+
+
+def _plan_section(plan: Mapping[str, Any], findings: list[dict[str, Any]]) -> str:
+    names = {F.text(f.get("code")): F.text(f.get("compensation")) for f in findings}
+    pre = plan.get("pre_run") or {}
+    stand = plan.get("standalone") or {}
+    post = plan.get("post_run") or {}
+    general = (
+        "<p class='note'>Nothing specific stood out, so this is a general warm-up routine.</p>"
+        if plan.get("general_routine")
+        else ""
+    )
+    cues = "".join(f"<li>{esc(c)}</li>" for c in plan.get("cues") or [])
+    body = (
+        general
+        + f"<h3>Before every run: a {esc(pre.get('minutes'))}-minute routine</h3>"
+        + _drill_rows(pre.get("drills") or [], names)
+        + f"<h3>Standalone sessions, {esc(stand.get('sessions_per_week') or '1-2')} a week</h3>"
+        + _drill_rows(stand.get("drills") or [], names)
+        + "<h3>After the run: slower mobility</h3>"
+        + _drill_rows(post.get("drills") or [], names)
+        + f"<h3>How to fit it into your week</h3><p>{esc(plan.get('weekly_structure'))}</p>"
+        + (f"<h3>While running</h3><ul class='plain'>{cues}</ul>" if cues else "")
+        + f"<div class='warn'><b>Safety:</b> {esc(plan.get('safety'))}</div>"
+    )
+    return _section(
+        "plan",
+        "Your drill plan",
+        "Drills chosen for the patterns above. They support a change in how you run; "
+        "they are not a cure on their own.",
+        body,
+    )
+
+
+def _plots_section(assets: ReportAssets) -> str:
+    figs = "".join(
+        f"<figure>{_img(png, title + ' over the gait cycle')}</figure>"
+        for title, png in assets.cycle_plots
+    )
+    body = ""
+    if figs:
+        body += (
+            "<h3>Joint angles through the stride</h3><p class='meta'>Each curve starts when the "
+            "foot touches down (0 %) and ends at its next touch-down (100 %). The line is your "
+            "typical stride, the shaded band shows how much strides varied; the dashed line "
+            "is toe-off (foot on the ground to the left of it, in the air to the right).</p>"
+            f"<div class='figs'>{figs}</div>"
+        )
+    if assets.left_right_plot:
+        body += (
+            "<h3>Left vs right</h3><p class='meta'>Bars inside the grey band are differences "
+            "too small to tell apart with video.</p>"
+            f"<figure>{_img(assets.left_right_plot, 'left vs right comparison')}</figure>"
+        )
+    if assets.stride_plot:
+        body += (
+            "<h3>Stride by stride</h3><p class='meta'>Every stride's value; grey crosses are "
+            "strides that were not used (see “About this clip”). The green band is the "
+            "typical range.</p>"
+            f"<figure>{_img(assets.stride_plot, 'per-stride values of each metric')}</figure>"
+        )
+    return _section(
+        "plots",
+        "How you move through the stride",
+        "The measurements in pictures: whole-stride curves, left against right, and the "
+        "stride-to-stride spread behind each number.",
+        body or "<p>No plot: no valid strides.</p>",
+    )
+
+
+def _frames_section(assets: ReportAssets) -> str:
+    if assets.key_frames:
+        figs = "".join(
+            f"<figure>{_img(k.png, k.caption)}<figcaption>{esc(k.caption)}</figcaption></figure>"
+            for k in assets.key_frames
+        )
+        body = (
+            "<p class='meta'>A typical stride of each foot (the one closest to your median), "
+            "at touch-down and mid-stance. Blue = left side, orange = right side; yellow arcs "
+            "are the measured angles, white lines the reference (vertical or the thigh's "
+            "line).</p>"
+            f"<div class='frames'>{figs}</div>"
+        )
+    else:
+        body = f"<p class='note'>{esc(assets.key_frames_note or 'No key frames.')}</p>"
+    return _section(
+        "frames",
+        "Key moments",
+        "What the measurements look like on your own video.",
+        body,
+    )
+
+
+def _not_measured_section(rows: list[dict[str, Any]], findings: list[dict[str, Any]]) -> str:
+    missing = [r for r in rows if F.text(r.get("not_measurable"))]
+    items = "".join(
+        f"<tr><td>{esc(METRICS[r['metric']].label)}</td><td>{esc(r['not_measurable'])}</td></tr>"
+        for r in missing
+    )
+    body = (
+        f"<h3>Measurements</h3><table><tr><th>Measurement</th><th>Why not</th></tr>{items}</table>"
+        if missing
+        else "<p>Every measurement was possible.</p>"
+    )
+    unchecked = [f for f in findings if f.get("status") == "not_checked"]
+    if unchecked:
+        items = "".join(
+            f"<tr><td>{_chip('info', 'not checked')} {esc(f.get('compensation'))}</td>"
+            f"<td>{esc(F.pretty_reason(f.get('reason')) or 'its measurements are not available')}"
+            "</td></tr>"
+            for f in unchecked
+        )
+        body += (
+            "<h3>Patterns that could not be checked</h3>"
+            f"<table><tr><th>Pattern</th><th>Why not</th></tr>{items}</table>"
+        )
+    return _section(
+        "not-measured",
+        "What this clip could not measure",
+        "A single camera sees only some things. Film from the side for stride and joint "
+        "angles, and from behind for the pelvis and knee tracking.",
+        body,
+    )
+
+
+def _provenance_section(result: AnalysisResult, generated: str) -> str:
+    pose = result.pose
+    versions = dict(pose.versions)
+    rows: list[tuple[str, Any]] = [
+        ("Report generated", generated),
+        ("gait (this report)", __version__),
+        ("gait (landmarks)", versions.get("gait", "unknown")),
+        ("MediaPipe", versions.get("mediapipe", "unknown")),
+        ("OpenCV", versions.get("opencv", "unknown")),
+    ]
+    rows += [(k, v) for k, v in versions.items() if k not in ("gait", "mediapipe", "opencv")]
+    rows += [
+        ("Pose model", pose.model or "unknown"),
+        ("Model SHA-256", pose.model_sha256 or "unknown"),
+        ("Video path", pose.source_path or "unknown"),
+        ("Video SHA-256", pose.source_sha256 or "unknown"),
+    ]
+    settings = _facts_table([(str(k), _short(v)) for k, v in dict(pose.settings).items()])
+    options = _facts_table([(str(k), _short(v)) for k, v in dict(result.options).items()])
+    view = _facts_table([(str(k), _short(v)) for k, v in result.view.to_dict().items()])
+    body = (
+        _facts_table(rows)
+        + "<h3>Pose extraction settings</h3>"
+        + settings
+        + "<h3>Analysis options</h3>"
+        + options
+        + "<h3>View detection</h3>"
+        + view
+    )
+    return _section(
+        "provenance",
+        "How this report was made",
+        "Software versions, model and settings, so the analysis can be repeated exactly.",
+        body,
+    )
+
+
+def _short(v: Any) -> str:
+    s = F.text(v)
+    if s == "":
+        return "none" if v is None else ""
+    return s if len(s) <= 300 else s[:297] + "..."
+
+
+def render_html(
+    result: AnalysisResult,
+    findings: Sequence[Any],
+    plan: Mapping[str, Any],
+    *,
+    assets: ReportAssets,
+    title: str | None = None,
+    runner: str | None = None,
+    clip_name: str | None = None,
+) -> str:
+    """The report as one HTML document (str); see :func:`gait.report.write_report`."""
+    clip = clip_name or Path(result.pose.source_path or "clip").name
+    title = title or f"Running gait report: {clip}"
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows = F.summary_rows(result.summary)
+    fnd = F.finding_dicts(findings)
+    sub = [f"Runner: {runner}"] if runner else []
+    sub.append(f"Clip: {clip} · generated {generated} by gait {__version__}")
+    toc = [
+        ("summary", "Numbers"),
+        ("findings", "What stands out"),
+        ("plan", "Drill plan"),
+        ("plots", "Plots"),
+        ("frames", "Key moments"),
+        ("clip", "About the clip"),
+        ("not-measured", "Not measured"),
+        ("provenance", "How it was made"),
+    ]
+    nav = "".join(f'<a href="#{sid}">{esc(label)}</a>' for sid, label in toc)
+    sections = [
+        _section(
+            "how-to-read",
+            "How to read this report",
+            "",
+            f'<div class="note">{esc(ACCURACY_NOTE)}</div>',
+        ),
+        _summary_section(result, rows),
+        _findings_section(fnd),
+        _plan_section(plan, fnd),
+        _plots_section(assets),
+        _frames_section(assets),
+        _clip_section(result, clip),
+        _not_measured_section(rows, fnd),
+        _provenance_section(result, generated),
+    ]
+    head = "".join(f"<p>{esc(s)}</p>" for s in sub)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<header class="top"><div class="inner"><h1>{esc(title)}</h1>{head}</div></header>\n'
+        f'<nav class="toc">{nav}</nav>\n<main>\n' + "".join(sections) + "</main>\n"
+        f"<footer>gait {esc(__version__)} · open-source running gait analysis · "
+        "this report works offline</footer>\n</body>\n</html>\n"
+    )

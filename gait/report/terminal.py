@@ -1,0 +1,171 @@
+"""The plain-text summary printed after an analysis (at most 100 columns).
+
+:func:`terminal_summary` returns a block with the metric table, what could not be
+measured, the fired findings with one line of evidence each, the pre-run routine in one
+line, the clip's warnings and where the report is.  ANSI colours are used only when
+asked for, or by default when standard output is a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gait.metrics import METRICS
+from gait.report import _format as F
+
+if TYPE_CHECKING:
+    from gait.analysis import AnalysisResult
+
+_COLORS = {"ok": "32", "watch": "33", "info": "90", "bold": "1"}
+_MARKS = {"ok": "ok", "watch": "!", "info": "·"}
+_UNIT_SHORT = {"deg": "deg", "ms": "ms", "%": "%", "% leg": "% leg", "steps/min": "spm"}
+
+
+def _paint(s: str, style: str, color: bool) -> str:
+    return f"\033[{_COLORS[style]}m{s}\033[0m" if color else s
+
+
+def _wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [indent]
+
+
+def _cut(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def terminal_summary(
+    result: AnalysisResult,
+    findings: Sequence[Any] = (),
+    plan: Mapping[str, Any] | None = None,
+    *,
+    report_path: str | Path | None = None,
+    width: int = 100,
+    color: bool | None = None,
+) -> str:
+    """A plain-text summary of an analysis for the terminal.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+    findings : sequence of Finding or dict
+        From :func:`gait.findings.evaluate`.
+    plan : dict, optional
+        From :func:`gait.drills.build_plan`.
+    report_path : str or Path, optional
+        Where the HTML report was written (printed last).
+    width : int
+        Maximum line width (at least 60; the default 100).
+    color : bool, optional
+        ANSI colours; default: only when standard output is a terminal.
+
+    Returns
+    -------
+    str
+        Lines joined by newlines, none wider than ``width`` characters.
+    """
+    if color is None:
+        color = bool(getattr(sys.stdout, "isatty", lambda: False)())
+    width = max(60, int(width))
+    rows = F.summary_rows(result.summary)
+    fnd = F.finding_dicts(findings)
+    view = result.view
+    n_valid = int(result.strides["valid"].sum()) if len(result.strides) else 0
+    clip = Path(result.pose.source_path or "clip").name
+    out: list[str] = []
+    kind = {"side": "side view", "rear": "rear view", "front": "front view"}.get(
+        view.kind, view.kind
+    )
+    facing = f", facing {view.facing}" if view.facing else ""
+    out += _wrap(f"Clip: {clip}", width)
+    out += _wrap(
+        f"View: {kind}{facing}, {view.setting} (confidence {view.confidence:.0%}) · "
+        f"strides used: {n_valid} of {len(result.strides)} · {result.pose.fps:.0f} fps",
+        width,
+    )
+    out.append("")
+
+    # metric table: label | value | left | right | unit | typical | confidence | mark
+    lw = min(34, width - 58)
+    head = (
+        f"{'Measurement':<{lw}} {'Value':>7} {'Left':>7} {'Right':>7}  {'Unit':<6}"
+        f"{'Typical':<13}{'Conf':<7}"
+    )
+    out.append(_paint(head, "bold", color))
+    missing: dict[str, list[str]] = {}
+    for r in rows:
+        name = str(r["metric"])
+        spec = METRICS[name]
+        reason = F.text(r.get("not_measurable"))
+        if reason:
+            missing.setdefault(reason, []).append(spec.label)
+            continue
+        st = F.status(name, r.get("value"))
+        unit = spec.unit
+        typical = F.typical_text(name, symbol=False)
+
+        def val(key: str, r: dict[str, Any] = r, unit: str = unit) -> str:
+            return F.fmt(r.get(key), unit, symbol=False)
+
+        line = (
+            f"{_cut(spec.label, lw):<{lw}} {val('value'):>7} {val('left'):>7} "
+            f"{val('right'):>7}  {_UNIT_SHORT.get(unit, unit):<6}{_cut(typical or '–', 12):<13}"
+            f"{F.text(r.get('confidence_label')):<7}"
+        )
+        out.append(line + " " + _paint(_MARKS[st.level], st.level, color))
+    legend = "ok = within typical range, ! = outside it, · = no range or for information"
+    out += _wrap(legend, width)
+    for reason, labels in missing.items():
+        out += _wrap(f"Not measurable ({reason}): {', '.join(labels)}", width, "    ", "")
+    out.append("")
+
+    fired = [f for f in fnd if f.get("status") == "fired"]
+    out.append(_paint(f"Findings ({len(fired)})", "bold", color))
+    if not fired:
+        out.append("  None of the checked patterns stood out.")
+    for f in fired:
+        sides = ", ".join(f.get("sides") or [])
+        conf = f"confidence {F.text(f.get('confidence'))}" if f.get("confidence") else ""
+        extra = "; ".join(x for x in (sides, conf) if x)
+        title = F.text(f.get("compensation")) + (f" ({extra})" if extra else "")
+        out += _wrap(title, width, "    ", _paint("  ! ", "watch", color) if color else "  ! ")
+        for ev in f.get("evidence") or []:
+            if ev.get("fired"):
+                out += _wrap(F.evidence_line(ev), width, "      ", "      ")
+    n_unchecked = sum(f.get("status") == "not_checked" for f in fnd)
+    if n_unchecked:
+        out += _wrap(
+            f"{n_unchecked} pattern(s) could not be checked from this view (see the report).",
+            width,
+            "  ",
+        )
+    if plan:
+        pre = plan.get("pre_run") or {}
+        drills = "; ".join(
+            f"{F.text(d.get('name'))} {F.text(d.get('dose'))}".strip()
+            for d in pre.get("drills") or []
+        )
+        if drills:
+            out.append("")
+            out += _wrap(
+                f"Pre-run routine ({F.text(pre.get('minutes'))} min): {drills}", width, "  ", ""
+            )
+    if result.warnings:
+        out.append("")
+        out.append(_paint("Notes", "bold", color))
+        for w in result.warnings:
+            out += _wrap(w, width, "    ", "  - ")
+    if report_path is not None:
+        out.append("")
+        out += _wrap(f"Report: {report_path}", width)
+    return "\n".join(line.rstrip() for line in out)
