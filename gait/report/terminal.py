@@ -87,7 +87,17 @@ def terminal_summary(
         view.kind, view.kind
     )
     facing = f", facing {view.facing}" if view.facing else ""
-    out += _wrap(f"Clip: {clip}", width)
+    pose = result.pose
+    duration = float(pose.time_s[-1] - pose.time_s[0]) if pose.n_frames else 0.0
+    out += _wrap(
+        f"Clip: {clip} ({pose.width}x{pose.height}, {pose.n_frames} frames, {duration:.1f} s)",
+        width,
+    )
+    out += _wrap(
+        f"Pose: person found on {pose.frames_with_pose}/{pose.n_frames} frames, "
+        f"model {pose.model or 'unknown'}",
+        width,
+    )
     out += _wrap(
         f"View: {kind}{facing}, {view.setting} (confidence {view.confidence:.0%}) · "
         f"strides used: {n_valid} of {len(result.strides)} · {result.pose.fps:.0f} fps",
