@@ -33,11 +33,14 @@ from gait.findings import Finding, Rule
 from gait.findings import evaluate as evaluate_findings
 from gait.metrics import METRICS, stride_metrics
 from gait.posedata import LANDMARK_INDEX, PoseData
-from gait.summary import MIN_STEPS, summarize
+from gait.summary import MIN_STEPS, NO_VALID_STRIDE, summarize
 from gait.timing import (
+    GaitCheck,
     RepeatReport,
     SpeedCheck,
+    check_gait,
     check_speed,
+    find_person_switches,
     find_repeated_frames,
     mask_repeated_frames,
 )
@@ -74,6 +77,12 @@ class AnalysisResult:
     warnings : list of str
     options : dict
         The options the analysis ran with.
+    findings : list of Finding
+    drill_plan : dict
+    gait : GaitCheck or None
+        Whether the contact pattern looks like running (see :func:`gait.timing.check_gait`).
+    person_switches : ndarray of int
+        Video frames where the tracked skeleton jumps to another person.
     """
 
     pose: PoseData
@@ -88,6 +97,8 @@ class AnalysisResult:
     options: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     drill_plan: dict[str, Any] = field(default_factory=dict)
+    gait: GaitCheck | None = None
+    person_switches: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
     def metric(self, name: str) -> float:
         """Overall (median) value of a metric, NaN when not measurable."""
@@ -161,6 +172,10 @@ class AnalysisResult:
                 "slowmo_factor": _num(self.speed.factor),
                 "clip_cadence_spm": _num(self.speed.cadence_spm),
                 "real_time_plausible": bool(self.speed.plausible),
+                "looks_like_running": bool(self.gait.running) if self.gait else True,
+                "duty_factor": _num(self.gait.duty_factor) if self.gait else None,
+                "both_feet_down_fraction": _num(self.gait.both_down) if self.gait else None,
+                "person_switch_frames": [int(f) for f in self.person_switches],
             },
             "strides": {"n_total": len(self.strides), "n_valid": n_valid},
             "metrics": metrics,
@@ -236,7 +251,7 @@ def _landmark_quality(pose: PoseData) -> float:
     has = pose.has_pose
     if not has.any():
         return 0.0
-    vis = float(np.mean(pose.visibility[has][:, idx]))
+    vis = float(np.mean(pose.visibility[:, idx][has]))
     return float(vis * has.mean())
 
 
@@ -316,6 +331,7 @@ def analyze_pose(
         midstance=midstance,
         toe_off="knee" if side_view else "height",
         refine_ic=True,
+        ic_forward_stop_s=0.1 if side_view else 0.0,
         refine_to=not side_view,
         # On a treadmill seen from behind the stance foot slides towards the camera (it
         # reaches its lowest image point at toe-off, so look back for the landing); seen
@@ -328,21 +344,30 @@ def analyze_pose(
     limits = StrideLimits()
     unavailable: dict[str, str] = {}
     if not speed.plausible and speed.warning:
-        warnings.append(speed.warning)
         limits = limits.scaled(speed.factor)
-        reason = (
-            f"footage looks {'slowed' if speed.factor > 1 else 'sped up'} about "
-            f"{max(speed.factor, 1 / speed.factor):g}x; re-run with --slowmo {speed.factor:g}"
-        )
-        unavailable = {name: reason for name, spec in METRICS.items() if spec.timing}
+    trusted = near_side(level) if side_view else None
     strides = strides_from_events(
         events,
         pose.time_s,
         limits=limits,
         bad_frames=info.turn_frames if info.turn_frames.size == pose.n_frames else None,
         bad_reason="the runner turns during this stride",
-        trusted_side=near_side(level) if side_view else None,
+        trusted_side=trusted,
     )
+    far_usable = not strides["reason"].astype(str).str.contains("poorly tracked").any()
+    gait = check_gait(strides, trusted_side=trusted, far_side_usable=far_usable)
+    if not gait.running and gait.warning:
+        # walking or standing: the running rules (and the slow-motion guess) do not apply
+        warnings.append(gait.warning)
+        reason = "not measured: the clip looks like walking or standing, not running"
+        unavailable = dict.fromkeys(METRICS, reason)
+    elif not speed.plausible and speed.warning:
+        warnings.append(speed.warning)
+        reason = (
+            f"footage looks {'slowed' if speed.factor > 1 else 'sped up'} about "
+            f"{max(speed.factor, 1 / speed.factor):g}x; re-run with --slowmo {speed.factor:g}"
+        )
+        unavailable = {name: reason for name, spec in METRICS.items() if spec.timing}
     events = _mark_events(events, strides)
     per_stride = stride_metrics(
         xy,
@@ -364,7 +389,16 @@ def analyze_pose(
         landmark_quality=_landmark_quality(work),
         unavailable=unavailable,
     )
-    warnings += _data_warnings(pose, events, strides)
+    duration = pose.n_frames / pose.fps if pose.fps > 0 else 0.0
+    if 0 < duration < MIN_DURATION_S:
+        too_short = (
+            f"not measured: the clip is too short ({duration:.1f} s) for a complete valid stride"
+        )
+        summary["not_measurable"] = summary["not_measurable"].where(
+            summary["not_measurable"] != NO_VALID_STRIDE, too_short
+        )
+    switches = find_person_switches(work)
+    warnings += _data_warnings(pose, events, strides, switches)
     found = evaluate_findings(summary, rules)
     return AnalysisResult(
         pose=pose,
@@ -379,6 +413,8 @@ def analyze_pose(
         options=options,
         findings=found,
         drill_plan=build_plan(found),
+        gait=gait,
+        person_switches=pose.frame_index[switches] if switches.size else switches,
     )
 
 
@@ -411,7 +447,7 @@ def _prepare(
         None if metric_cut is None else max(metric_cut, min(event_cutoff_hz, 0.4 * pose.fps))
     )
     core = despiked.image_px[:, idx, :2]
-    image = despiked.image_px.copy()
+    image = despiked.image_px  # a fresh array from clean_pose: ours to modify in place
     if metric_cut is not None:
         image[:, idx, :2] = lowpass(core, pose.fps, cutoff_hz=metric_cut)
     cleaned = dataclasses.replace(
@@ -427,8 +463,8 @@ def _prepare(
     )
     info = detect_view(cleaned, view=view, setting=setting)
     centre = (pose.width / 2, pose.height / 2)
-    if info.roll_deg != 0:  # level in place: the copy above is ours
-        image[..., :2] = rotate_image(image[..., :2], info.roll_deg, centre)
+    if info.roll_deg != 0:  # level in place: the array is ours
+        rotate_image(image[..., :2], info.roll_deg, centre, out=image[..., :2])
     # events and kink values only read the core landmarks: level just those
     ev_core = core if event_cut is None else lowpass(core, pose.fps, cutoff_hz=event_cut)
     ev_xy = np.full((*image.shape[:2], 2), np.nan)
@@ -448,10 +484,10 @@ def near_side(pose: PoseData) -> str | None:
     has = pose.has_pose
     if not has.any():
         return None
-    vis = {s: float(np.mean(pose.visibility[has][:, idx[s]])) for s in idx}
+    vis = {s: float(np.mean(pose.visibility[:, idx[s]][has])) for s in idx}
     if abs(vis["left"] - vis["right"]) > 0.05:
         return "left" if vis["left"] > vis["right"] else "right"
-    z = {s: pose.image_px[has][:, idx[s], 2] for s in idx}
+    z = {s: pose.image_px[:, idx[s], 2][has] for s in idx}
     zl, zr = (float(np.nanmedian(z[s])) if np.isfinite(z[s]).any() else np.nan for s in idx)
     if np.isfinite(zl) and np.isfinite(zr) and abs(zl - zr) > 1.0:
         return "left" if zl < zr else "right"
@@ -473,15 +509,27 @@ def _mark_events(events: pd.DataFrame, strides: pd.DataFrame) -> pd.DataFrame:
     return ev
 
 
-def _data_warnings(pose: PoseData, events: pd.DataFrame, strides: pd.DataFrame) -> list[str]:
+#: Clips shorter than this (seconds) are called too short.
+MIN_DURATION_S = 2.0
+
+
+def _data_warnings(
+    pose: PoseData, events: pd.DataFrame, strides: pd.DataFrame, switches: np.ndarray
+) -> list[str]:
     out: list[str] = []
     if pose.n_frames == 0 or pose.frames_with_pose == 0:
         return ["no pose was found in any frame: nothing can be measured"]
     duration = pose.n_frames / pose.fps
-    if duration < 2.0:
+    if duration < MIN_DURATION_S:
         out.append(
-            f"the clip lasts {duration:.1f} s: film at least 5 s of steady running "
-            "(7 or more steps) for stable values"
+            f"the clip is too short: it lasts {duration:.1f} s; film at least 5 s of steady "
+            "running (7 or more steps) for stable values"
+        )
+    if switches.size:
+        times = ", ".join(f"{pose.time_s[i]:.1f} s" for i in switches[:5])
+        out.append(
+            f"the pose jumps to another person {switches.size} time(s) (at {times}): more "
+            "than one person is in the picture; film the runner alone"
         )
     if pose.frames_with_pose < 0.8 * pose.n_frames:
         out.append(f"a pose was found on only {pose.frames_with_pose} of {pose.n_frames} frames")

@@ -550,7 +550,9 @@ def clean_pose(
         raise ConfigError(f"cutoff_hz must be a number, 'auto' or None, found {cutoff_hz!r}")
     if used_cut is not None:
         xy = lowpass(xy, pose.fps, cutoff_hz=used_cut)
-    image = gated.image_px.copy()
+    # gating or swap repair already made a copy of the input: modify that one in place
+    owned = gated.image_px is not pose.image_px
+    image = gated.image_px if owned else gated.image_px.copy()
     image[:, idx, :2] = xy
     image[:, idx, 2] = np.where(np.isnan(xy[..., 0]), np.nan, image[:, idx, 2])
     record: dict[str, Any] = {

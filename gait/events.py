@@ -123,12 +123,6 @@ def leg_length_px(
     return rolling_percentile(filled, percentile, win)
 
 
-def _lowest_foot_y(xy: np.ndarray, side: str) -> np.ndarray:
-    heel = xy[:, LANDMARK_INDEX[f"{side}_heel"], 1]
-    toe = xy[:, LANDMARK_INDEX[f"{side}_foot_index"], 1]
-    return np.asarray(np.fmax(heel, toe))
-
-
 def contact_envelope(
     xy: np.ndarray,
     fps: float,
@@ -136,8 +130,20 @@ def contact_envelope(
     leg_length: np.ndarray | float | None = None,
     floor_window_s: float = 2.0,
     floor_percentile: float = 90.0,
+    per_point: bool = True,
 ) -> np.ndarray:
-    """Height of each foot's lowest point above the floor, in leg lengths.
+    """Height of each foot above the floor, in leg lengths.
+
+    Heel and toe each get their own floor level - a rolling high percentile of their
+    image y - and the foot's height is the lower of the two heights::
+
+        h = min(floor_heel - y_heel, floor_toe - y_toe) / L
+
+    A single floor for the whole foot (the lowest of heel and toe) fails when the two
+    points rest at different image heights in stance - a camera slightly above or behind
+    the runner sees the toe lower than the heel on a flat foot - because a heel strike
+    then stays a toe-to-heel offset above "the floor" until the sole is flat, several
+    frames after the landing.  Per-point floors make the landing itself touch zero.
 
     Parameters
     ----------
@@ -150,13 +156,17 @@ def contact_envelope(
     floor_window_s : float
         Window of the rolling floor estimate in seconds (about two strides).
     floor_percentile : float
-        Percentile of the lowest-foot y taken as the floor within the window.
+        Percentile of each point's y taken as its floor within the window.
+    per_point : bool
+        Give heel and toe their own floors (default).  False: one floor for the foot's
+        lowest point, ``(floor - max(y_heel, y_toe)) / L``, which is near zero only with
+        the sole flat on the floor (used to pick flat-foot frames for the floor line).
 
     Returns
     -------
     ndarray of shape (n, 2)
         Column 0 left foot, column 1 right foot; 0 on the floor, positive above it,
-        NaN where the foot is missing.  Formula: ``(floor_y - max(heel_y, toe_y)) / L``.
+        NaN where both foot points are missing.
     """
     n = xy.shape[0]
     leg = leg_length_px(xy, fps) if leg_length is None else leg_length
@@ -166,16 +176,21 @@ def contact_envelope(
         return out
     win = max(3, round(floor_window_s * fps) | 1)
     for j, side in enumerate(SIDES):
-        y = _lowest_foot_y(xy, side)
-        valid = np.isfinite(y)
-        if valid.sum() < 3:
-            continue
-        if n <= win:
-            floor = np.full(n, np.nanpercentile(y, floor_percentile))
-        else:
-            filled = np.where(valid, y, np.nanmedian(y))
-            floor = rolling_percentile(filled, floor_percentile, win)
-        out[:, j] = (floor - y) / leg
+        heel = xy[:, LANDMARK_INDEX[f"{side}_heel"], 1]
+        toe = xy[:, LANDMARK_INDEX[f"{side}_foot_index"], 1]
+        points = (heel, toe) if per_point else (np.fmax(heel, toe),)
+        h = np.full((n, 2), np.nan)
+        for c, y in enumerate(points):
+            valid = np.isfinite(y)
+            if valid.sum() < 3:
+                continue
+            if n <= win:
+                floor = np.full(n, np.percentile(y[valid], floor_percentile))
+            else:
+                filled = np.where(valid, y, np.median(y[valid]))
+                floor = rolling_percentile(filled, floor_percentile, win)
+            h[:, c] = (floor - y) / leg
+        out[:, j] = np.fmin(h[:, 0], h[:, 1])
     return out
 
 
@@ -358,7 +373,13 @@ def _kink_min(sig: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 
 def hinge_fit(
-    sig: np.ndarray, center: np.ndarray, *, half: int, search: float = 1.5, step: float = 0.05
+    sig: np.ndarray,
+    center: np.ndarray,
+    *,
+    half: int,
+    search: float = 1.5,
+    step: float = 0.05,
+    coarse_step: float = 0.25,
 ) -> np.ndarray:
     """Sub-frame kink times by a continuous two-segment linear fit (broken-stick regression).
 
@@ -379,6 +400,9 @@ def hinge_fit(
         Half-width of the fitted window in frames.
     search, step : float
         Search range and final grid step of the break point, in frames.
+    coarse_step : float
+        Step of the first, coarse grid over ``search`` (frames); the fine grid then
+        spans one coarse step either side of the best coarse break.
 
     Returns
     -------
@@ -399,9 +423,9 @@ def hinge_fit(
     good = inside & np.isfinite(y)
     y = np.where(good, y, 0.0)
     win = good & (np.abs(idx - base[:, None]) <= half + 1)
-    coarse = np.arange(-search, search + 1e-9, 0.25)
+    coarse = np.arange(-search, search + 1e-9, coarse_step)
     best = _hinge_best(idx, y, win, c[:, None] + coarse[None, :])
-    fine = np.arange(-0.25, 0.25 + 1e-9, step)
+    fine = np.arange(-coarse_step, coarse_step + 1e-9, step)
     best = _hinge_best(idx, y, win, best[:, None] + fine[None, :])
     ok &= win.sum(axis=1) >= 5
     out[ok] = best[ok]
@@ -458,6 +482,31 @@ def _argmax_in_runs(sig: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.
     off = np.clip(np.nan_to_num(off), -0.5, 0.5)
     out[:] = best + off
     return out
+
+
+def _forward_stop(
+    xy: np.ndarray, side: str, ic: np.ndarray, *, half: int, search: float
+) -> np.ndarray:
+    """End of the foot's forward swing near each IC: the kink of its horizontal position.
+
+    In swing the foot moves forward fast; on the ground it stops (overground) or moves
+    backward with the belt (treadmill): the foot's image x - the mean of heel and toe -
+    has a kink at contact, found by :func:`hinge_fit` within ``search`` frames of ``ic``
+    (the facing direction does not matter: a kink is a kink).  Swing-leg retraction
+    slows the foot before it lands, so the kink can precede the true contact by a few
+    milliseconds (on Dorn et al. 2012 motion capture it came 11-34 ms early); it is used
+    as a lower bound on IC, never on its own.
+
+    Returns
+    -------
+    ndarray of shape (k,)
+        Fractional frame positions (``ic`` where the fit has too few samples).
+    """
+    fx = 0.5 * (
+        xy[:, LANDMARK_INDEX[f"{side}_heel"], 0] + xy[:, LANDMARK_INDEX[f"{side}_foot_index"], 0]
+    )
+    search = max(1.5, search)
+    return hinge_fit(fx, ic, half=half, search=search, coarse_step=max(0.25, search / 12))
 
 
 def knee_flexion_2d(xy: np.ndarray, side: str) -> np.ndarray:
@@ -536,6 +585,7 @@ def detect_events(
     kink_window_s: float = 0.07,
     refine_xy: np.ndarray | None = None,
     ic_lookback_s: float = 0.0,
+    ic_forward_stop_s: float = 0.0,
     follow_drift: bool = False,
     lift_off_height: float = 0.08,
     frame_index: np.ndarray | None = None,
@@ -589,6 +639,14 @@ def detect_events(
         rear or front view the stance foot keeps moving in the image (it slides towards
         or away from the camera), so the foot reaches its floor level well after IC;
         the kink search then looks back this far.
+    ic_forward_stop_s : float
+        Side view: search range (seconds) of the end of the foot's forward swing around
+        each IC (:func:`_forward_stop`); IC is then the later of the landing and that
+        end - a foot still swinging forward is not on the ground.  Low in the image is
+        not the same as on the floor: at 30 fps a foot that skims the belt (treadmill)
+        or the floor in late swing, or a heel that lands above the level the sole reaches
+        when flat, would otherwise be timed a frame or two off.  0 turns it off (frontal
+        views, where the foot moves towards the camera).
     lift_off_height : float
         Foot height (leg lengths) at which the foot is surely airborne: the knee-based
         toe-off is searched before the foot first rises this high after the contact.
@@ -651,6 +709,10 @@ def detect_events(
             back = ic_lookback_s * fps / 2
             ic = hinge_fit(renv[:, j], ic - back, half=half, search=max(search, back))
             ic = _local_kink(renv[:, j], ic)
+        if ic_forward_stop_s > 0:
+            ic = np.fmax(
+                ic, _forward_stop(rxy, side, ic, half=half, search=ic_forward_stop_s * fps)
+            )
         if initial_contact == "knee":
             ic = _knee_extension_near(
                 knee_flexion_2d(xy, side), ic - 0.12 * fps, ic + 0.03 * fps, ic
@@ -748,6 +810,7 @@ def strides_from_events(
     bad_frames: np.ndarray | None = None,
     bad_reason: str = "unusable frames in the stride",
     trusted_side: str | None = None,
+    far_min_valid_fraction: float = 0.5,
 ) -> pd.DataFrame:
     """One row per contact (stance and the stride that starts with it), with checks.
 
@@ -755,7 +818,8 @@ def strides_from_events(
     exist and are ordered IC < TO < next IC; exactly one contralateral IC lies between
     (alternation) and it falls between 30 % and 70 % of the stride (steps of similar
     length); the other foot does not land before this one leaves the ground (running has
-    no double support; ``limits.max_overlap_s`` tolerance); contact and stride times lie
+    no double support; ``limits.max_overlap_s`` tolerance), nor does this foot land before
+    the other one leaves it; contact and stride times lie
     within ``limits``; its events are valid; and no frame in it is flagged in
     ``bad_frames``.  Failing strides are kept with
     ``valid = False`` and a ``reason``.
@@ -777,7 +841,12 @@ def strides_from_events(
         that involve the other foot (alternation, even steps, no double support) then do
         not invalidate the trusted foot's strides - a far foot hidden or misplaced by the
         pose model would otherwise take every stride down with it; they are recorded in
-        the ``note`` column instead.
+        the ``note`` column instead.  Conversely, when fewer than
+        ``far_min_valid_fraction`` of the other foot's strides pass (and at least that
+        share of the trusted foot's do), the other foot's passing strides are marked
+        invalid too: that leg is not being tracked.
+    far_min_valid_fraction : float
+        See ``trusted_side``.
 
     Returns
     -------
@@ -789,23 +858,36 @@ def strides_from_events(
     lim = limits or StrideLimits()
     n = time_s.size
     rows: list[pd.DataFrame] = []
-    ics = {
-        s: events.loc[(events["side"] == s) & (events["kind"] == "ic"), "pos"].to_numpy()
-        for s in SIDES
-    }
+    ics: dict[str, np.ndarray] = {}
+    tos: dict[str, np.ndarray] = {}
+    for s in SIDES:
+        ev_s = events[events["side"] == s]
+        if ev_s.empty:
+            ics[s] = tos[s] = np.zeros(0)
+            continue
+        piv_s = ev_s.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
+        piv_s = piv_s.reindex(columns=["ic", "to"])
+        order = np.argsort(piv_s["ic"].to_numpy(dtype=float), kind="stable")
+        ics[s] = piv_s["ic"].to_numpy(dtype=float)[order]
+        tos[s] = piv_s["to"].to_numpy(dtype=float)[order]
     for side, other in (("left", "right"), ("right", "left")):
         ev = events[events["side"] == side]
         if ev.empty:
             continue
         piv = ev.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
+        piv = piv.reindex(columns=["ic", "ms", "to"])  # a kind may be missing entirely
         ok_ev = ev.groupby("contact")["valid"].all()
         why = ev.groupby("contact")["reason"].first()
         ic = piv["ic"].to_numpy(dtype=float)
         ms = piv["ms"].to_numpy(dtype=float)
         to = piv["to"].to_numpy(dtype=float)
         nxt = np.append(ic[1:], np.nan)
-        oth = np.sort(ics[other])
+        oth = ics[other]
         j_after = np.searchsorted(oth, ic, side="right")
+        # toe-off of the other foot's previous contact (double support if after this IC)
+        prev_to = np.where(
+            j_after > 0, tos[other][np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+        )
         prev_c = np.where(
             j_after > 0, oth[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
         )
@@ -842,19 +924,23 @@ def strides_from_events(
                 np.isfinite(next_c) & (t(np.nan_to_num(next_c)) < to_t - lim.max_overlap_s),
                 np.full(ic.size, "the other foot lands before this one leaves the ground"),
             ),
+            (
+                np.isfinite(prev_to) & (t(np.nan_to_num(prev_to)) > ic_t + lim.max_overlap_s),
+                np.full(ic.size, "this foot lands before the other one leaves the ground"),
+            ),
         ]
         checks = [
             (~ok_ev.to_numpy(), why.to_numpy().astype(str)),
             (~np.isfinite(nxt), np.full(ic.size, "no next contact of this foot (end of clip)")),
             (
-                (to <= ic) | (np.isfinite(nxt) & (to >= nxt)),
-                np.full(ic.size, "events out of order"),
+                ~(to > ic) | (np.isfinite(nxt) & (to >= nxt)),  # NaN: missing
+                np.full(ic.size, "events missing or out of order"),
             ),
             (
                 (contact_ms < 1000 * lim.min_contact_s) | (contact_ms > 1000 * lim.max_contact_s),
                 np.char.add(
                     "contact time outside running range: ",
-                    np.char.add(np.round(contact_ms).astype(int).astype(str), " ms"),
+                    np.char.add(np.round(np.nan_to_num(contact_ms)).astype(int).astype(str), " ms"),
                 ),
             ),
             (
@@ -914,4 +1000,34 @@ def strides_from_events(
             }
         )
     out = pd.concat(rows, ignore_index=True).sort_values("ic_pos", kind="stable")
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    if trusted_side in SIDES:
+        _distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
+    return out
+
+
+def _distrust_far_leg(
+    strides: pd.DataFrame, trusted_side: str, *, min_valid_fraction: float
+) -> None:
+    """Invalidate (in place) the few passing strides of a far leg whose strides mostly fail.
+
+    When most of the far leg's strides fail the checks while the near leg's mostly pass,
+    the pose model is not tracking the far leg (hidden by a treadmill console, or its
+    landmarks drawn onto the near leg), and the strides that pass do so by chance.
+    """
+    other = SIDES[1 - SIDES.index(trusted_side)]
+    far = (strides["side"] == other).to_numpy()
+    near = (strides["side"] == trusted_side).to_numpy()
+    valid = strides["valid"].to_numpy(dtype=bool)
+    if far.sum() < 3 or not near.any():
+        return
+    far_ok, near_ok = valid[far].mean(), valid[near].mean()
+    if far_ok >= min_valid_fraction or near_ok < min_valid_fraction:
+        return
+    n_fail, n_far = int((far & ~valid).sum()), int(far.sum())
+    hit = far & valid
+    strides.loc[hit, "valid"] = False
+    strides.loc[hit, "reason"] = (
+        f"the far ({other}) leg is poorly tracked: {n_fail} of its {n_far} strides fail "
+        "the checks, so the others are not trusted either"
+    )

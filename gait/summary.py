@@ -3,7 +3,8 @@
 :func:`summarize` turns the per-stride metric table into one row per registry metric:
 
 * ``value`` - median over valid strides (both sides), ``left`` / ``right`` per-side
-  medians, ``q1`` / ``q3`` / ``iqr`` the spread;
+  medians (harmonic means for cadence, see :attr:`gait.metrics.MetricSpec.aggregate`),
+  ``q1`` / ``q3`` / ``iqr`` the spread;
 * ``asymmetry`` - left minus right median in the metric's unit, and for positive
   ratio-scale metrics ``asymmetry_pct = 100 (L - R) / mean(L, R)``;
 * ``n_strides`` (and per side) - how many strides were used; fewer than 7 steps are
@@ -27,6 +28,9 @@ from gait.metrics import METRICS, not_measurable_reason
 
 #: Fewest steps for a stable 2D mean (Dingenen et al. 2018).
 MIN_STEPS = 7
+
+#: ``not_measurable`` reason when no valid stride gave a metric.
+NO_VALID_STRIDE = "no valid stride gave this metric"
 
 #: Confidence caps for metrics whose 2D measurement is known to be weak.
 CONFIDENCE_CAP = {
@@ -63,6 +67,11 @@ def confidence_label(c: float) -> str:
 def _median(x: np.ndarray) -> float:
     x = x[np.isfinite(x)]
     return float(np.median(x)) if x.size else float("nan")
+
+
+def _harmonic_mean(x: np.ndarray) -> float:
+    x = x[np.isfinite(x) & (x > 0)]
+    return float(x.size / np.sum(1.0 / x)) if x.size else float("nan")
 
 
 def summarize(
@@ -114,10 +123,12 @@ def summarize(
                 vals = x[use]
             n = int(vals.size)
             if n == 0:
-                row["not_measurable"] = "no valid stride gave this metric"
+                row["not_measurable"] = NO_VALID_STRIDE
             else:
                 q1, med, q3 = np.percentile(vals, [25, 50, 75])
-                lm, rm = _median(left), _median(right)
+                centre = _harmonic_mean if spec.aggregate == "harmonic_mean" else _median
+                med = centre(vals)
+                lm, rm = centre(left), centre(right)
                 asym = lm - rm if np.isfinite(lm) and np.isfinite(rm) else float("nan")
                 asym_pct = float("nan")
                 if spec.unit in ("ms", "steps/min") and np.isfinite(asym) and lm + rm > 0:

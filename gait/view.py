@@ -103,7 +103,13 @@ def _sigmoid_conf(margin: float, scale: float) -> float:
     return float(0.5 + 0.5 * np.tanh(abs(margin) / scale))
 
 
-def rotate_image(xy: np.ndarray, roll_deg: float, center: tuple[float, float]) -> np.ndarray:
+def rotate_image(
+    xy: np.ndarray,
+    roll_deg: float,
+    center: tuple[float, float],
+    *,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
     """Rotate image points by ``-roll_deg`` about ``center`` (levels a rolled camera).
 
     Parameters
@@ -111,18 +117,23 @@ def rotate_image(xy: np.ndarray, roll_deg: float, center: tuple[float, float]) -
     xy : ndarray of shape (..., 2)
     roll_deg : float
     center : (float, float)
+    out : ndarray of shape (..., 2), optional
+        Where to write the result; may be ``xy`` itself (in place, no full-size copy).
 
     Returns
     -------
     ndarray of shape (..., 2)
     """
+    if out is None:
+        out = np.empty_like(xy)
     if roll_deg == 0:
-        return xy.copy()
+        if out is not xy:
+            out[...] = xy
+        return out
     a = np.radians(-roll_deg)
     c, s = float(np.cos(a)), float(np.sin(a))
     dx = xy[..., 0] - center[0]
     dy = xy[..., 1] - center[1]
-    out = np.empty_like(xy)
     out[..., 0] = c * dx - s * dy + center[0]
     out[..., 1] = s * dx + c * dy + center[1]
     return out
@@ -162,7 +173,7 @@ def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> tuple[fl
     """
     from gait.events import contact_envelope
 
-    env = contact_envelope(xy, fps, leg_length=leg_length)
+    env = contact_envelope(xy, fps, leg_length=leg_length, per_point=False)
     xs, ys, foot = [], [], []
     for j, side in enumerate(("left", "right")):
         heel, toe = _pt(xy, f"{side}_heel"), _pt(xy, f"{side}_foot_index")
@@ -279,15 +290,16 @@ def detect_view(
     else:
         kind, kind_conf = view.split("_")[0], 1.0
     # --- roll
+    # only the core landmarks are levelled here: the cues below read nothing else
+    core = np.array([LANDMARK_INDEX[n] for n in CORE_LANDMARKS])
+    centre = (pose.width / 2, pose.height / 2)
+    lev = np.full_like(xy, np.nan)
     if kind == "side":
         roll = 0.0
         leg_px = leg if np.isfinite(leg) else torso * 1.6
-        core = np.array([LANDMARK_INDEX[n] for n in CORE_LANDMARKS])
-        sub = np.full_like(xy, np.nan)
         for _ in range(3):
-            sub[:, core] = rotate_image(xy[:, core], roll, (pose.width / 2, pose.height / 2))
-            lev_it = sub
-            step, spread = floor_roll_deg(lev_it, leg_length=leg_px, fps=pose.fps)
+            lev[:, core] = rotate_image(xy[:, core], roll, centre)
+            step, spread = floor_roll_deg(lev, leg_length=leg_px, fps=pose.fps)
             if spread < 0.3 or not np.isfinite(step):
                 break
             roll += step
@@ -299,7 +311,7 @@ def detect_view(
         d = mid_sh - mid_hip
         roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
         roll = roll if np.isfinite(roll) and abs(roll) < 20 else 0.0
-    lev = rotate_image(xy, roll, (pose.width / 2, pose.height / 2))
+    lev[:, core] = rotate_image(xy[:, core], roll, centre)
     # --- setting
     duration = float(pose.time_s[-1] - pose.time_s[0]) if n > 1 else 0.0
     lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))
@@ -326,7 +338,9 @@ def detect_view(
         sig = _facing_signal(lev)
         if det_setting == "overground":
             v = np.gradient(lev_hip[:, 0]) if n > 1 else np.zeros(n)
-            sig = np.where(np.isfinite(v), np.nanmean([sig, np.sign(v)], axis=0), sig)
+            # average the posture cue with the travel direction where both exist
+            sv = np.sign(v)
+            sig = np.where(np.isfinite(v), np.where(np.isfinite(sig), 0.5 * (sig + sv), sv), sig)
         if view in ("side_left", "side_right"):
             facing = view.split("_")[1]
             direction[:] = 1.0 if facing == "right" else -1.0

@@ -126,3 +126,59 @@ def test_nothing_found_gives_typed_empty_tables() -> None:
     assert ev.empty and list(ev.columns) == list(empty_events().columns)
     st = strides_from_events(ev, np.arange(100) / 30.0)
     assert st.empty and "valid" in st.columns
+
+
+def test_heel_strike_is_timed_when_the_toe_rests_lower_in_the_image() -> None:
+    """A camera above the runner sees the toe lower than the heel on a flat foot.  With
+    one floor for the whole foot a heel strike stays above 'the floor' until the sole
+    is flat (IC late); per-point floors time it at the landing."""
+    from gait.events import contact_envelope, leg_length_px
+    from gait.posedata import LANDMARK_INDEX
+
+    pose, truth = synth(fps=60.0, duration_s=5.0)
+    xy = pose.image_px[:, :, :2].copy()
+    for side in ("left", "right"):
+        xy[:, LANDMARK_INDEX[f"{side}_foot_index"], 1] += 25.0  # toe 25 px lower
+    leg = leg_length_px(xy, pose.fps)
+    true_ic = np.sort(np.concatenate([truth["events"][s]["ic_s"] for s in ("left", "right")]))
+
+    def ic_error_frames(per_point: bool) -> np.ndarray:
+        env = contact_envelope(xy, pose.fps, leg_length=leg, per_point=per_point)
+        ev = detect_events(xy, pose.time_s, pose.fps, envelope=env, leg_length=leg)
+        got = ev.loc[ev["kind"] == "ic", "time_s"].to_numpy()
+        d = got[:, None] - true_ic[None, :]
+        return np.asarray(d[np.arange(got.size), np.abs(d).argmin(axis=1)] * pose.fps)
+
+    assert np.max(np.abs(ic_error_frames(True))) <= 1.0
+    assert np.median(ic_error_frames(False)) > 1.5  # the single-floor rule is late
+
+
+def test_double_support_and_an_untracked_far_leg_invalidate_strides() -> None:
+    rows = []
+    for k in range(6):
+        rows += _stance("left", 10 + 70 * k)
+        # the far (right) foot: three normal contacts, then three "landing" 10 frames
+        # after the near foot, long before it leaves (its landmarks drawn on the near foot)
+        rows += _stance("right", 45 + 70 * k) if k < 3 else _stance("right", 20 + 70 * k)
+    ev = _events(rows)
+    time_s = np.arange(500) / 100.0
+    # the right foot lands 5 frames before the left one leaves (left contact 400 ms)
+    lap = ev.copy()
+    lap.loc[(lap["kind"] == "to") & (lap["side"] == "left"), "pos"] += 16
+    lap.loc[(lap["kind"] == "to") & (lap["side"] == "right"), "pos"] -= 14
+    lap["time_s"] = lap["pos"] / 100.0
+    st = strides_from_events(lap[lap["pos"] < 230], time_s)
+    left, right = (st[(st["side"] == s) & st["next_ic_pos"].notna()] for s in ("left", "right"))
+    assert len(left) >= 2 and len(right) >= 2
+    assert (left["reason"] == "the other foot lands before this one leaves the ground").all()
+    assert (right["reason"] == "this foot lands before the other one leaves the ground").all()
+    st = strides_from_events(ev, time_s, trusted_side=None)
+    right = st[st["side"] == "right"]
+    assert right["valid"].sum() == 2
+    # with the near (left) foot trusted, its strides stay valid, and the far foot's two
+    # passing strides are not trusted either (4 of its 6 fail)
+    st = strides_from_events(ev, time_s, trusted_side="left")
+    left, right = st[st["side"] == "left"], st[st["side"] == "right"]
+    assert left["valid"].sum() == 5
+    assert not right["valid"].any()
+    assert right["reason"].str.contains("far \\(right\\) leg is poorly tracked").any()

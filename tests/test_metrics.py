@@ -106,19 +106,20 @@ def test_interpolators_are_exact_on_polynomials() -> None:
 # Tolerance 0.5 deg for angles, 1 % for ms and steps/min, 1 percentage point for metrics
 # that are percentages (duty factor, % leg length).
 # At 60 and 120 fps every metric is within that except the noted ones; at 30 fps
-# the values *at* initial contact cannot be pinned down (the sole slaps flat within
-# ~40 ms, a frame lasts 33 ms) and get the measured, looser bounds.
+# the values *at* initial contact cannot be pinned down (the knee flexes by several
+# degrees per 33-ms frame after contact) and get the measured, looser bounds (measured:
+# knee flexion at IC +1.5/+1.8 deg, foot strike angle -0.9/-1.2 deg since it is
+# extrapolated from the swing-side frames, -3.7 deg before).
 LOOSE = {
     30.0: {
         "knee_flexion_ic_deg": 2.5,
-        "foot_strike_angle_deg": 4.0,
+        "foot_strike_angle_deg": 1.5,
         "shank_angle_ic_deg": 1.0,
-        "hip_extension_to_deg": 1.0,
         "contact_time_ms": 0.035,
         "duty_factor_pct": 0.015,
     },
-    60.0: {"foot_strike_angle_deg": 1.0, "contact_time_ms": 0.015},
-    120.0: {"foot_strike_angle_deg": 2.0, "contact_time_ms": 0.015},
+    60.0: {"contact_time_ms": 0.015},
+    120.0: {"contact_time_ms": 0.015},
 }
 
 
@@ -199,3 +200,39 @@ def test_foot_strike_pattern_is_classified() -> None:
         pose, _ = synth(fps=60.0, duration_s=4.0, foot_strike=strike)
         doc = analyze_pose(pose).to_dict()
         assert doc["metrics"]["foot_strike_angle_deg"]["pattern"] == expected
+
+
+def test_range_between_never_raises_on_poor_strides() -> None:
+    """Empty, reversed, out-of-clip, overlapping and all-missing ranges give NaN or the
+    right range - the walking clip used to crash here (empty slice in ``np.fmax``)."""
+    from gait.metrics import _range_between
+
+    y = np.array([0.0, 1.0, 5.0, 2.0, np.nan, np.nan, 3.0, -1.0])
+    start = np.array([0.2, 1.0, 4.0, 2.0, 0.0, 9.0, 7.5, np.nan, 0.0, 1.5])
+    stop = np.array([0.8, 4.0, 6.0, 7.0, 3.0, 12.0, 20.0, 3.0, 8.0, 1.2])
+    got = _range_between(y, start, stop)
+    # [0.2, 0.8] holds no whole frame; [4, 6) only missing samples; 9..12 beyond the clip;
+    # reversed and NaN ranges are missing; overlapping ranges are fine
+    expected = [np.nan, 4.0, np.nan, 3.0, 5.0, np.nan, np.nan, np.nan, 6.0, np.nan]
+    np.testing.assert_array_equal(got, expected)
+    assert _range_between(y, np.zeros(0), np.zeros(0)).shape == (0,)
+
+
+def test_cadence_is_the_rate_of_the_mean_stride() -> None:
+    """Harmonic mean of per-stride cadences = 120 / mean stride time: the IC jitter of
+    consecutive strides cancels, unlike a median of frame-quantised single strides."""
+    import pandas as pd
+
+    from gait.summary import summarize
+
+    stride_s = np.array([0.70, 0.733, 0.70, 0.733, 0.70])  # 30 fps: 21 and 22 frames
+    st = pd.DataFrame(
+        {
+            "side": ["left"] * 5,
+            "valid": [True] * 5,
+            "cadence_spm": 120.0 / stride_s,
+        }
+    )
+    row = summarize(st, view="side", fps=30.0).set_index("metric").loc["cadence_spm"]
+    assert row["value"] == pytest.approx(120.0 / stride_s.mean())
+    assert row["left"] == pytest.approx(120.0 / stride_s.mean())

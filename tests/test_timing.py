@@ -78,3 +78,50 @@ def test_walking_is_not_mistaken_for_slow_motion() -> None:
     assert chk.cadence_spm == pytest.approx(60 / 0.55)
     assert chk.duty_factor > 0.55 and chk.plausible and chk.warning is None
     assert np.isfinite(chk.factor)
+
+
+def _stride_table(duty: float, offset: float, n: int = 8, stride_s: float = 1.1) -> pd.DataFrame:
+    """Alternating contacts: duty factor ``duty``, right contacts ``offset`` strides later."""
+    rows = []
+    for side, shift in (("left", 0.0), ("right", offset * stride_s)):
+        ic = shift + stride_s * np.arange(n)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "side": side,
+                    "ic_time_s": ic,
+                    "to_time_s": ic + duty * stride_s,
+                    "next_ic_time_s": np.append(ic[1:], np.nan),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True).sort_values("ic_time_s")
+
+
+def test_walking_and_standing_are_not_running() -> None:
+    from gait.timing import check_gait
+
+    run = check_gait(_stride_table(0.35, 0.5))
+    assert run.running and run.warning is None and run.both_down == 0.0
+    walk = check_gait(_stride_table(0.62, 0.5))  # double support twice per stride
+    assert not walk.running and walk.duty_factor == pytest.approx(0.62)
+    assert walk.warning is not None and "walking" in walk.warning and "62 %" in walk.warning
+    # feet landing together (hopping / standing): duty below 50 % but both feet down
+    hop = check_gait(_stride_table(0.35, 0.02))
+    assert not hop.running and hop.both_down == 1.0
+    # a far foot that cannot be tracked: only the near foot's duty factor counts
+    assert check_gait(_stride_table(0.35, 0.02), far_side_usable=False).running
+    # too few contacts: no verdict
+    assert check_gait(_stride_table(0.62, 0.5, n=2)).running
+
+
+def test_a_jump_to_another_person_is_found() -> None:
+    from gait.timing import find_person_switches
+
+    pose, _ = synth(fps=30.0, duration_s=3.0)
+    assert find_person_switches(pose).size == 0
+    image = pose.image_px.copy()
+    image[50:, :, 0] += 0.5 * pose.width  # someone else, half the image away
+    image[40:45] = np.nan  # across a short gap
+    moved = dataclasses.replace(pose, image_px=image)
+    np.testing.assert_array_equal(find_person_switches(moved), [50])
