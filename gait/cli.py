@@ -103,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     an.add_argument("--title", default=None, help="report title (e.g. the runner's name)")
     an.add_argument(
+        "--runner",
+        default=None,
+        metavar="NAME",
+        help="record this analysis in NAME's progress history (see `gait history`)",
+    )
+    an.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="history database (default: $GAIT_HISTORY_DB or the user data dir)",
+    )
+    an.add_argument(
         "--json",
         action="store_true",
         help="print analysis.json to stdout (messages go to stderr)",
@@ -132,12 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
     mo_fetch.set_defaults(func=cmd_models_fetch)
     mo.set_defaults(func=cmd_models_list)
 
-    try:
-        from gait.synth import cli as synth_cli
-    except ImportError:
-        pass
-    else:
-        synth_cli.add_parser(sub)
+    from gait import compare_cli
+    from gait.synth import cli as synth_cli
+
+    compare_cli.add_parser(sub)
+    compare_cli.add_history_parser(sub)
+    synth_cli.add_parser(sub)
     return parser
 
 
@@ -200,9 +212,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             "be decoded (truncated file?)"
         )
     if args.json and args.output is None:
+        _record(result, args, say)
         print(json.dumps(result.to_dict(), indent=1))
         return 0
     written = _write_outputs(out_dir, result, args)
+    _record(result, args, say)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
         return 0
@@ -214,6 +228,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"rotation: the clip's {info.rotation_deg}° tag was applied (analysed upright)")
     print(f"files: {', '.join(p.name for p in written)} in {out_dir}")
     return 0
+
+
+def _record(result: Any, args: argparse.Namespace, say: Any) -> None:
+    """Add the analysis to the runner's history (only once its outputs are written)."""
+    if not args.runner:
+        return
+    from gait import history
+
+    sid = history.record(result, args.runner, db=args.db)
+    say(f"recorded as session {sid} of {args.runner} in {args.db or history.default_db()}")
 
 
 def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list[Path]:
@@ -235,6 +259,7 @@ def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list
             video_path=args.clip,
             slowmo=args.slowmo,
             title=args.title,
+            runner=args.runner,
         )
         if args.video_overlay:
             write_overlay_video(result, args.clip, staged / "overlay.mp4", slowmo=args.slowmo)

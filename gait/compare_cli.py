@@ -1,0 +1,226 @@
+"""``gait compare`` and ``gait history``: the command line over :mod:`gait.compare` and
+:mod:`gait.history`.
+
+``gait compare BEFORE AFTER [-o DIR] [--json]``: each side is a clip, an analysis folder
+(``gait analyze -o``), its ``analysis.json`` or a ``landmarks.npz``.  Prints a table
+(metric, before, after, change [interval], verdict) and writes ``comparison.json`` and
+``comparison.html`` into ``DIR`` (default ``gait-out/compare-<before>-vs-<after>``): both are
+staged in a temporary folder and renamed into place, so a failure leaves nothing
+half-written.  ``--json`` prints the document (without ``-o`` nothing is written).
+
+``gait history RUNNER [--metric NAME] [-o DIR] [--db PATH]``: lists the runner's sessions
+(or one metric over them); with ``-o`` writes ``history.html`` and one PNG per metric,
+each with the meaningful-change band around the first session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gait.compare import Comparison
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register ``gait compare`` on an argparse subparsers object."""
+    sp = subparsers.add_parser(
+        "compare",
+        help="compare two sessions of the same runner (before/after)",
+        description="Compare two clips or saved analyses of the same runner: per metric "
+        "the change, its bootstrap interval over strides and whether it is a real change.",
+    )
+    sp.add_argument("before", type=Path, help="clip, analysis folder, analysis.json or .npz")
+    sp.add_argument("after", type=Path, help="clip, analysis folder, analysis.json or .npz")
+    sp.add_argument("-o", "--output", type=Path, default=None, help="output folder")
+    sp.add_argument("--json", action="store_true", help="print comparison.json to stdout")
+    sp.add_argument("--model", choices=("lite", "full", "heavy"), default="full")
+    sp.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
+    sp.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    sp.add_argument("--title", default=None, help="report title")
+    sp.add_argument("--offline", action="store_true", help="never use the network")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no status messages")
+    sp.set_defaults(func=run)
+
+
+def add_history_parser(subparsers: Any) -> None:
+    """Register ``gait history`` on an argparse subparsers object."""
+    sp = subparsers.add_parser(
+        "history",
+        help="a runner's recorded sessions and metrics over time",
+        description="List a runner's recorded sessions (gait analyze --runner NAME) and "
+        "plot each metric over time with the meaningful-change band.",
+    )
+    sp.add_argument("runner", help="the runner's name")
+    sp.add_argument("--metric", default=None, help="show one metric (e.g. cadence_spm)")
+    sp.add_argument("-o", "--output", type=Path, default=None, help="folder for plots")
+    sp.add_argument("--db", type=Path, default=None, help="history database (GAIT_HISTORY_DB)")
+    sp.set_defaults(func=run_history)
+
+
+# ---------------------------------------------------------------------------- compare
+
+
+def comparison_table(comp: Comparison) -> str:
+    """Plain-text table: metric, before, after, change [interval], verdict."""
+    from gait.metrics import METRICS
+    from gait.report import _format as F
+    from gait.report.compare_html import change_text, verdict_text
+
+    head = ("metric", "before", "after", "change [95 % interval]", "verdict")
+    rows = [head]
+    for r in comp.metrics.to_dict("records"):
+        spec = METRICS[str(r["metric"])]
+        verdict = verdict_text(r)
+        if r["verdict"] == "not_comparable" and F.text(r.get("reason")):
+            verdict += f": {F.text(r['reason'])}"
+        rows.append(
+            (
+                spec.label,
+                F.fmt(r.get("before"), spec.unit),
+                F.fmt(r.get("after"), spec.unit),
+                change_text(r, spec.unit),
+                verdict,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+        for row in rows
+    ]
+    lines.insert(1, "-" * min(120, sum(widths) + 8 + len(head[4])))
+    out = [f"before: {comp.before.label}   after: {comp.after.label}", *lines]
+    if comp.warnings:
+        out += ["", "warnings:", *(f"  - {w}" for w in comp.warnings)]
+    out += ["", "drills:", *(f"  - {m}" for m in comp.drill_advice.get("messages") or [])]
+    return "\n".join(out)
+
+
+def _default_dir(before: Path, after: Path) -> Path:
+    def stem(p: Path) -> str:
+        return (p.parent.name if p.name in ("analysis.json", "landmarks.npz") else p.stem) or "x"
+
+    return Path("gait-out") / f"compare-{stem(before)}-vs-{stem(after)}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute ``gait compare``; return the exit code (errors raise GaitError)."""
+    from gait.compare import compare, load_session
+
+    say = (lambda _m: None) if args.quiet else _say
+    sessions = []
+    for label, src in (("before", args.before), ("after", args.after)):
+        say(f"{label}: {src}")
+        sessions.append(
+            load_session(src, model=args.model, offline=args.offline or None, report=say)
+        )
+    comp = compare(sessions[0], sessions[1], n_boot=args.n_boot, seed=args.seed)
+    doc = comp.to_dict()
+    if args.json and args.output is None:
+        print(json.dumps(doc, indent=1))
+        return 0
+    out_dir = args.output or _default_dir(args.before, args.after)
+    written = write_outputs(comp, out_dir, title=args.title)
+    if args.json:
+        print(json.dumps(doc, indent=1))
+    else:
+        print(comparison_table(comp))
+        print(f"files: {', '.join(p.name for p in written)} in {out_dir}")
+    return 0
+
+
+def write_outputs(comp: Comparison, out_dir: Path, *, title: str | None = None) -> list[Path]:
+    """Stage ``comparison.json`` and ``comparison.html`` in a temp folder, then rename."""
+    from gait.report.compare_html import write_compare_report
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    moved = []
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
+        staged = Path(tmp)
+        (staged / "comparison.json").write_text(
+            json.dumps(comp.to_dict(), indent=1) + "\n", encoding="utf-8"
+        )
+        write_compare_report(comp, staged, title=title)
+        for item in sorted(staged.iterdir()):
+            os.replace(item, out_dir / item.name)
+            moved.append(out_dir / item.name)
+    return moved
+
+
+# ---------------------------------------------------------------------------- history
+
+
+def run_history(args: argparse.Namespace) -> int:
+    """Execute ``gait history``; return the exit code (errors raise GaitError)."""
+    import pandas as pd
+
+    from gait import history
+    from gait.errors import GaitError
+    from gait.metrics import METRICS
+
+    if args.metric is not None and args.metric not in METRICS:
+        raise GaitError(f"unknown metric {args.metric!r}; choose from {', '.join(METRICS)}")
+    table = history.sessions(args.runner, db=args.db)
+    if table.empty:
+        raise GaitError(f"no sessions recorded for runner {args.runner!r}")
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(f"{len(table)} session(s) of {args.runner}:")
+        print(table.to_string(index=False))
+        names = [args.metric] if args.metric else list(METRICS)
+        hist = {n: history.metric_history(args.runner, n, db=args.db) for n in names}
+        if args.metric:
+            h = hist[args.metric]
+            print(f"\n{METRICS[args.metric].label} ({METRICS[args.metric].unit}):")
+            cols = ["recorded_at", "value", "left", "right", "change_from_first"]
+            print(h[cols].to_string(index=False))
+    if args.output is not None:
+        written = _write_history(args.runner, hist, Path(args.output))
+        print(f"files: {', '.join(p.name for p in written)} in {args.output}")
+    return 0
+
+
+def _write_history(runner: str, hist: dict[str, Any], out_dir: Path) -> list[Path]:
+    import html
+
+    from gait.history import plot_metric_history
+    from gait.metrics import METRICS
+    from gait.report._style import CSS
+    from gait.report.html import _img
+    from gait.report.plots import figure_png
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    moved = []
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
+        staged = Path(tmp)
+        figs = []
+        for name, h in hist.items():
+            if h["value"].notna().sum() == 0:
+                continue
+            png = figure_png(plot_metric_history(h, name))
+            (staged / f"history_{name}.png").write_bytes(png)
+            figs.append(f"<figure>{_img(png, METRICS[name].label)}</figure>")
+        title = html.escape(f"Running gait history: {runner}")
+        page = (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{title}</title><style>{CSS}</style></head><body>"
+            f'<header class="top"><div class="inner"><h1>{title}</h1></div></header><main>'
+            "<section><p class='lead'>Each metric over the recorded sessions. The grey band "
+            "is the first session ± the smallest change 2D video can detect: points outside "
+            "it are real changes from where you started.</p>"
+            f"<div class='figs'>{''.join(figs) or '<p>No measured values.</p>'}</div>"
+            "</section></main></body></html>\n"
+        )
+        (staged / "history.html").write_text(page, encoding="utf-8")
+        for item in sorted(staged.iterdir()):
+            os.replace(item, out_dir / item.name)
+            moved.append(out_dir / item.name)
+    return moved
