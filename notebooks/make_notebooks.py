@@ -78,6 +78,103 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ("code", "[(f.code, f.compensation, f.status) for f in result.findings]"),
         ("code", "[(d['name'], d['dose']) for d in result.drill_plan['pre_run']['drills']]"),
     ],
+    "02_before_after": [
+        (
+            "md",
+            "# Before and after\n\nCompare two sessions of the same runner: per metric "
+            "the change, a bootstrap interval over strides, the smallest change 2D video can "
+            "detect, and a verdict. The sample pair is a synthetic runner before and after "
+            "cadence retraining (truth: 162 -> 175 steps/min, less overstride).",
+        ),
+        (
+            "code",
+            "import matplotlib.pyplot as plt\n\nimport gait\nfrom gait.compare import "
+            "compare\nfrom gait.report import plots\n\n"
+            "before = gait.analyze('../sample_videos/before_side.mp4', progress=False)\n"
+            "after = gait.analyze('../sample_videos/after_side.mp4', progress=False)\n"
+            "result = compare(before, after)\nresult.warnings",
+        ),
+        (
+            "md",
+            "`verdict` is one of improved / worse / no_meaningful_change / not_comparable. "
+            "A change counts only when it is at least the smallest meaningful change and "
+            "its interval excludes zero.",
+        ),
+        (
+            "code",
+            "result.metrics[['metric', 'before', 'after', 'change', 'ci_low', "
+            "'ci_high', 'smallest_change', 'verdict', 'reason']]",
+        ),
+        ("code", "result.findings"),
+        ("md", "The gait-cycle curves of both sessions, side by side:"),
+        (
+            "code",
+            "fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)\n"
+            "plots.plot_cycle(before, 'knee_flexion', ax=axes[0])\n"
+            "plots.plot_cycle(after, 'knee_flexion', ax=axes[1])\n"
+            "axes[0].set_title('before'); axes[1].set_title('after');",
+        ),
+    ],
+    "04_motion_capture": [
+        (
+            "md",
+            "# Real motion capture through the analyzer\n\nThe Dorn, Schache & Pandy "
+            "(2012) running trial (3.5 m/s; J Exp Biol 215:1944-1956), projected onto a "
+            "virtual side camera, goes through the same events and metrics code as a "
+            "video. Force plates give the true contacts and toe-offs; OpenSim inverse "
+            "kinematics the true knee angle. The data live in `../shared/data/mocap/` "
+            "beside the repository (not distributed with gait); without them this "
+            "notebook says so and stops.",
+        ),
+        (
+            "code",
+            "from pathlib import Path\n\nimport matplotlib.pyplot as plt\nimport numpy "
+            "as np\n\nimport gait\nfrom gait import mocap\n\n"
+            "DATA = Path('../../shared/data/mocap')\nHAVE_DATA = DATA.is_dir()\n"
+            "print('mocap data found' if HAVE_DATA else f'no mocap data at {DATA}: "
+            "nothing to run')",
+        ),
+        (
+            "code",
+            "if HAVE_DATA:\n"
+            "    pose = mocap.markers_to_pose(DATA / 'mocap_dorn2012_jog3p5ms_markers.trc', "
+            "'side')\n"
+            "    result = gait.analyze(pose)\n"
+            "    plates = mocap.force_plate_events(DATA / 'mocap_dorn2012_jog3p5ms_grf.mot')"
+            "\n    ev = result.events\n"
+            "    for side in ('left', 'right'):\n"
+            "        for kind in ('ic', 'to'):\n"
+            "            got = ev[(ev.side == side) & (ev.kind == kind)].time_s.to_numpy()\n"
+            "            for t in plates[side][kind]:\n"
+            "                if got.size and np.abs(got - t).min() < 0.1:\n"
+            "                    err = 1000 * (got[np.abs(got - t).argmin()] - t)\n"
+            "                    print(f'{side:5} {kind}: plate {t:.3f} s, gait "
+            "{err:+.0f} ms')",
+        ),
+        (
+            "md",
+            "Knee flexion from the projected markers against inverse kinematics over the "
+            "right stride:",
+        ),
+        (
+            "code",
+            "if HAVE_DATA:\n"
+            "    from gait.metrics import knee_flexion_deg\n"
+            "    from gait.posedata import LANDMARK_INDEX as L\n"
+            "    ik = mocap.read_mot(DATA / 'mocap_dorn2012_jog3p5ms_ik.mot')\n"
+            "    xy = pose.image_px[:, :, :2] * np.array([1.0, -1.0])\n"
+            "    knee = np.abs(knee_flexion_deg(xy[:, L['right_hip']], "
+            "xy[:, L['right_knee']], xy[:, L['right_ankle']]))\n"
+            "    knee_at_ik = np.interp(ik['time'], pose.time_s, knee)"
+            "\n    fig, ax = plt.subplots(figsize=(7, 3.5))\n"
+            "    ax.plot(ik['time'], -ik['knee_angle_r'], label='inverse kinematics')\n"
+            "    ax.plot(ik['time'], knee_at_ik, '--', label='gait (2D, side camera)')\n"
+            "    ax.set(xlabel='time (s)', ylabel='right knee flexion (deg)')\n"
+            "    ax.legend()\n"
+            "    rmse = np.sqrt(np.mean((knee_at_ik + ik['knee_angle_r']) ** 2))\n"
+            "    print(f'RMSE {rmse:.1f} deg')",
+        ),
+    ],
     "03_custom_metric": [
         (
             "md",
