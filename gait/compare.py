@@ -85,7 +85,7 @@ VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpe
 # ----------------------------------------------------------------------------- sessions
 
 
-@dataclass
+@dataclass(repr=False)
 class Session:
     """What the comparison needs from one analysis.
 
@@ -170,6 +170,14 @@ class Session:
             return "not in the analysis"
         r = row["not_measurable"].iloc[0]
         return r if isinstance(r, str) and r else None
+
+    def __repr__(self) -> str:
+        facing = f" facing {self.facing}" if self.facing else ""
+        n_valid = int(self.strides["valid"].sum()) if len(self.strides) else 0
+        return (
+            f"<Session {self.label!r}: {self.view_kind}{facing}, {self.setting}, "
+            f"{self.fps:g} fps, {n_valid} valid strides>"
+        )
 
 
 def as_session(x: AnalysisResult | Session) -> Session:
@@ -353,6 +361,14 @@ class Comparison:
     n_boot: int
     seed: int
     level: float = 0.95
+
+    def __repr__(self) -> str:
+        counts = self.metrics["verdict"].value_counts().to_dict() if len(self.metrics) else {}
+        verdicts = ", ".join(f"{v}: {n}" for v, n in sorted(counts.items()))
+        return (
+            f"<Comparison {self.before.label!r} -> {self.after.label!r}: {verdicts}; "
+            f"{len(self.warnings)} warning(s); see .metrics, .sides, .asymmetry, .findings>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (schema ``gait/data/compare.schema.json``)."""
