@@ -18,9 +18,10 @@ __version__ = "0.1.0"
 _LAZY = {
     "analyze": "gait.api",
     "load": "gait.api",
+    "compare": "gait.comparison",
 }
 
-__all__ = ["__version__", "analyze", "load"]
+__all__ = ["__version__", "analyze", "compare", "load"]
 
 
 def __getattr__(name: str) -> Any:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from gait.compare import Comparison
+    from gait.comparison import Comparison
 
 
 def _say(msg: str) -> None:
@@ -114,7 +114,7 @@ def _default_dir(before: Path, after: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``gait compare``; return the exit code (errors raise GaitError)."""
-    from gait.compare import compare, load_session
+    from gait.comparison import compare, load_session
 
     say = (lambda _m: None) if args.quiet else _say
     sessions = []

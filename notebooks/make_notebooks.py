@@ -88,11 +88,11 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "code",
-            "import matplotlib.pyplot as plt\n\nimport gait\nfrom gait.compare import "
-            "compare\nfrom gait.report import plots\n\n"
+            "import matplotlib.pyplot as plt\n\nimport gait\n"
+            "from gait.report import plots\n\n"
             "before = gait.analyze('../sample_videos/before_side.mp4', progress=False)\n"
             "after = gait.analyze('../sample_videos/after_side.mp4', progress=False)\n"
-            "result = compare(before, after)\nresult.warnings",
+            "result = gait.compare(before, after)\nresult",
         ),
         (
             "md",

@@ -40,3 +40,9 @@ def test_analyze_pose_data_and_reload_from_npz(tmp_path: Path) -> None:
 def test_unknown_attribute() -> None:
     with pytest.raises(AttributeError):
         gait.nonexistent  # noqa: B018
+
+
+def test_compare_is_the_function() -> None:
+    from gait.comparison import compare
+
+    assert gait.compare is compare

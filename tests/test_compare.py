@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from gait.analysis import AnalysisResult, analyze_pose
-from gait.compare import (
+from gait.comparison import (
     SCHEMA_FILE,
     Comparison,
     Session,

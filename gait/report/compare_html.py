@@ -28,7 +28,7 @@ from gait.report.html import _chip, _img, _section, esc
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from gait.compare import Comparison, Session
+    from gait.comparison import Comparison, Session
     from gait.report.frames import KeyFrame
 
 REPORT_NAME = "comparison.html"
