@@ -134,8 +134,9 @@ class AnalysisResult:
             }
         if "foot_strike_pattern" in self.strides:
             pat = self.strides.loc[self.strides["valid"], "foot_strike_pattern"].dropna()
-            if "foot_strike_angle_deg" in metrics and not pat.empty:
-                metrics["foot_strike_angle_deg"]["pattern"] = str(pat.mode().iloc[0])
+            fsa = metrics.get("foot_strike_angle_deg")
+            if fsa is not None and "not_measurable" not in fsa and not pat.empty:
+                fsa["pattern"] = str(pat.mode().iloc[0])
         events = [
             {
                 "side": e["side"],

@@ -26,7 +26,7 @@ def synth(**params: Any) -> tuple[PoseData, dict[str, Any]]:
 
 def retime(pose: PoseData, fps: float, repeat: int = 1) -> PoseData:
     """Repeat every frame ``repeat`` times and relabel the clip as ``fps``."""
-    arrays = {
+    arrays: dict[str, Any] = {
         k: np.repeat(getattr(pose, k), repeat, axis=0)
         for k in ("image_px", "visibility", "presence", "world_m")
     }

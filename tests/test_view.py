@@ -107,3 +107,33 @@ def test_frames_without_pose_do_not_warn() -> None:
     holed = dataclasses.replace(pose, image_px=image, visibility=vis)
     info = detect_view(clean_pose(holed))
     assert (info.kind, info.facing, info.setting) == ("side", "right", "overground")
+
+
+def test_side_view_with_a_short_leg_swing_is_not_called_rear() -> None:
+    """A runner landing under the body with little ankle excursion about the pelvis
+    (0.23 torso lengths) used to be called "rear" - the excursion cue outweighed a
+    shoulder/hip width of 0.03 torso lengths - and every stride then failed."""
+    pose, truth = synth(
+        view="side_right",
+        fps=60.0,
+        duration_s=6.0,
+        cadence_spm=176.0,
+        stance_fraction=0.34,
+        trunk_lean_deg=7.0,
+        overstride_pct_leg=24.0,
+        knee_flexion_ic_deg=22.0,
+        knee_flexion_midstance_deg=42.0,
+        ankle_dorsiflexion_deg=6.0,
+        pelvic_drop_deg=3.0,
+        knee_valgus_deg=2.0,
+        step_width_m=0.08,
+        foot_strike="midfoot",
+    )
+    res = analyze_pose(pose)
+    assert res.view.details["width_ratio"] < 0.1 and res.view.details["excursion"] < 0.4
+    assert (res.view.kind, res.view.facing) == ("side", "right")
+    assert res.strides["valid"].sum() >= 10
+    assert res.metric("cadence_spm") == pytest.approx(176.0, abs=1.0)
+    assert res.metric("contact_time_ms") == pytest.approx(
+        truth["metrics_image"]["contact_time_ms"]["overall"], abs=17.0
+    )
