@@ -53,7 +53,7 @@ SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
 MIN_NOISE_PX = 0.2
 
 
-@dataclass
+@dataclass(repr=False)
 class AnalysisResult:
     """Everything one analysis produced.
 
@@ -99,6 +99,19 @@ class AnalysisResult:
     drill_plan: dict[str, Any] = field(default_factory=dict)
     gait: GaitCheck | None = None
     person_switches: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+
+    def __repr__(self) -> str:
+        view = self.view
+        facing = f" facing {view.facing}" if view.facing else ""
+        n_valid = int(self.strides["valid"].sum()) if len(self.strides) else 0
+        fired = [f.code for f in self.findings if f.status == "fired"]
+        clip = Path(self.pose.source_path).name if self.pose.source_path else "landmarks"
+        return (
+            f"<AnalysisResult {clip!r}: {view.kind}{facing}, {view.setting}; "
+            f"{n_valid}/{len(self.strides)} valid strides; "
+            f"findings: {', '.join(fired) or 'none fired'}; {len(self.warnings)} warning(s); "
+            "see .summary, .strides, .events, .findings, .drill_plan>"
+        )
 
     def metric(self, name: str) -> float:
         """Overall (median) value of a metric, NaN when not measurable."""

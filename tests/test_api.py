@@ -30,6 +30,9 @@ def test_analyze_pose_data_and_reload_from_npz(tmp_path: Path) -> None:
     cadence = truth["metrics_image"]["cadence_spm"]["overall"]
     assert result.metric("cadence_spm") == pytest.approx(cadence, abs=0.5)
     assert not list(tmp_path.iterdir())  # nothing written unless asked
+    text = repr(result)
+    assert text.startswith("<AnalysisResult") and "side facing left" in text
+    assert len(text) < 400
     pose.save(tmp_path / "landmarks.npz")
     again = gait.load(tmp_path)
     assert np.isclose(again.metric("cadence_spm"), result.metric("cadence_spm"))
