@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 from pathlib import Path
@@ -13,6 +12,7 @@ import numpy as np
 import pytest
 
 from gait.analysis import AnalysisResult, analyze_pose
+from gait.cli import main
 from gait.comparison import (
     SCHEMA_FILE,
     Comparison,
@@ -266,23 +266,6 @@ def test_load_session_from_saved_folders(tmp_path: Path, before: Any, cadence_cm
 # ------------------------------------------------------------------------------- CLI
 
 
-def _main(argv: list[str]) -> int:
-    """``gait.cli.main`` with the compare commands registered (until the lead wires them)."""
-    from gait import cli, compare_cli
-
-    parser = cli.build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "compare" not in sub.choices:
-        compare_cli.add_parser(sub)
-        compare_cli.add_history_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except GaitError as exc:
-        print(f"gait: error: {exc}", file=__import__("sys").stderr)
-        return exc.exit_code
-
-
 @pytest.fixture(scope="module")
 def npz_pair(tmp_path_factory: pytest.TempPathFactory, before: Any, cadence_after: Any):
     d = tmp_path_factory.mktemp("pair")
@@ -295,7 +278,7 @@ def test_cli_compare_writes_json_and_html(
     npz_pair: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], schema: Any
 ):
     out = tmp_path / "out"
-    code = _main(["compare", str(npz_pair[0]), str(npz_pair[1]), "-o", str(out), "-q"])
+    code = main(["compare", str(npz_pair[0]), str(npz_pair[1]), "-o", str(out), "-q"])
     assert code == 0
     text = capsys.readouterr().out
     assert "Cadence" in text and "improved" in text and "[" in text
@@ -316,7 +299,7 @@ def test_cli_compare_json_only_writes_nothing(
     monkeypatch: Any,
 ):
     monkeypatch.chdir(tmp_path)
-    assert _main(["compare", str(npz_pair[0]), str(npz_pair[0]), "--json", "-q"]) == 0
+    assert main(["compare", str(npz_pair[0]), str(npz_pair[0]), "--json", "-q"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["metrics"]["trunk_lean_deg"]["verdict"] == "no_meaningful_change"
     assert list(tmp_path.iterdir()) == []
@@ -329,7 +312,7 @@ def test_cli_compare_bad_input(
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"not a video at all")
     for bad in (tmp_path / "missing.mp4", junk):
-        code = _main(["compare", str(npz_pair[0]), str(bad), "-o", str(out), "-q"])
+        code = main(["compare", str(npz_pair[0]), str(bad), "-o", str(out), "-q"])
         err = capsys.readouterr().err.strip()
         assert code == 2
         assert err.startswith("gait: error:") and "\n" not in err
@@ -348,7 +331,7 @@ def test_cli_compare_sample_videos(tmp_path: Path, capsys: pytest.CaptureFixture
         pytest.skip(f"pose model unavailable: {exc}")
     out = tmp_path / "cmp"
     clips = [str(REPO / "sample_videos" / f"{n}_side.mp4") for n in ("before", "after")]
-    assert _main(["compare", *clips, "-o", str(out), "-q"]) == 0
+    assert main(["compare", *clips, "-o", str(out), "-q"]) == 0
     doc = json.loads((out / "comparison.json").read_text())
     assert (out / "comparison.html").stat().st_size > 10_000
     cad = doc["metrics"]["cadence_spm"]

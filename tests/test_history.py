@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from gait import history
 from gait.analysis import AnalysisResult, analyze_pose
+from gait.cli import main
 from gait.errors import GaitError
 from gait.synth import RunnerParams, synth_landmarks
 
@@ -140,35 +140,19 @@ def test_empty_sqlite_database_is_initialised(runs: Any, tmp_path: Path):
     assert len(history.sessions("Ana", db=db)) == 1
 
 
-def _main(argv: list[str]) -> int:
-    from gait import cli, compare_cli
-
-    parser = cli.build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "history" not in sub.choices:
-        compare_cli.add_parser(sub)
-        compare_cli.add_history_parser(sub)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except GaitError as exc:
-        print(f"gait: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-
-
 def test_history_cli(runs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     db = tmp_path / "h.sqlite"
     t0 = datetime(2025, 3, 1, tzinfo=UTC)
     history.record(runs[0], "Ana <x>", db=db, recorded_at=t0)
     history.record(runs[1], "Ana <x>", db=db, recorded_at=t0 + timedelta(days=7))
     out = tmp_path / "plots"
-    code = _main(["history", "Ana <x>", "--metric", "cadence_spm", "--db", str(db), "-o", str(out)])
+    code = main(["history", "Ana <x>", "--metric", "cadence_spm", "--db", str(db), "-o", str(out)])
     assert code == 0
     text = capsys.readouterr().out
     assert "2 session(s)" in text and "Cadence" in text
     assert (out / "history_cadence_spm.png").read_bytes()[:4] == b"\x89PNG"
     page = (out / "history.html").read_text()
     assert "Ana &lt;x&gt;" in page and "<x>" not in page
-    assert _main(["history", "Nobody", "--db", str(db)]) == 2
+    assert main(["history", "Nobody", "--db", str(db)]) == 2
     assert "no sessions" in capsys.readouterr().err
-    assert _main(["history", "Ana <x>", "--db", str(tmp_path / "none.sqlite")]) == 2
+    assert main(["history", "Ana <x>", "--db", str(tmp_path / "none.sqlite")]) == 2
