@@ -16,8 +16,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from gait import __version__
+from gait._io import atomic_write
 from gait.clean import CORE_LANDMARKS, clean_pose, lowpass, residual_cutoff_hz
 from gait.drills import build_plan
 from gait.events import StrideLimits, detect_events, leg_length_px, strides_from_events
@@ -217,9 +216,9 @@ class AnalysisResult:
             "events": out / "events.csv",
             "strides": out / "strides.csv",
         }
-        _atomic_write(paths["analysis"], json.dumps(self.to_dict(), indent=1) + "\n")
-        _atomic_write(paths["events"], self.events.to_csv(index=False))
-        _atomic_write(paths["strides"], self.strides.to_csv(index=False))
+        atomic_write(paths["analysis"], json.dumps(self.to_dict(), indent=1) + "\n")
+        atomic_write(paths["events"], self.events.to_csv(index=False))
+        atomic_write(paths["strides"], self.strides.to_csv(index=False))
         return paths
 
 
@@ -244,17 +243,6 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, np.integer):
         return int(obj)
     return obj
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _landmark_quality(pose: PoseData) -> float:

@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -242,12 +241,11 @@ def _record(result: Any, args: argparse.Namespace, say: Any) -> None:
 
 def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list[Path]:
     """Write every output into a temp folder first, then move the files into place."""
+    from gait._io import write_staged
     from gait.report import write_overlay_video, write_report
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    moved = []
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
-        staged = Path(tmp)
+
+    def write(staged: Path) -> None:
         result.save(staged)
         result.pose.save(staged / "landmarks.npz")
         result.pose.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
@@ -263,10 +261,8 @@ def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list
         )
         if args.video_overlay:
             write_overlay_video(result, args.clip, staged / "overlay.mp4", slowmo=args.slowmo)
-        for item in sorted(staged.iterdir()):
-            os.replace(item, out_dir / item.name)
-            moved.append(out_dir / item.name)
-    return moved
+
+    return write_staged(out_dir, write)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from gait._io import write_staged
 
 if TYPE_CHECKING:
     from gait.comparison import Comparison
@@ -142,18 +142,14 @@ def write_outputs(comp: Comparison, out_dir: Path, *, title: str | None = None) 
     """Stage ``comparison.json`` and ``comparison.html`` in a temp folder, then rename."""
     from gait.report.compare_html import write_compare_report
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    moved = []
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
-        staged = Path(tmp)
+
+    def write(staged: Path) -> None:
         (staged / "comparison.json").write_text(
             json.dumps(comp.to_dict(), indent=1) + "\n", encoding="utf-8"
         )
         write_compare_report(comp, staged, title=title)
-        for item in sorted(staged.iterdir()):
-            os.replace(item, out_dir / item.name)
-            moved.append(out_dir / item.name)
-    return moved
+
+    return write_staged(out_dir, write)
 
 
 # ---------------------------------------------------------------------------- history
@@ -197,10 +193,7 @@ def _write_history(runner: str, hist: dict[str, Any], out_dir: Path) -> list[Pat
     from gait.report.html import _img
     from gait.report.plots import figure_png
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    moved = []
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
-        staged = Path(tmp)
+    def write(staged: Path) -> None:
         figs = []
         for name, h in hist.items():
             if h["value"].notna().sum() == 0:
@@ -220,7 +213,5 @@ def _write_history(runner: str, hist: dict[str, Any], out_dir: Path) -> list[Pat
             "</section></main></body></html>\n"
         )
         (staged / "history.html").write_text(page, encoding="utf-8")
-        for item in sorted(staged.iterdir()):
-            os.replace(item, out_dir / item.name)
-            moved.append(out_dir / item.name)
-    return moved
+
+    return write_staged(out_dir, write)

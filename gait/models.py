@@ -40,6 +40,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from gait._io import atomic_write
 from gait.errors import ModelError
 
 MODEL_NAMES: tuple[str, ...] = ("lite", "full", "heavy")
@@ -172,7 +173,7 @@ def ensure_model(
                 f"{route}: got sha256 {digest[:12]}…, which is not an accepted {name} bundle"
             )
             continue
-        _atomic_write(target, data)
+        atomic_write(target, data)
         tried = f" (earlier routes: {'; '.join(failures)})" if failures else ""
         say(
             f"pose model {name}: provisioned via the {route} route ({spec['accepted'][digest]}), "
@@ -183,18 +184,6 @@ def ensure_model(
     raise ModelError(
         f"no verified pose model '{name}' could be provisioned{hint}: " + "; ".join(failures)
     )
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---------------------------------------------------------------------------------- routes
@@ -289,7 +278,7 @@ def npm_tarball(say: Reporter) -> Path:
     data = download(npm["tarball"], f"{npm['package']}@{npm['version']} from the npm registry", say)
     if hashlib.sha256(data).hexdigest() != npm["tarball_sha256"]:
         raise RouteFailed(f"{npm['package']} tarball has an unexpected sha256")
-    _atomic_write(path, data)
+    atomic_write(path, data)
     return path
 
 

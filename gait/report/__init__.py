@@ -14,8 +14,6 @@ functions that need them.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +67,7 @@ def write_report(
     Path
         ``out_dir / "report.html"``.
     """
+    from gait._io import atomic_write
     from gait.report.html import build_assets, render_html
 
     out = Path(out_dir)
@@ -87,17 +86,7 @@ def write_report(
         runner=runner,
         clip_name=clip_name,
     )
-    path = out / REPORT_NAME
-    fd, tmp = tempfile.mkstemp(prefix=f".{REPORT_NAME}.", suffix=".part", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(out / REPORT_NAME, page)
 
 
 def terminal_summary(

@@ -9,8 +9,6 @@ input escaped.  Plots reuse :mod:`gait.report.curves` (gait-cycle curves) and
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from gait import __version__
+from gait._io import atomic_write
 from gait.metrics import METRICS
 from gait.report import _format as F
 from gait.report._style import CSS
@@ -410,14 +409,4 @@ def write_compare_report(
     out.mkdir(parents=True, exist_ok=True)
     assets = build_compare_assets(comp, slowmo=(float(slowmo[0]), float(slowmo[1])))
     page = render_compare_html(comp, assets=assets, title=title)
-    path = out / REPORT_NAME
-    fd, tmp = tempfile.mkstemp(prefix=f".{REPORT_NAME}.", suffix=".part", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(out / REPORT_NAME, page)
