@@ -142,7 +142,6 @@ def write_outputs(comp: Comparison, out_dir: Path, *, title: str | None = None) 
     """Stage ``comparison.json`` and ``comparison.html`` in a temp folder, then rename."""
     from gait.report.compare_html import write_compare_report
 
-
     def write(staged: Path) -> None:
         (staged / "comparison.json").write_text(
             json.dumps(comp.to_dict(), indent=1) + "\n", encoding="utf-8"
@@ -185,12 +184,9 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def _write_history(runner: str, hist: dict[str, Any], out_dir: Path) -> list[Path]:
-    import html
-
     from gait.history import plot_metric_history
     from gait.metrics import METRICS
-    from gait.report._style import CSS
-    from gait.report.html import _img
+    from gait.report.html import _img, _section, page
     from gait.report.plots import figure_png
 
     def write(staged: Path) -> None:
@@ -201,17 +197,14 @@ def _write_history(runner: str, hist: dict[str, Any], out_dir: Path) -> list[Pat
             png = figure_png(plot_metric_history(h, name))
             (staged / f"history_{name}.png").write_bytes(png)
             figs.append(f"<figure>{_img(png, METRICS[name].label)}</figure>")
-        title = html.escape(f"Running gait history: {runner}")
-        page = (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{title}</title><style>{CSS}</style></head><body>"
-            f'<header class="top"><div class="inner"><h1>{title}</h1></div></header><main>'
-            "<section><p class='lead'>Each metric over the recorded sessions. The grey band "
-            "is the first session ± the smallest change 2D video can detect: points outside "
-            "it are real changes from where you started.</p>"
-            f"<div class='figs'>{''.join(figs) or '<p>No measured values.</p>'}</div>"
-            "</section></main></body></html>\n"
+        lead = (
+            "Each metric over the recorded sessions. The grey band is the first session ± "
+            "the smallest change 2D video can detect: points outside it are real changes "
+            "from where you started."
         )
-        (staged / "history.html").write_text(page, encoding="utf-8")
+        body = f"<div class='figs'>{''.join(figs) or '<p>No measured values.</p>'}</div>"
+        title = f"Running gait history: {runner}"
+        doc = page(title, [], [], [_section("history", "Metrics over time", lead, body)])
+        (staged / "history.html").write_text(doc, encoding="utf-8")
 
     return write_staged(out_dir, write)

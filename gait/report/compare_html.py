@@ -21,8 +21,7 @@ from gait import __version__
 from gait._io import atomic_write
 from gait.metrics import METRICS
 from gait.report import _format as F
-from gait.report._style import CSS
-from gait.report.html import _chip, _img, _section, esc
+from gait.report.html import _chip, _img, _section, esc, page
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -383,18 +382,7 @@ def render_compare_html(
         ("plots", "Plots"),
         ("frames", "Key moments"),
     ]
-    nav = "".join(f'<a href="#{sid}">{esc(label)}</a>' for sid, label in toc)
-    head = f"<p>generated {esc(generated)} by gait {esc(__version__)}</p>"
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<header class="top"><div class="inner"><h1>{esc(title)}</h1>{head}</div></header>\n'
-        f'<nav class="toc">{nav}</nav>\n<main>\n' + "".join(sections) + "</main>\n"
-        f"<footer>gait {esc(__version__)} · open-source running gait analysis · "
-        "this report works offline</footer>\n</body>\n</html>\n"
-    )
+    return page(title, [f"generated {generated} by gait {__version__}"], toc, sections)
 
 
 def write_compare_report(

@@ -114,6 +114,32 @@ def build_assets(
 # ------------------------------------------------------------------------- sections
 
 
+def page(
+    title: str,
+    subtitle: Sequence[str],
+    toc: Sequence[tuple[str, str]],
+    sections: Sequence[str],
+) -> str:
+    """A whole self-contained HTML document in the report's look.
+
+    ``subtitle`` lines and ``toc`` labels are escaped here; ``sections`` are HTML
+    already (see :func:`_section`). ``toc`` is (section id, label); empty = no nav.
+    """
+    head = "".join(f"<p>{esc(line)}</p>" for line in subtitle)
+    links = "".join(f'<a href="#{sid}">{esc(label)}</a>' for sid, label in toc)
+    nav = f'<nav class="toc">{links}</nav>\n' if toc else ""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<header class="top"><div class="inner"><h1>{esc(title)}</h1>{head}</div></header>\n'
+        f"{nav}<main>\n" + "".join(sections) + "</main>\n"
+        f"<footer>gait {esc(__version__)} · open-source running gait analysis · "
+        "this report works offline</footer>\n</body>\n</html>\n"
+    )
+
+
 def _section(sid: str, title: str, lead: str, body: str) -> str:
     lead_html = f'<p class="lead">{esc(lead)}</p>' if lead else ""
     return f'<section id="{sid}"><h2>{esc(title)}</h2>{lead_html}{body}</section>\n'
@@ -546,7 +572,6 @@ def render_html(
         ("not-measured", "Not measured"),
         ("provenance", "How it was made"),
     ]
-    nav = "".join(f'<a href="#{sid}">{esc(label)}</a>' for sid, label in toc)
     sections = [
         _section(
             "how-to-read",
@@ -563,14 +588,4 @@ def render_html(
         _not_measured_section(rows, fnd),
         _provenance_section(result, generated),
     ]
-    head = "".join(f"<p>{esc(s)}</p>" for s in sub)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<header class="top"><div class="inner"><h1>{esc(title)}</h1>{head}</div></header>\n'
-        f'<nav class="toc">{nav}</nav>\n<main>\n' + "".join(sections) + "</main>\n"
-        f"<footer>gait {esc(__version__)} · open-source running gait analysis · "
-        "this report works offline</footer>\n</body>\n</html>\n"
-    )
+    return page(title, sub, toc, sections)
