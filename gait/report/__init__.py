@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from gait.analysis import AnalysisResult
+    from gait.report.overlay import write_overlay_video
+    from gait.report.terminal import terminal_summary
 
 __all__ = ["terminal_summary", "write_overlay_video", "write_report"]
 
@@ -89,29 +91,16 @@ def write_report(
     return atomic_write(out / REPORT_NAME, page)
 
 
-def terminal_summary(
-    result: AnalysisResult,
-    findings: Sequence[Any] = (),
-    plan: Mapping[str, Any] | None = None,
-    *,
-    report_path: str | Path | None = None,
-    width: int = 100,
-    color: bool | None = None,
-) -> str:
-    """Plain-text summary (see :func:`gait.report.terminal.terminal_summary`)."""
-    from gait.report.terminal import terminal_summary as _summary
-
-    return _summary(result, findings, plan, report_path=report_path, width=width, color=color)
+_LAZY = {
+    "terminal_summary": "gait.report.terminal",
+    "write_overlay_video": "gait.report.overlay",
+}
 
 
-def write_overlay_video(
-    result: AnalysisResult,
-    video_path: str | Path,
-    out_path: str | Path,
-    *,
-    slowmo: float = 1.0,
-) -> Path:
-    """Annotated MP4 (see :func:`gait.report.overlay.write_overlay_video`)."""
-    from gait.report.overlay import write_overlay_video as _write
+def __getattr__(name: str) -> Any:
+    """:func:`terminal_summary` and :func:`write_overlay_video`, imported on first use."""
+    if name in _LAZY:
+        import importlib
 
-    return _write(result, video_path, out_path, slowmo=slowmo)
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'gait.report' has no attribute {name!r}")
