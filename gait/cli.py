@@ -184,12 +184,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from gait import pose
     from gait.analysis import analyze_pose
     from gait.findings import load_rules
-    from gait.video import probe
 
     say = (lambda _m: None) if args.quiet else _say
     out_dir = args.output or Path("gait-out") / args.clip.stem
     rules = load_rules(args.rules) if args.rules else None  # bad rules fail before inference
-    info = probe(args.clip, slowmo=args.slowmo)  # fail fast on a bad clip, before the model
     options = pose.ExtractOptions(model=args.model, slowmo=args.slowmo, max_frames=args.max_frames)
     data = pose.extract(
         args.clip,
@@ -205,9 +203,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             "film the runner's whole body, side-on or from behind, in good light"
         )
     result = analyze_pose(data, view=args.view, setting=args.setting, rules=rules)
-    if data.n_frames < 0.9 * info.frame_count:
+    announced = int(data.settings["video_frame_count"])
+    if data.n_frames < 0.9 * announced:
         result.warnings.append(
-            f"only {data.n_frames} of the {info.frame_count} frames the file announces could "
+            f"only {data.n_frames} of the {announced} frames the file announces could "
             "be decoded (truncated file?)"
         )
     if args.json and args.output is None:
@@ -223,8 +222,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     report = out_dir / "report.html"
     print(terminal_summary(result, result.findings, result.drill_plan, report_path=report))
-    if info.rotation_deg:
-        print(f"rotation: the clip's {info.rotation_deg}° tag was applied (analysed upright)")
+    rotation = int(data.settings["rotation_deg"])
+    if rotation:
+        print(f"rotation: the clip's {rotation}° tag was applied (analysed upright)")
     print(f"files: {', '.join(p.name for p in written)} in {out_dir}")
     return 0
 
@@ -243,7 +243,6 @@ def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list
     """Write every output into a temp folder first, then move the files into place."""
     from gait._io import write_staged
     from gait.report import write_overlay_video, write_report
-
 
     def write(staged: Path) -> None:
         result.save(staged)
