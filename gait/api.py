@@ -66,7 +66,9 @@ def load(path: str | Path) -> AnalysisResult:
     """Re-open a saved analysis: an output folder of ``gait analyze`` or its landmarks.npz.
 
     The analysis is recomputed from the saved landmarks (fast: no pose inference), so
-    the result is complete (events, strides, findings) and uses this gait's code.
+    the result is complete (events, strides, findings) and uses this gait's code. A
+    ``--view``/``--setting`` override recorded in the folder's ``analysis.json`` is
+    applied again.
     """
     path = Path(path)
     npz = path / "landmarks.npz" if path.is_dir() else path
@@ -74,7 +76,23 @@ def load(path: str | Path) -> AnalysisResult:
         raise GaitError(
             f"{path} holds no landmarks.npz; pass a folder written by `gait analyze -o DIR`"
         )
-    return analyze(npz)
+    view, setting = _saved_overrides(npz.parent / "analysis.json")
+    return analyze(npz, view=view, setting=setting)
+
+
+def _saved_overrides(analysis_json: Path) -> tuple[str | None, str | None]:
+    """The view and setting overrides an earlier analysis ran with (None when absent)."""
+    import json
+
+    try:
+        options = json.loads(analysis_json.read_text(encoding="utf-8")).get("options") or {}
+    except (OSError, ValueError, AttributeError):
+        return None, None
+    view, setting = options.get("view"), options.get("setting")
+    return (
+        view if isinstance(view, str) else None,
+        setting if isinstance(setting, str) else None,
+    )
 
 
 def _pose_of(

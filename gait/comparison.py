@@ -807,6 +807,7 @@ def load_session(
         When the path is missing or holds none of these.
     """
     from gait.analysis import analyze_pose
+    from gait.api import load as load_analysis
 
     path = Path(source)
     if not path.exists():
@@ -816,15 +817,13 @@ def load_session(
         doc = _read_analysis_json(folder / "analysis.json") if path.is_dir() else None
         if path.name.endswith(".json"):
             doc = _read_analysis_json(path)
-        npz = folder / "landmarks.npz"
-        if npz.is_file():
-            opts = (doc or {}).get("options") or {}
-            return _from_pose(npz, analyze_pose, opts, label=_label(doc, folder))
+        if (folder / "landmarks.npz").is_file():
+            return Session.from_result(load_analysis(folder), label=_label(doc, folder))
         if doc is None:
             raise GaitError(f"{folder} holds no analysis.json or landmarks.npz")
         return _from_saved(doc, folder)
     if path.suffix == ".npz":
-        return _from_pose(path, analyze_pose, {}, label=path.name)
+        return Session.from_result(load_analysis(path), label=path.name)
     if path.suffix.lower() not in VIDEO_SUFFIXES:
         raise GaitError(
             f"{path}: expected a video clip ({', '.join(VIDEO_SUFFIXES)}), an analysis "
@@ -847,17 +846,6 @@ def load_session(
 def _label(doc: Mapping[str, Any] | None, folder: Path) -> str:
     src = ((doc or {}).get("input") or {}).get("path")
     return Path(src).name if src else folder.name
-
-
-def _from_pose(
-    npz: Path, analyze: Callable[..., AnalysisResult], opts: Mapping[str, Any], *, label: str
-) -> Session:
-    from gait.posedata import load
-
-    pose = load(npz)
-    view = opts.get("view") if isinstance(opts.get("view"), str) else None
-    setting = opts.get("setting") if isinstance(opts.get("setting"), str) else None
-    return Session.from_result(analyze(pose, view=view, setting=setting), label=label)
 
 
 def _read_analysis_json(path: Path) -> dict[str, Any]:

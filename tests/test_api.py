@@ -49,3 +49,15 @@ def test_compare_is_the_function() -> None:
     from gait.comparison import compare
 
     assert gait.compare is compare
+
+
+def test_load_applies_the_saved_view_override(tmp_path: Path) -> None:
+    import json
+
+    pose, _ = synth_landmarks(RunnerParams(view="side_left", fps=60.0, duration_s=5.0))
+    forced = gait.analyze(pose, view="rear")
+    forced.save(tmp_path)
+    pose.save(tmp_path / "landmarks.npz")
+    assert json.loads((tmp_path / "analysis.json").read_text())["options"]["view"] == "rear"
+    again = gait.load(tmp_path)
+    assert again.view.kind == "rear" and again.view.overridden
