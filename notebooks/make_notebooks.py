@@ -75,7 +75,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
             "for kf in frames[:2]:\n    display(Image(data=kf.png))\nlen(frames)",
         ),
         ("md", "## Findings and the drill plan"),
-        ("code", "[(f.code, f.compensation, f.status) for f in result.findings]"),
+        ("code", "from gait.findings import findings_table\n\nfindings_table(result.findings)"),
         ("code", "[(d['name'], d['dose']) for d in result.drill_plan['pre_run']['drills']]"),
     ],
     "02_before_after": [

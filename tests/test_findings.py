@@ -189,3 +189,19 @@ def test_plan_follows_the_findings() -> None:
     assert any("5–10 %" in c for c in plan["cues"])
     first = plan["pre_run"]["drills"][0]
     assert first["addresses"] == ["GAIT-ANK-01"] and first["dose"] == "10 reps per side"
+
+
+def test_findings_table_is_one_tidy_row_per_rule() -> None:
+    s = summary(cadence_spm={"value": 150.0})
+    table = findings.findings_table(findings.evaluate(s))
+    assert list(table.columns) == [
+        "code",
+        "key",
+        "compensation",
+        "status",
+        "confidence",
+        "sides",
+        "reason",
+    ]
+    assert len(table) == len(findings.load_rules())
+    assert table.set_index("code").loc["GAIT-CAD-01", "status"] == "fired"
