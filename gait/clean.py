@@ -3,7 +3,7 @@
 The stages, in the order :func:`clean_pose` runs them (METRICS.md §4):
 
 1. :func:`gate_visibility` - low-confidence points become missing (NaN, never 0);
-2. :func:`repair_leg_swaps` - short left/right leg label swaps are undone;
+2. :func:`repair_leg_swaps` - left/right leg label swaps are undone;
 3. :func:`hampel` - isolated outliers become missing;
 4. :func:`interpolate_gaps` - gaps up to ``max_gap_s`` are filled linearly;
 5. :func:`lowpass` - zero-lag 4th-order Butterworth (``butter`` + ``filtfilt``) per
@@ -84,28 +84,39 @@ def _leg_indices() -> tuple[np.ndarray, np.ndarray]:
     return left, right
 
 
-def find_leg_swaps(
-    xy: np.ndarray, fps: float, *, max_swap_s: float = 0.5, min_jump_frac: float = 0.08
-) -> np.ndarray:
-    """Frames whose left and right leg labels are swapped relative to their neighbours.
+def _acceleration_cost(p2: np.ndarray, p1: np.ndarray, p0: np.ndarray) -> np.ndarray:
+    """Sum over points of |p0 - 2 p1 + p2| per frame (missing points add nothing)."""
+    return np.asarray(np.nansum(np.linalg.norm(p0 - 2.0 * p1 + p2, axis=-1), axis=-1))
 
-    A swap shows as a jump of both legs at once that the crossed assignment explains:
-    ``|L_t - R_{t-1}| + |R_t - L_{t-1}|`` much smaller than
-    ``|L_t - L_{t-1}| + |R_t - R_{t-1}|``.  Jumps split the clip into runs; runs shorter
-    than ``max_swap_s`` that lie an odd number of jumps away from the last long run are
-    the swapped ones.  A long swapped run is left alone (it cannot be told apart from a
-    missed jump); the events' alternation check catches what remains.
+
+def find_leg_swaps(
+    xy: np.ndarray, fps: float, *, prior_per_s: float = 3.0, switch_cost: float = 0.1
+) -> np.ndarray:
+    """Frames whose left and right leg labels are swapped, by the smoothest assignment.
+
+    Pose models lose the legs' identity where they cross: in a side view MediaPipe often
+    hands the near leg's label to the swing leg for the last frames of stance.  Each
+    frame's labels are either kept or swapped, and the sequence of choices minimising
+
+    ``sum_t |accel. of the left leg's points| + |accel. of the right leg's points|``
+    ``+ prior_per_s / fps`` per swapped frame ``+ switch_cost`` per change of choice
+
+    (all in hip-to-ankle lengths) is found exactly by dynamic programming over the
+    choices at two consecutive frames (Viterbi).  Smoothness alone cannot tell the two
+    labellings apart over a long run; the small per-frame prior does, so the model's
+    labels win unless swapping them removes the jumps at both ends of an episode.
+    Knee, ankle, heel and toe decide; hips are swapped with them.
 
     Parameters
     ----------
     xy : ndarray of shape (n, 33, 2)
-        Image coordinates in pixels (NaN = missing).
+        Image coordinates in pixels (NaN = missing; a missing point costs nothing).
     fps : float
         Frame rate in frames per second.
-    max_swap_s : float
-        Longest swap episode repaired, in seconds.
-    min_jump_frac : float
-        Smallest jump, as a fraction of the median hip-to-ankle length, that can be a swap.
+    prior_per_s : float
+        Cost of one second of swapped labels, in leg lengths.
+    switch_cost : float
+        Cost of each change between kept and swapped, in leg lengths.
 
     Returns
     -------
@@ -113,44 +124,76 @@ def find_leg_swaps(
         True on frames to swap back.
     """
     n = xy.shape[0]
-    if n < 3:
-        return np.zeros(n, dtype=bool)
     li, ri = _leg_indices()
-    left, right = xy[:, li], xy[:, ri]
-    d = np.linalg.norm(left[:, 0] - left[:, 2], axis=-1)
+    d = np.linalg.norm(xy[:, li[0]] - xy[:, li[2]], axis=-1)
     d = d[np.isfinite(d)]
     leg = float(np.median(d)) if d.size else float("nan")
-    if not np.isfinite(leg) or leg <= 0:
+    if n < 3 or not np.isfinite(leg) or leg <= 0:
         return np.zeros(n, dtype=bool)
-
-    def dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.asarray(np.nanmean(np.linalg.norm(a - b, axis=-1), axis=-1))
-
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+    left, right = xy[:, li[1:]], xy[:, ri[1:]]
+    t2, t1, t0 = slice(None, -2), slice(1, -1), slice(2, None)
+    # cost of frames (t-2, t-1, t) by which of them are swapped, up to symmetry:
+    # same/same, same/changed, changed/changed, changed/same
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=RuntimeWarning)
-        same = dist(left[1:], left[:-1]) + dist(right[1:], right[:-1])
-        cross = dist(left[1:], right[:-1]) + dist(right[1:], left[:-1])
-    jump = (same > min_jump_frac * leg) & (cross < 0.5 * same)
-    toggles = np.concatenate([[False], np.nan_to_num(jump, nan=0.0).astype(bool)])
-    run_id = np.cumsum(toggles)
-    n_runs = int(run_id[-1]) + 1
-    run_len = np.bincount(run_id, minlength=n_runs)
-    anchor = run_len > max_swap_s * fps
-    anchor[0] = True
-    last_anchor = np.maximum.accumulate(np.where(anchor, np.arange(n_runs), 0))
-    swapped_run = (np.arange(n_runs) - last_anchor) % 2 == 1
-    return np.asarray(swapped_run[run_id])
+        cost = np.stack(
+            [
+                _acceleration_cost(left[t2], left[t1], left[t0])
+                + _acceleration_cost(right[t2], right[t1], right[t0]),
+                _acceleration_cost(left[t2], left[t1], right[t0])
+                + _acceleration_cost(right[t2], right[t1], left[t0]),
+                _acceleration_cost(left[t2], right[t1], left[t0])
+                + _acceleration_cost(right[t2], left[t1], right[t0]),
+                _acceleration_cost(left[t2], right[t1], right[t0])
+                + _acceleration_cost(right[t2], left[t1], left[t0]),
+            ]
+        )
+    return _viterbi_swaps(cost / leg, prior_per_s / fps, switch_cost)
 
 
-def repair_leg_swaps(pose: PoseData, *, max_swap_s: float = 0.5) -> tuple[PoseData, int]:
-    """Undo short left/right leg label swaps (hip, knee, ankle, heel, toe).
+def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
+    """Exact minimiser of :func:`find_leg_swaps`' objective; ``cost`` has shape (4, n - 2).
+
+    The state is (swapped at t-1, swapped at t); plain floats in the loop keep it at
+    about 2.5 us per frame.
+    """
+    same, one, both, back_only = (row.tolist() for row in cost)
+    d00, d01, d10, d11 = 0.0, prior + switch, prior + switch, 2.0 * prior
+    m = cost.shape[1]
+    came_from = bytearray(4 * m)
+    for t in range(m):
+        s, o, b, k = same[t], one[t], both[t], back_only[t]
+        p, q = d00 + s, d10 + k
+        n00, came_from[4 * t] = (p, 0) if p <= q else (q, 1)
+        p, q = d00 + o, d10 + b
+        n01, came_from[4 * t + 1] = (p, 0) if p <= q else (q, 1)
+        p, q = d01 + b, d11 + o
+        n10, came_from[4 * t + 2] = (p, 0) if p <= q else (q, 1)
+        p, q = d01 + k, d11 + s
+        n11, came_from[4 * t + 3] = (p, 0) if p <= q else (q, 1)
+        d00, d01, d10, d11 = n00, n01 + switch + prior, n10 + switch, n11 + prior
+    _, prev, cur = min((d00, 0, 0), (d01, 0, 1), (d10, 1, 0), (d11, 1, 1))
+    swapped = np.zeros(m + 2, dtype=bool)
+    swapped[-2:] = prev, cur
+    for t in range(m - 1, -1, -1):
+        prev, cur = came_from[4 * t + 2 * prev + cur], prev
+        swapped[t] = prev
+    return swapped
+
+
+def repair_leg_swaps(
+    pose: PoseData, *, prior_per_s: float = 3.0, switch_cost: float = 0.1
+) -> tuple[PoseData, int]:
+    """Undo left/right leg label swaps (hip, knee, ankle, heel, toe); see :func:`find_leg_swaps`.
 
     Returns
     -------
     (PoseData, int)
         The repaired copy and the number of frames swapped back.
     """
-    swap = find_leg_swaps(pose.image_px[:, :, :2], pose.fps, max_swap_s=max_swap_s)
+    swap = find_leg_swaps(
+        pose.image_px[:, :, :2], pose.fps, prior_per_s=prior_per_s, switch_cost=switch_cost
+    )
     n_swapped = int(swap.sum())
     if n_swapped == 0:
         return pose, 0
@@ -478,7 +521,7 @@ def clean_pose(
     min_visibility: float = 0.5,
     min_presence: float = 0.0,
     repair_swaps: bool = True,
-    max_swap_s: float = 0.5,
+    swap_prior_per_s: float = 3.0,
     hampel_window_s: float = 0.1,
     hampel_sigmas: float = 3.0,
     hampel_min_leg: float = 0.08,
@@ -499,8 +542,8 @@ def clean_pose(
         Gating thresholds (see :func:`gate_visibility`).
     repair_swaps : bool
         Undo short leg label swaps (see :func:`repair_leg_swaps`).
-    max_swap_s : float
-        Longest swap episode repaired, in seconds.
+    swap_prior_per_s : float
+        Cost of one second of swapped leg labels (see :func:`find_leg_swaps`).
     hampel_window_s, hampel_sigmas, hampel_min_leg : float
         Hampel window in seconds, threshold in robust SDs, and the smallest deviation, as
         a fraction of the leg length (hip -> knee -> ankle), that can count as an outlier
@@ -526,7 +569,7 @@ def clean_pose(
     n_gated = int(np.isnan(gated.image_px[..., 0]).sum() - np.isnan(pose.image_px[..., 0]).sum())
     n_swapped = 0
     if repair_swaps:
-        gated, n_swapped = repair_leg_swaps(gated, max_swap_s=max_swap_s)
+        gated, n_swapped = repair_leg_swaps(gated, prior_per_s=swap_prior_per_s)
     idx = (
         np.arange(pose.image_px.shape[1])
         if landmarks is None
@@ -558,7 +601,7 @@ def clean_pose(
     record: dict[str, Any] = {
         "min_visibility": min_visibility,
         "min_presence": min_presence,
-        "max_swap_s": max_swap_s if repair_swaps else None,
+        "swap_prior_per_s": swap_prior_per_s if repair_swaps else None,
         "hampel_window_s": hampel_window_s,
         "hampel_sigmas": hampel_sigmas,
         "hampel_min_px": round(min_dev, 3),

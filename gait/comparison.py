@@ -163,6 +163,12 @@ class Session:
             ok &= s["side"] == side
         return int(ok.sum())
 
+    def value(self, metric: str) -> float | None:
+        """The summary value of a metric, or None when it has none."""
+        row = self.summary.loc[self.summary["metric"] == metric]
+        v = row["value"].iloc[0] if not row.empty else None
+        return float(v) if v is not None and np.isfinite(float(v)) else None
+
     def reason(self, metric: str) -> str | None:
         """Why the session has no value for a metric, or None."""
         row = self.summary.loc[self.summary["metric"] == metric]
@@ -521,7 +527,7 @@ def compare(
             )
             rows.append(row)
             continue
-        row.update(_judged(spec, xb, xa, n_boot, rng, level))
+        row.update(_judged(spec, xb, xa, n_boot, rng, level, clip=(b.value(name), a.value(name))))
         rows.append(row)
         per_side = {}
         for side in SIDES:
@@ -580,10 +586,22 @@ def _judged(
     n_boot: int,
     rng: np.random.Generator,
     level: float,
+    clip: tuple[float | None, float | None] = (None, None),
 ) -> dict[str, Any]:
+    """Change, interval and verdict from per-stride values.
+
+    ``clip`` holds the sessions' summary values; where both differ from the per-stride
+    aggregate (a whole-clip measurement such as the rhythm cadence) they are the before
+    and after values and the interval is shifted with the change it surrounds.
+    """
     agg = _aggregate(spec)
     change, lo, hi = bootstrap_change(xb, xa, aggregate=agg, n_boot=n_boot, rng=rng, level=level)
     vb, va = float(agg(xb)), float(agg(xa))
+    cb, ca = clip
+    if cb is not None and ca is not None and (cb != vb or ca != va):
+        vb, va = cb, ca
+        shift = (va - vb) - change
+        change, lo, hi = change + shift, lo + shift, hi + shift
     real = _is_real(change, lo, hi, spec.smallest_change)
     verdict, judged, note = judge(spec, vb, va, real)
     return {

@@ -37,7 +37,8 @@ Midstance = Literal["middle", "pelvis", "knee"]
 class StrideLimits:
     """Physiological limits for running strides, in seconds of real time.
 
-    ``scaled(f)`` multiplies every limit by ``f`` (for footage suspected to be slowed).
+    ``scaled(f)`` multiplies every limit by ``f`` (for footage suspected to be slowed);
+    ``max_stride_change`` is a fraction of the clip's median stride time and stays.
     """
 
     min_contact_s: float = 0.07
@@ -45,6 +46,7 @@ class StrideLimits:
     min_stride_s: float = 0.45
     max_stride_s: float = 1.6
     max_overlap_s: float = 0.03
+    max_stride_change: float = 0.35
 
     def scaled(self, factor: float) -> StrideLimits:
         return StrideLimits(
@@ -53,6 +55,7 @@ class StrideLimits:
             self.min_stride_s * factor,
             self.max_stride_s * factor,
             self.max_overlap_s * factor,
+            self.max_stride_change,
         )
 
 
@@ -820,7 +823,8 @@ def strides_from_events(
     length); the other foot does not land before this one leaves the ground (running has
     no double support; ``limits.max_overlap_s`` tolerance), nor does this foot land before
     the other one leaves it; contact and stride times lie
-    within ``limits``; its events are valid; and no frame in it is flagged in
+    within ``limits`` and the stride time within ``limits.max_stride_change`` of the
+    median valid stride; its events are valid; and no frame in it is flagged in
     ``bad_frames``.  Failing strides are kept with
     ``valid = False`` and a ``reason``.
 
@@ -1001,9 +1005,31 @@ def strides_from_events(
         )
     out = pd.concat(rows, ignore_index=True).sort_values("ic_pos", kind="stable")
     out = out.reset_index(drop=True)
+    _flag_odd_strides(out, lim.max_stride_change)
     if trusted_side in SIDES:
         _distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
     return out
+
+
+def _flag_odd_strides(strides: pd.DataFrame, max_change: float) -> None:
+    """Invalidate (in place) valid strides far from the clip's median stride time.
+
+    Steady running varies its stride time by a few per cent; a stride more than
+    ``max_change`` (a fraction) off the median of the valid ones ends at a missed or an
+    extra contact.  Needs at least three valid strides.
+    """
+    ok = strides["valid"].to_numpy(dtype=bool)
+    st = strides["stride_time_s"].to_numpy(dtype=float)
+    if ok.sum() < 3:
+        return
+    typical = float(np.median(st[ok]))
+    odd = ok & (np.abs(st / typical - 1.0) > max_change)
+    if odd.any():
+        strides.loc[odd, "valid"] = False
+        strides.loc[odd, "reason"] = [
+            f"stride time {v:.2f} s is over {max_change:.0%} off the clip's median {typical:.2f} s"
+            for v in st[odd]
+        ]
 
 
 def _distrust_far_leg(

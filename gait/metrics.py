@@ -91,9 +91,9 @@ _SPECS = (
         "steps/min",
         ANY,
         "stride",
-        "120 / stride time (two steps per stride of one foot); on average equal to 60 / step "
-        "time (consecutive contralateral contacts) without depending on the other foot's "
-        "event timing",
+        "clip value: the step frequency of the pelvis bounce (zero-padded spectrum, searched "
+        "within 20 % of the events' rate); per stride and per side: 120 / stride time (two "
+        "steps per stride of one foot), harmonic mean over strides",
         "target",
         (160.0, 185.0),
         3.0,

@@ -4,7 +4,8 @@
 
 * ``value`` - median over valid strides (both sides), ``left`` / ``right`` per-side
   medians (harmonic means for cadence, see :attr:`gait.metrics.MetricSpec.aggregate`),
-  ``q1`` / ``q3`` / ``iqr`` the spread;
+  ``q1`` / ``q3`` / ``iqr`` the spread; a whole-clip measurement can replace ``value``
+  (cadence: the rhythm of the pelvis bounce);
 * ``asymmetry`` - left minus right median in the metric's unit, and for positive
   ratio-scale metrics ``asymmetry_pct = 100 (L - R) / mean(L, R)``;
 * ``n_strides`` (and per side) - how many strides were used; fewer than 7 steps are
@@ -81,6 +82,7 @@ def summarize(
     fps: float,
     landmark_quality: float = 1.0,
     unavailable: Mapping[str, str] | None = None,
+    clip_values: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """One row per registry metric summarising the valid strides.
 
@@ -97,6 +99,10 @@ def summarize(
         a pose.
     unavailable : mapping of str to str, optional
         Extra metric -> reason for metrics withheld (e.g. timing of slowed footage).
+    clip_values : mapping of str to float, optional
+        Metric -> a whole-clip measurement that replaces ``value`` (the per-stride
+        aggregate) when the metric has valid strides, e.g. the rhythm cadence
+        (:func:`gait.timing.rhythm_cadence_spm`); per-side values stay per-stride.
 
     Returns
     -------
@@ -128,6 +134,8 @@ def summarize(
                 q1, med, q3 = np.percentile(vals, [25, 50, 75])
                 centre = _harmonic_mean if spec.aggregate == "harmonic_mean" else _median
                 med = centre(vals)
+                if clip_values and np.isfinite(clip_values.get(name, np.nan)):
+                    med = float(clip_values[name])
                 lm, rm = centre(left), centre(right)
                 asym = lm - rm if np.isfinite(lm) and np.isfinite(rm) else float("nan")
                 asym_pct = float("nan")
