@@ -61,7 +61,7 @@ def best_of(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
-def main() -> None:
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--minutes", type=float, default=60.0)
     ap.add_argument("--fps", type=float, default=60.0)
@@ -84,7 +84,8 @@ def main() -> None:
     print(f"strides: {len(res.strides)} ({n_valid} valid), cadence {cadence:.1f} spm")
     target = 2.0 * pose.n_frames / 216_000
     print("target under {:.1f} s: {}".format(target, "met" if t_core < target else "NOT met"))
+    return 0 if t_core < target else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

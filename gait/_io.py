@@ -1,49 +1,289 @@
 """Writing files so that an interrupted run never leaves a half-written output.
 
-:func:`atomic_write` writes one file (temporary name in the same folder, then rename);
-:func:`write_staged` lets a caller write several files into a hidden staging folder
-inside ``out_dir`` and moves them into place only when all of them were written.
+:func:`atomic_write` (and :func:`atomic_file`) write one file: a temporary name in the
+same folder, then a rename.  An output *folder* (``gait analyze -o``, ``gait compare
+-o``, ``gait history -o``) is all-or-nothing as a whole:
+
+1. :func:`prepare_output_dir` looks at the folder before any work is done: it may be
+   absent, empty, or hold a previous output of the same command (its marker file plus
+   only files that command writes); anything else is refused, and so is a folder that is
+   not writable.
+2. :func:`write_output_dir` lets the caller write every file into a hidden staging
+   folder beside the target, ``.<name>.partial-<pid>-<random>``, then renames it onto
+   the target in one step.  A previous output is swapped out atomically (Linux
+   ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, with a moment in which the
+   previous output sits in ``.<name>.old-<pid>-<random>``) and then deleted.
+
+So an interrupted run leaves the previous folder (or none) or the complete new one.
+Only a killed process (SIGKILL, power loss) can leave a hidden staging file or folder
+(``.<name>.partial-<pid>-*``) behind; the next write of the same name removes those
+whose process is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fnmatch
+import glob
 import os
+import re
+import shutil
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-#: Outputs are meant to be shared (``mkstemp`` alone would make them private).
+from gait.errors import OutputError, UsageError
+
+#: Outputs are meant to be shared (``mkstemp``/``mkdtemp`` alone would make them private).
 FILE_MODE = 0o644
+DIR_MODE = 0o755
+#: errno values that mean "this location cannot take the output" rather than a bug.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def atomic_write(path: str | Path, data: bytes | str) -> Path:
-    """Write ``data`` (text is UTF-8) to ``path`` via a temporary file and a rename."""
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file handle whose content appears at ``path`` only if the block succeeds.
+
+    The data goes to ``.<name>.partial-<pid>-<random>`` in the same folder, which is
+    renamed onto ``path`` at the end (or removed if the block raises or is interrupted;
+    one left by a killed process is removed by the next write of ``path``).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    remove_stale_staging(path.parent, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=_staging_prefix(path), dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            yield fh
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
-def write_staged(out_dir: str | Path, write: Callable[[Path], object]) -> list[Path]:
-    """Call ``write(staging_dir)``, then move every file it made into ``out_dir``.
+def atomic_write(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` (text is UTF-8) to ``path`` via a temporary file and a rename."""
+    with atomic_file(path) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)
 
-    Nothing reaches ``out_dir`` if ``write`` raises. Returns the final paths, sorted.
+
+@dataclass(frozen=True)
+class OutputDir:
+    """An output folder checked by :func:`prepare_output_dir`.
+
+    ``previous`` is the marker file of a previous output the new one will replace
+    (``None`` when the folder is absent or empty).
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    moved = []
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
-        staged = Path(tmp)
-        write(staged)
-        for item in sorted(staged.iterdir()):
-            os.replace(item, out_dir / item.name)
-            moved.append(out_dir / item.name)
-    return moved
+
+    path: Path
+    previous: Path | None = None
+
+
+def prepare_output_dir(
+    path: str | Path,
+    *,
+    marker: str,
+    owned: Collection[str],
+    force: bool,
+    same_run: bool = False,
+) -> OutputDir:
+    """Check an output folder before any work; raise when writing there would be wrong.
+
+    Parameters
+    ----------
+    path
+        The output folder.
+    marker
+        The file that identifies a previous output of this command (``analysis.json``).
+    owned
+        Glob patterns of every file the command writes there.
+    force
+        Replace a previous output (``--force``).
+    same_run
+        The caller will decide later (:func:`confirm_replace`) whether a previous output
+        may be replaced without ``--force`` (a rerun into the default folder).
+
+    Raises
+    ------
+    UsageError
+        The path is a file; the folder holds files this command did not write; or it
+        holds a previous output and neither ``force`` nor ``same_run`` is set.
+    OutputError
+        The folder cannot be created or written.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"output {path} is a file, not a folder; choose a folder with -o")
+    if not path.exists():
+        _check_writable(path)
+        return OutputDir(path)
+    entries = sorted(p.name for p in path.iterdir() if not _is_staging(p.name))
+    if not entries:
+        _check_writable(path)
+        return OutputDir(path)
+    foreign = [n for n in entries if not any(fnmatch.fnmatchcase(n, pat) for pat in owned)]
+    if foreign or marker not in entries:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise UsageError(
+            f"output folder {path} already exists and holds files gait did not write "
+            f"({shown or ', '.join(entries[:3])}); choose a new or empty folder with -o"
+        )
+    _check_writable(path)
+    target = OutputDir(path, previous=path / marker)
+    if not (force or same_run):
+        raise refuse_existing(target)
+    return target
+
+
+def refuse_existing(target: OutputDir) -> UsageError:
+    """The error for a previous output that may not be replaced."""
+    return UsageError(
+        f"output folder {target.path} already holds a previous result "
+        f"({target.previous.name if target.previous else 'files'}); add --force to replace "
+        "it or choose another folder with -o"
+    )
+
+
+def _check_writable(path: Path) -> None:
+    """Raise OutputError unless the folder that will receive ``path`` is writable.
+
+    The output is renamed into place, so that is the parent (or, when the parent does
+    not exist yet, its nearest existing ancestor).
+    """
+    probe = path.absolute().parent
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise OutputError(
+            f"cannot create the output folder {path}: {probe} is a file; choose another "
+            "folder with -o"
+        )
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write the output folder {path}: {probe} is not writable; choose "
+            "another folder with -o"
+        )
+
+
+_STAGING = re.compile(r"^\.(?P<name>.+)\.(?:partial|old)-(?P<pid>\d+)-[^/]+$")
+
+
+def _staging_prefix(path: Path, kind: str = "partial") -> str:
+    return f".{path.name}.{kind}-{os.getpid()}-"
+
+
+def _is_staging(name: str) -> bool:
+    return name.startswith(".partial-") or _STAGING.match(name) is not None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(parent: Path, name: str) -> list[Path]:
+    """Delete staging files and folders for ``parent/name`` whose process is gone."""
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in parent.glob(f".{glob.escape(name)}.*-*-*"):
+            m = _STAGING.match(entry.name)
+            if m and m["name"] == name and not _pid_alive(int(m["pid"])):
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+                removed.append(entry)
+    return removed
+
+
+def write_output_dir(target: OutputDir, write: Callable[[Path], object]) -> list[Path]:
+    """Call ``write(staging_dir)``, then put the staging folder in place of the target.
+
+    Nothing reaches ``target.path`` if ``write`` raises or the process is interrupted;
+    afterwards the folder holds exactly the files ``write`` made.  Returns their final
+    paths, sorted.
+    """
+    path = target.path
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(parent, path.name)
+        staged = Path(tempfile.mkdtemp(prefix=_staging_prefix(path), dir=parent))
+    except OSError as exc:
+        raise _output_error(path, exc) from None
+    try:
+        os.chmod(staged, DIR_MODE)
+        try:
+            write(staged)
+        except OSError as exc:
+            if exc.errno in _WRITE_ERRNOS:
+                raise _output_error(path, exc) from None
+            raise
+        names = sorted(p.name for p in staged.iterdir())
+        if target.previous is not None and path.exists():
+            leftover = _swap(staged, path)
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            try:
+                os.rename(staged, path)
+            except OSError as exc:
+                if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+                    raise UsageError(
+                        f"output folder {path} was filled by something else while gait "
+                        "was working; choose another folder with -o"
+                    ) from None
+                raise _output_error(path, exc) from None
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return [path / n for n in names]
+
+
+def _output_error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(
+        f"cannot write the output folder {path}: {exc.strerror or exc}; choose another "
+        "folder with -o or free some space"
+    )
+
+
+def _swap(new: Path, old: Path) -> Path:
+    """Put folder ``new`` at ``old``; return where the previous content now is."""
+    if _exchange(new, old):
+        return new
+    aside = Path(tempfile.mkdtemp(prefix=_staging_prefix(old, "old"), dir=old.parent))
+    os.rename(old, aside)  # onto the empty folder just made
+    os.rename(new, old)
+    return aside
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where that is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))

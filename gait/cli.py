@@ -1,7 +1,9 @@
 """The ``gait`` command line: a thin layer over the library.
 
-Every command returns an exit code; a :class:`~gait.errors.GaitError` becomes one line on
-stderr (``gait: error: ...``) and exit code 2, never a traceback.
+Every command returns an exit code (see :mod:`gait.errors`): 0 success, 2 usage error
+(also argparse's), 3 bad input, 4 internal error, 130 interrupted.  Every failure is one
+line on stderr (``gait: error: ...``, ``gait: internal error: ...``, ``gait:
+interrupted``), never a traceback unless ``--debug`` (or ``GAIT_DEBUG=1``) is given.
 """
 
 from __future__ import annotations
@@ -10,12 +12,40 @@ import argparse
 import json
 import os
 import sys
+import traceback
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from gait import __version__
-from gait.errors import GaitError
+from gait._io import OutputDir
+from gait.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    ConfigError,
+    GaitError,
+    VideoError,
+)
+
+#: Every file ``gait analyze`` may write into its output folder.
+ANALYZE_OUTPUTS = (
+    "analysis.json",
+    "events.csv",
+    "strides.csv",
+    "landmarks.npz",
+    "landmarks.parquet",
+    "report.html",
+    "overlay.mp4",
+)
+#: No stride fits in a shorter clip (a stride at 240 steps/min takes 0.5 s).
+MIN_CLIP_S = 0.5
+EPILOG = (
+    "exit codes: 0 success, 2 usage error (options, --rules file, existing output "
+    "folder), 3 bad input (video, landmarks, database, model or output folder cannot be "
+    "used), 4 internal error (a bug: rerun with --debug and report it), 130 interrupted"
+)
 
 
 def _say(msg: str) -> None:
@@ -35,13 +65,34 @@ def _version() -> str:
     return ", ".join(parts)
 
 
+def one_line(text: object) -> str:
+    """``text`` on one line: newlines and other control characters (from file names)
+    are shown escaped, so a message can neither break into lines nor drive the terminal."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(text)
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit code 2, like every usage error)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see {self.prog} -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gait",
         description="Video-based running gait analysis: film a run from the side or from "
         "behind, get per-stride metrics, findings and drills.",
+        epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of any error (also: GAIT_DEBUG=1)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     an = sub.add_parser(
@@ -56,7 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=None,
-        help="output folder (default: ./gait-out/<clip name>)",
+        help="output folder (default: ./gait-out/<clip name>); it must be new, empty or "
+        "hold a previous result (see --force)",
+    )
+    an.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a previous result in the output folder (without it, only a rerun "
+        "of the same clip into the default folder replaces its result)",
     )
     an.add_argument(
         "--model",
@@ -143,12 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
     mo_fetch.set_defaults(func=cmd_models_fetch)
     mo.set_defaults(func=cmd_models_list)
 
-    from gait import compare_cli
+    from gait import batch, compare_cli
     from gait.synth import cli as synth_cli
 
     compare_cli.add_parser(sub)
+    batch.add_parser(sub)
     compare_cli.add_history_parser(sub)
     synth_cli.add_parser(sub)
+
+    # Register new commands above: every command also takes --debug after its name.
+    for command in sub.choices.values():
+        command.epilog = command.epilog or EPILOG
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return parser
 
 
@@ -171,7 +235,7 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
     names = list(models.MODEL_NAMES) if args.all else (args.names or [models.DEFAULT_MODEL])
     unknown = sorted(set(names) - set(models.MODEL_NAMES))
     if unknown:
-        raise GaitError(f"unknown model {', '.join(unknown)}; choose from lite, full, heavy")
+        raise ConfigError(f"unknown model {', '.join(unknown)}; choose from lite, full, heavy")
     for name in names:
         path = models.ensure_model(
             name, offline=args.offline or None, report=_say, announce_cache=True
@@ -182,12 +246,26 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from gait import pose
+    from gait._io import prepare_output_dir, refuse_existing
     from gait.analysis import analyze_pose
     from gait.findings import load_rules
 
     say = (lambda _m: None) if args.quiet else _say
-    out_dir = args.output or Path("gait-out") / args.clip.stem
-    rules = load_rules(args.rules) if args.rules else None  # bad rules fail before inference
+    # Everything that can be checked is checked before the (slow) pose inference.
+    rules = load_rules(args.rules) if args.rules else None
+    if args.runner:
+        from gait import history
+
+        history.check(args.runner, db=args.db)
+    target = None
+    if not (args.json and args.output is None):
+        target = prepare_output_dir(
+            args.output or Path("gait-out") / args.clip.stem,
+            marker="analysis.json",
+            owned=ANALYZE_OUTPUTS,
+            force=args.force,
+            same_run=args.output is None,
+        )
     options = pose.ExtractOptions(model=args.model, slowmo=args.slowmo, max_frames=args.max_frames)
     data = pose.extract(
         args.clip,
@@ -197,11 +275,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         offline=args.offline or None,
         report=say,
     )
+    span_s = float(data.time_s[-1] - data.time_s[0])
+    if span_s < MIN_CLIP_S:
+        raise VideoError(
+            f"{args.clip} is only {span_s:.2f} s long ({data.n_frames} frames): no stride "
+            f"fits in less than {MIN_CLIP_S} s; film at least 5 s of running"
+        )
     if data.frames_with_pose == 0:
-        raise GaitError(
+        raise VideoError(
             f"no person was detected in any of the {data.n_frames} frames of {args.clip}; "
             "film the runner's whole body, side-on or from behind, in good light"
         )
+    if target is not None and target.previous is not None and not args.force:
+        if _analysed_clip(target.previous) != data.source_sha256:
+            raise refuse_existing(target)
+        say(f"replacing the previous analysis of this clip in {target.path}")
     result = analyze_pose(data, view=args.view, setting=args.setting, rules=rules)
     announced = int(data.settings["video_frame_count"])
     if data.n_frames < 0.9 * announced:
@@ -209,24 +297,33 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             f"only {data.n_frames} of the {announced} frames the file announces could "
             "be decoded (truncated file?)"
         )
-    if args.json and args.output is None:
+    if target is None:
         _record(result, args, say)
         print(json.dumps(result.to_dict(), indent=1))
         return 0
-    written = _write_outputs(out_dir, result, args)
+    written = _write_outputs(target, result, args)
     _record(result, args, say)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
         return 0
     from gait.report import terminal_summary
 
-    report = out_dir / "report.html"
+    report = target.path / "report.html"
     print(terminal_summary(result, result.findings, result.drill_plan, report_path=report))
     rotation = int(data.settings["rotation_deg"])
     if rotation:
         print(f"rotation: the clip's {rotation}° tag was applied (analysed upright)")
-    print(f"files: {', '.join(p.name for p in written)} in {out_dir}")
+    print(f"files: {', '.join(p.name for p in written)} in {target.path}")
     return 0
+
+
+def _analysed_clip(analysis_json: Path) -> str | None:
+    """The sha256 of the clip a previous ``analysis.json`` describes (None if unreadable)."""
+    try:
+        doc = json.loads(analysis_json.read_text(encoding="utf-8"))
+        return str(doc["input"]["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _record(result: Any, args: argparse.Namespace, say: Any) -> None:
@@ -239,9 +336,17 @@ def _record(result: Any, args: argparse.Namespace, say: Any) -> None:
     say(f"recorded as session {sid} of {args.runner} in {args.db or history.default_db()}")
 
 
-def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list[Path]:
-    """Write every output into a temp folder first, then move the files into place."""
-    from gait._io import write_staged
+def _write_outputs(target: OutputDir | Path, result: Any, args: argparse.Namespace) -> list[Path]:
+    """Write every output into a staging folder, then put it in place in one rename.
+
+    A plain folder path replaces a previous result there (as ``--force`` does).
+    """
+    from gait._io import prepare_output_dir, write_output_dir
+
+    if not isinstance(target, OutputDir):
+        target = prepare_output_dir(
+            target, marker="analysis.json", owned=ANALYZE_OUTPUTS, force=True
+        )
     from gait.report import write_overlay_video, write_report
 
     def write(staged: Path) -> None:
@@ -261,32 +366,39 @@ def _write_outputs(out_dir: Path, result: Any, args: argparse.Namespace) -> list
         if args.video_overlay:
             write_overlay_video(result, args.clip, staged / "overlay.mp4", slowmo=args.slowmo)
 
-    return write_staged(out_dir, write)
+    return write_output_dir(target, write)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+    """Run the command line; return the exit code (see the module docstring)."""
+    debug = bool(os.environ.get("GAIT_DEBUG"))
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        debug = debug or bool(getattr(args, "debug", False))
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 0
         return int(args.func(args))
     except GaitError as exc:
-        print(f"gait: error: {exc}", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        print(f"gait: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
         print("gait: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
-        if os.environ.get("GAIT_DEBUG"):
-            raise
+        if debug:
+            traceback.print_exc()
         print(
-            f"gait: internal error: {type(exc).__name__}: {exc} "
-            "(set GAIT_DEBUG=1 for the traceback and please report it)",
+            f"gait: internal error: {one_line(f'{type(exc).__name__}: {exc}')} - this is a "
+            "bug in gait: rerun with --debug for the traceback and please report it",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

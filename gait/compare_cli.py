@@ -5,12 +5,15 @@
 (``gait analyze -o``), its ``analysis.json`` or a ``landmarks.npz``.  Prints a table
 (metric, before, after, change [interval], verdict) and writes ``comparison.json`` and
 ``comparison.html`` into ``DIR`` (default ``gait-out/compare-<before>-vs-<after>``): both are
-staged in a temporary folder and renamed into place, so a failure leaves nothing
-half-written.  ``--json`` prints the document (without ``-o`` nothing is written).
+staged in a temporary folder that is renamed into place, so a failure leaves nothing
+half-written.  A folder holding a previous comparison is replaced only with ``--force``
+or when it is the default folder of the same two inputs.  ``--json`` prints the
+document (without ``-o`` nothing is written).
 
 ``gait history RUNNER [--metric NAME] [-o DIR] [--db PATH]``: lists the runner's sessions
 (or one metric over them); with ``-o`` writes ``history.html`` and one PNG per metric,
-each with the meaningful-change band around the first session.
+each with the meaningful-change band around the first session (``--force`` replaces a
+previous history output there).
 """
 
 from __future__ import annotations
@@ -21,10 +24,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gait._io import write_staged
+from gait._io import OutputDir, prepare_output_dir, refuse_existing, write_output_dir
+from gait.errors import ConfigError, HistoryError
 
 if TYPE_CHECKING:
     from gait.comparison import Comparison
+
+
+COMPARE_OUTPUTS = ("comparison.json", "comparison.html")
+HISTORY_OUTPUTS = ("history.html", "history_*.png")
+FORCE_HELP = "replace a previous result in the output folder"
 
 
 def _say(msg: str) -> None:
@@ -42,6 +51,7 @@ def add_parser(subparsers: Any) -> None:
     sp.add_argument("before", type=Path, help="clip, analysis folder, analysis.json or .npz")
     sp.add_argument("after", type=Path, help="clip, analysis folder, analysis.json or .npz")
     sp.add_argument("-o", "--output", type=Path, default=None, help="output folder")
+    sp.add_argument("--force", action="store_true", help=FORCE_HELP)
     sp.add_argument("--json", action="store_true", help="print comparison.json to stdout")
     sp.add_argument("--model", choices=("lite", "full", "heavy"), default="full")
     sp.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
@@ -63,6 +73,7 @@ def add_history_parser(subparsers: Any) -> None:
     sp.add_argument("runner", help="the runner's name")
     sp.add_argument("--metric", default=None, help="show one metric (e.g. cadence_spm)")
     sp.add_argument("-o", "--output", type=Path, default=None, help="folder for plots")
+    sp.add_argument("--force", action="store_true", help=FORCE_HELP)
     sp.add_argument("--db", type=Path, default=None, help="history database (GAIT_HISTORY_DB)")
     sp.set_defaults(func=run_history)
 
@@ -116,7 +127,18 @@ def run(args: argparse.Namespace) -> int:
     """Execute ``gait compare``; return the exit code (errors raise GaitError)."""
     from gait.comparison import compare, load_session
 
+    if args.n_boot < 100:
+        raise ConfigError(f"--n-boot must be at least 100, found {args.n_boot}")
     say = (lambda _m: None) if args.quiet else _say
+    target = None
+    if not (args.json and args.output is None):
+        target = prepare_output_dir(
+            args.output or _default_dir(args.before, args.after),
+            marker="comparison.json",
+            owned=COMPARE_OUTPUTS,
+            force=args.force,
+            same_run=args.output is None,
+        )
     sessions = []
     for label, src in (("before", args.before), ("after", args.after)):
         say(f"{label}: {src}")
@@ -125,21 +147,35 @@ def run(args: argparse.Namespace) -> int:
         )
     comp = compare(sessions[0], sessions[1], n_boot=args.n_boot, seed=args.seed)
     doc = comp.to_dict()
-    if args.json and args.output is None:
+    if target is None:
         print(json.dumps(doc, indent=1))
         return 0
-    out_dir = args.output or _default_dir(args.before, args.after)
-    written = write_outputs(comp, out_dir, title=args.title)
+    if target.previous is not None and not args.force:
+        if _compared(target.previous) != _compared(doc):
+            raise refuse_existing(target)
+        say(f"replacing the previous comparison of these inputs in {target.path}")
+    written = write_outputs(comp, target, title=args.title)
     if args.json:
         print(json.dumps(doc, indent=1))
     else:
         print(comparison_table(comp))
-        print(f"files: {', '.join(p.name for p in written)} in {out_dir}")
+        print(f"files: {', '.join(p.name for p in written)} in {target.path}")
     return 0
 
 
-def write_outputs(comp: Comparison, out_dir: Path, *, title: str | None = None) -> list[Path]:
-    """Stage ``comparison.json`` and ``comparison.html`` in a temp folder, then rename."""
+def _compared(doc: Path | dict[str, Any]) -> tuple[Any, Any] | None:
+    """The (before, after) sources of a comparison document or file (None if unreadable)."""
+    try:
+        if isinstance(doc, Path):
+            doc = json.loads(doc.read_text(encoding="utf-8"))
+        return doc["before"]["source"], doc["after"]["source"]  # type: ignore[index]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_outputs(comp: Comparison, target: OutputDir, *, title: str | None = None) -> list[Path]:
+    """Stage ``comparison.json`` and ``comparison.html`` in a temp folder, then rename it
+    into place (``target`` from :func:`gait._io.prepare_output_dir`)."""
     from gait.report.compare_html import write_compare_report
 
     def write(staged: Path) -> None:
@@ -148,7 +184,7 @@ def write_outputs(comp: Comparison, out_dir: Path, *, title: str | None = None) 
         )
         write_compare_report(comp, staged, title=title)
 
-    return write_staged(out_dir, write)
+    return write_output_dir(target, write)
 
 
 # ---------------------------------------------------------------------------- history
@@ -159,14 +195,18 @@ def run_history(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from gait import history
-    from gait.errors import GaitError
     from gait.metrics import METRICS
 
     if args.metric is not None and args.metric not in METRICS:
-        raise GaitError(f"unknown metric {args.metric!r}; choose from {', '.join(METRICS)}")
+        raise ConfigError(f"unknown metric {args.metric!r}; choose from {', '.join(METRICS)}")
+    target = None
+    if args.output is not None:
+        target = prepare_output_dir(
+            args.output, marker="history.html", owned=HISTORY_OUTPUTS, force=args.force
+        )
     table = history.sessions(args.runner, db=args.db)
     if table.empty:
-        raise GaitError(f"no sessions recorded for runner {args.runner!r}")
+        raise HistoryError(f"no sessions recorded for runner {args.runner!r}")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(f"{len(table)} session(s) of {args.runner}:")
         print(table.to_string(index=False))
@@ -177,13 +217,13 @@ def run_history(args: argparse.Namespace) -> int:
             print(f"\n{METRICS[args.metric].label} ({METRICS[args.metric].unit}):")
             cols = ["recorded_at", "value", "left", "right", "change_from_first"]
             print(h[cols].to_string(index=False))
-    if args.output is not None:
-        written = _write_history(args.runner, hist, Path(args.output))
-        print(f"files: {', '.join(p.name for p in written)} in {args.output}")
+    if target is not None:
+        written = _write_history(args.runner, hist, target)
+        print(f"files: {', '.join(p.name for p in written)} in {target.path}")
     return 0
 
 
-def _write_history(runner: str, hist: dict[str, Any], out_dir: Path) -> list[Path]:
+def _write_history(runner: str, hist: dict[str, Any], target: OutputDir) -> list[Path]:
     from gait.history import plot_metric_history
     from gait.metrics import METRICS
     from gait.report.html import _img, _section, page
@@ -207,4 +247,4 @@ def _write_history(runner: str, hist: dict[str, Any], out_dir: Path) -> list[Pat
         doc = page(title, [], [], [_section("history", "Metrics over time", lead, body)])
         (staged / "history.html").write_text(doc, encoding="utf-8")
 
-    return write_staged(out_dir, write)
+    return write_output_dir(target, write)

@@ -14,7 +14,7 @@ Safety
 * The file is ours only when SQLite's ``application_id`` is :data:`APPLICATION_ID` and
   ``user_version`` is :data:`USER_VERSION`; a file that is not SQLite, or a SQLite
   database of another program (other ``application_id``, or any table without ours),
-  raises :class:`~gait.errors.GaitError` and is never written to: the check reads the
+  raises :class:`~gait.errors.HistoryError` and is never written to: the check reads the
   header and opens the database read-only before anything is written.  Only a missing
   file, an empty file or an empty SQLite database is initialised.
 * Concurrent writers: WAL journal, ``BEGIN IMMEDIATE`` transactions (the write lock is
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
-from gait.errors import GaitError
+from gait.errors import ConfigError, HistoryError
 
 if TYPE_CHECKING:
     from gait.analysis import AnalysisResult
@@ -107,26 +107,37 @@ def _path(db: str | Path | None) -> Path:
     return Path(db).expanduser() if db is not None else default_db()
 
 
+def _msg(exc: BaseException) -> str:
+    """An exception's message on one line (SQLite quotes damaged schema text)."""
+    return " ".join(str(exc).split())[:300]
+
+
+def _text(raw: bytes) -> str:
+    """Text read from the database; damaged bytes must not raise (they show as U+FFFD)."""
+    return raw.decode("utf-8", "replace")
+
+
 def _check_file(path: Path) -> bool:
-    """True when the file must be initialised; raise GaitError when it is not ours."""
+    """True when the file must be initialised; raise HistoryError when it is not ours."""
     if not path.exists():
         return True
     if path.is_dir():
-        raise GaitError(f"history database {path} is a folder; give a file path with --db")
+        raise HistoryError(f"history database {path} is a folder; give a file path with --db")
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise GaitError(f"cannot read the history database {path}: {exc}") from None
+        raise HistoryError(f"cannot read the history database {path}: {_msg(exc)}") from None
     if not head:
         return True
     if head != SQLITE_MAGIC:
-        raise GaitError(
+        raise HistoryError(
             f"{path} is not a SQLite database (so not a gait history); it was left "
             f"untouched - choose another file with --db or {DB_ENV}"
         )
     try:
         ro = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        ro.text_factory = _text
         try:
             app = ro.execute("PRAGMA application_id").fetchone()[0]
             ver = ro.execute("PRAGMA user_version").fetchone()[0]
@@ -134,25 +145,46 @@ def _check_file(path: Path) -> bool:
         finally:
             ro.close()
     except sqlite3.DatabaseError as exc:
-        raise GaitError(
-            f"{path} is a damaged or unreadable SQLite file ({exc}); it was left untouched"
+        raise HistoryError(
+            f"{path} is a damaged or unreadable SQLite file ({_msg(exc)}); it was left untouched"
         ) from None
     if app == APPLICATION_ID:
         if ver > USER_VERSION:
-            raise GaitError(
+            raise HistoryError(
                 f"{path} was written by a newer gait (history schema {ver}, this gait reads "
                 f"{USER_VERSION}); upgrade gait"
             )
         if ver == USER_VERSION and _TABLES - {"sqlite_sequence"} <= names:
             return False
-        raise GaitError(f"{path} has a gait application id but an unknown schema ({ver})")
+        raise HistoryError(f"{path} has a gait application id but an unknown schema ({ver})")
     if app == 0 and not names:
         return True  # an empty SQLite database
-    raise GaitError(
+    raise HistoryError(
         f"{path} is a SQLite database of another program (application_id {app:#x}, "
         f"{len(names)} schema objects); it was left untouched - choose another file with "
         f"--db or {DB_ENV}"
     )
+
+
+def check(runner: str, *, db: str | Path | None = None) -> Path:
+    """Check, before any work, that a session of ``runner`` can be recorded in ``db``.
+
+    Returns the database path; raises :class:`~gait.errors.ConfigError` for an invalid
+    runner name and :class:`~gait.errors.HistoryError` for a database that is not ours,
+    is damaged, or cannot be created.
+    """
+    _runner(runner)
+    path = _path(db)
+    if _check_file(path):
+        where = path.absolute().parent
+        while not where.exists() and where.parent != where:
+            where = where.parent
+        if not where.is_dir() or not os.access(where, os.W_OK | os.X_OK):
+            raise HistoryError(
+                f"cannot create the history database {path}: {where} is not a writable "
+                f"folder; choose another file with --db or {DB_ENV}"
+            )
+    return path
 
 
 def _retry(fn: Callable[[], T]) -> T:
@@ -160,10 +192,10 @@ def _retry(fn: Callable[[], T]) -> T:
     for attempt in range(RETRIES):
         try:
             return fn()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:  # OperationalError, a damaged file, ...
             msg = str(exc).lower()
             if ("locked" not in msg and "busy" not in msg) or attempt == RETRIES - 1:
-                raise GaitError(f"history database error: {exc}") from None
+                raise HistoryError(f"history database error: {_msg(exc)}") from None
             time.sleep(0.05 * 2**attempt + random.uniform(0, 0.05))
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -178,24 +210,31 @@ def connect(db: str | Path | None = None, *, write: bool = False) -> Iterator[sq
         Database file (default :func:`default_db`).
     write : bool
         Create the database when it does not exist yet (reads of a missing database
-        raise GaitError).
+        raise HistoryError).
 
     Raises
     ------
-    GaitError
+    HistoryError
         The file is not a gait history database (it is then left untouched).
     """
     path = _path(db)
     fresh = _check_file(path)
     if fresh and not write:
-        raise GaitError(
+        raise HistoryError(
             f"no history yet: {path} does not exist (record with gait analyze --runner)"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.text_factory = _text
+    except (OSError, sqlite3.Error) as exc:
+        raise HistoryError(
+            f"cannot open the history database {path} ({_msg(exc)}); choose another file with "
+            f"--db or {DB_ENV}"
+        ) from None
+    try:
+        _retry(lambda: conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}"))
+        _retry(lambda: conn.execute("PRAGMA foreign_keys = ON"))
         if fresh:
             _retry(lambda: _initialise(conn, path))
         _retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
@@ -214,7 +253,7 @@ def _initialise(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute("ROLLBACK")
             return
         if app != 0 or names:
-            raise GaitError(f"{path} changed under us and is not a gait history; left untouched")
+            raise HistoryError(f"{path} changed under us and is not a gait history; left untouched")
         for stmt in _SCHEMA:
             conn.execute(stmt)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -229,7 +268,7 @@ def _initialise(conn: sqlite3.Connection, path: Path) -> None:
 def _runner(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise GaitError("a runner name must be 1-200 characters")
+        raise ConfigError(f"a runner name must be 1-200 characters, found {len(name)}")
     return name
 
 
@@ -373,7 +412,7 @@ def metric_history(runner: str, metric: str, *, db: str | Path | None = None) ->
     from gait.metrics import METRICS
 
     if metric not in METRICS:
-        raise GaitError(f"unknown metric {metric!r}; choose from {', '.join(METRICS)}")
+        raise ConfigError(f"unknown metric {metric!r}; choose from {', '.join(METRICS)}")
     runner = _runner(runner)
     query = (
         "SELECT s.id, s.recorded_at, s.view, m.value, m.left_value, m.right_value, "

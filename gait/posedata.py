@@ -148,21 +148,20 @@ class PoseData:
     def save(self, path: str | Path) -> Path:
         """Write a lossless ``.npz`` (arrays bit-exact, metadata as JSON).
 
-        The file is written to a temporary name and renamed, so a crash never leaves a
-        half-written file under ``path``.
+        The file is written to a temporary name in the same folder and renamed, so a
+        crash never leaves a half-written file under ``path``.
         """
+        from gait._io import atomic_file
+
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_suffix(path.suffix + ".npz")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        with open(tmp, "wb") as fh:
+        with atomic_file(path) as fh:
             np.savez_compressed(
                 fh,
                 meta=np.array(json.dumps(self.meta(), sort_keys=True)),
                 **{name: getattr(self, name) for name in _ARRAYS},
             )
-        tmp.replace(path)
         return path
 
     def to_dataframe(self) -> Any:
@@ -194,30 +193,76 @@ class PoseData:
 
 
 def load(path: str | Path) -> PoseData:
-    """Read a file written by :meth:`PoseData.save`; raise PoseDataError if it is not one."""
+    """Read a file written by :meth:`PoseData.save`; raise PoseDataError if it is not one.
+
+    The file is untrusted input: no pickles are loaded, and whatever is wrong with it
+    (not a zip, damaged compression, missing arrays, wrong metadata) is a PoseDataError.
+    """
     path = Path(path)
+    if not path.exists():
+        raise PoseDataError(f"landmark file not found: {path}")
+    if path.is_dir():
+        raise PoseDataError(f"{path} is a folder, not a landmark file (.npz)")
+    fix = "re-run `gait analyze` on the clip"
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        # Our own handle: np.load leaks its own when the archive is damaged.
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
+            if not isinstance(npz, np.lib.npyio.NpzFile):
+                raise ValueError("a single array, not an .npz archive")
+            missing = [k for k in ("meta", *_ARRAYS) if k not in npz.files]
+            if missing:
+                raise ValueError(f"no {', '.join(missing)} in it")
             meta = json.loads(str(npz["meta"]))
             arrays = {name: npz[name] for name in _ARRAYS}
-    except FileNotFoundError:
-        raise PoseDataError(f"landmark file not found: {path}") from None
-    except (OSError, ValueError, KeyError) as exc:
+    except PermissionError as exc:
+        raise PoseDataError(f"cannot read {path}: {exc.strerror}") from None
+    except Exception as exc:  # any parser failure on untrusted bytes
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise PoseDataError(f"{path} is not a gait landmark file ({detail}); {fix}") from None
+    if not isinstance(meta, dict) or meta.get("schema_version") != SCHEMA_VERSION:
+        found = meta.get("schema_version") if isinstance(meta, dict) else None
         raise PoseDataError(
-            f"{path} is not a gait landmark file ({exc}); re-run `gait analyze` on the clip"
-        ) from None
-    if meta.get("schema_version") != SCHEMA_VERSION:
-        raise PoseDataError(
-            f"{path} has landmark schema {meta.get('schema_version')}, this gait reads "
-            f"{SCHEMA_VERSION}; re-run `gait analyze` on the clip"
+            f"{path} has landmark schema {found}, this gait reads {SCHEMA_VERSION}; {fix}"
         )
-    meta.pop("schema_version")
-    return PoseData(**arrays, **meta)
+    try:
+        pose = PoseData(**arrays, **_meta_fields(meta))  # type: ignore[arg-type]
+    except PoseDataError as exc:
+        raise PoseDataError(f"{path}: {exc}; {fix}") from None
+    return pose
+
+
+def _meta_fields(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The metadata of a saved file as PoseData fields, type-checked."""
+    try:
+        fields: dict[str, Any] = {
+            "fps": float(meta["fps"]),
+            "width": int(meta["width"]),
+            "height": int(meta["height"]),
+        }
+        for key in ("source_path", "source_sha256", "model", "model_sha256"):
+            value = meta.get(key, "")
+            if not isinstance(value, str):
+                raise TypeError(f"{key} is not text")
+            fields[key] = value
+        for key in ("versions", "settings"):
+            value = meta.get(key, {})
+            if not isinstance(value, dict):
+                raise TypeError(f"{key} is not a mapping")
+            fields[key] = value
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise PoseDataError(f"landmark metadata is invalid ({exc})") from None
+    return fields
 
 
 def validate(pose: PoseData) -> None:
-    """Check shapes, dtypes and timestamps; raise PoseDataError saying what is wrong."""
-    n = pose.time_s.shape[0] if pose.time_s.ndim == 1 else -1
+    """Check shapes, dtypes, value ranges and timestamps; raise PoseDataError saying what
+    is wrong.
+
+    Coordinates may be NaN (missing) but never infinite; visibility and presence lie in
+    [0, 1]; ``time_s`` is finite and strictly increasing.
+    """
+    time_s = pose.time_s
+    n = time_s.shape[0] if isinstance(time_s, np.ndarray) and time_s.ndim == 1 else -1
     expected = {
         "image_px": (n, N_LANDMARKS, 3),
         "visibility": (n, N_LANDMARKS),
@@ -236,11 +281,22 @@ def validate(pose: PoseData) -> None:
                 raise PoseDataError(f"frame_index must be integers, found {arr.dtype}")
         elif not np.issubdtype(arr.dtype, np.floating):
             raise PoseDataError(f"pose data field {name!r} must be floating, found {arr.dtype}")
-    if n > 1 and not np.all(np.diff(pose.time_s) > 0):
+        elif np.isinf(arr).any():
+            raise PoseDataError(f"pose data field {name!r} holds infinite values (missing is NaN)")
+    for name in ("visibility", "presence"):
+        arr = getattr(pose, name)
+        if ((arr < 0) | (arr > 1)).any():
+            raise PoseDataError(f"pose data {name} must lie in [0, 1]")
+    if not np.isfinite(time_s).all():
+        raise PoseDataError("pose data time_s must be finite (seconds)")
+    if n > 1 and not np.all(np.diff(time_s) > 0):
         raise PoseDataError("pose data time_s must be strictly increasing")
-    if not (np.isfinite(pose.fps) and pose.fps > 0):
-        raise PoseDataError(f"pose data fps must be a positive number, found {pose.fps}")
-    if pose.width <= 0 or pose.height <= 0:
+    if not (
+        isinstance(pose.fps, int | float | np.number) and np.isfinite(pose.fps) and pose.fps > 0
+    ):
+        raise PoseDataError(f"pose data fps must be a positive number, found {pose.fps!r}")
+    size = (pose.width, pose.height)
+    if not all(isinstance(v, int | np.integer) and v > 0 for v in size):
         raise PoseDataError(
-            f"pose data image size must be positive, found {pose.width}x{pose.height}"
+            f"pose data image size must be positive integers, found {pose.width}x{pose.height}"
         )

@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from gait.errors import VideoError
+from gait.errors import ConfigError, VideoError
 
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF")  # RIFF: WebP/AVI, checked
+_AUDIO_MAGIC = (b"ID3", b"fLaC", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")  # MP3, FLAC
 
 
 @dataclass(frozen=True)
@@ -56,20 +57,35 @@ def sha256_of(path: str | Path) -> str:
 
 
 def _check_file(path: Path) -> None:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # OpenCV's FFmpeg backend crashes on such a name
+        shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise VideoError(
+            f"the file name {shown} is not valid UTF-8; rename the file (or copy it to a "
+            "plain name) and try again"
+        ) from None
     if not path.exists():
         raise VideoError(f"no such file: {path}")
     if path.is_dir():
         raise VideoError(f"{path} is a folder, not a video file")
-    size = path.stat().st_size
+    if not path.is_file():
+        raise VideoError(f"{path} is not a regular file (a device or pipe?); pass a video file")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise VideoError(f"cannot read {path}: {exc.strerror}; check its permissions") from None
     if size == 0:
         raise VideoError(f"{path} is empty (0 bytes); re-export or re-copy the clip")
-    with open(path, "rb") as fh:
-        head = fh.read(16)
     if head.startswith(_IMAGE_MAGIC[:4]) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
         raise VideoError(
             f"{path} is a still image, not a video; film at least 5 s of running "
             "(a few strides) and pass the video file"
         )
+    if head.startswith(_AUDIO_MAGIC) or (head.startswith(b"RIFF") and head[8:12] == b"WAVE"):
+        raise VideoError(f"{path} is an audio file, not a video; pass the video of the run")
 
 
 def _cv2() -> Any:
@@ -88,14 +104,23 @@ def _cv2() -> Any:
 
 def _open(path: Path) -> Any:
     cv2 = _cv2()
-    cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    try:
+        cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    except cv2.error as exc:
+        raise VideoError(f"{path} cannot be opened as a video ({exc}); re-export it") from None
     if not cap.isOpened():
         cap.release()
         raise VideoError(
-            f"{path} cannot be opened as a video (not a video, or corrupt/truncated); "
-            "re-export it as MP4 (H.264) and try again"
+            f"{path} cannot be opened as a video (no video stream: not a video, audio "
+            "only, or corrupt/truncated); re-export it as MP4 (H.264) and try again"
         )
     return cap
+
+
+def _finite(x: Any) -> float:
+    """A property OpenCV read from the container, 0 when it is missing or not finite."""
+    v = float(x)
+    return v if np.isfinite(v) and abs(v) < 1e15 else 0.0
 
 
 def probe(path: str | Path, *, slowmo: float = 1.0) -> VideoInfo:
@@ -112,21 +137,23 @@ def probe(path: str | Path, *, slowmo: float = 1.0) -> VideoInfo:
     cv2 = _cv2()
     path = Path(path)
     if not (np.isfinite(slowmo) and 0 < slowmo <= 64):
-        raise VideoError(f"--slowmo must be a factor between 0 and 64 (e.g. 4 or 8), got {slowmo}")
+        raise ConfigError(f"--slowmo must be a factor between 0 and 64 (e.g. 4 or 8), got {slowmo}")
     _check_file(path)
     cap = _open(path)
     try:
-        fps = float(cap.get(cv2.CAP_PROP_FPS))
-        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
-        rotation = round(cap.get(cv2.CAP_PROP_ORIENTATION_META)) % 360
+        fps = _finite(cap.get(cv2.CAP_PROP_FPS))
+        count = int(_finite(cap.get(cv2.CAP_PROP_FRAME_COUNT)))
+        rotation = round(_finite(cap.get(cv2.CAP_PROP_ORIENTATION_META))) % 360
         backend = str(cap.getBackendName())
         ok, frame = cap.read()
+    except cv2.error:
+        ok, frame = False, None
     finally:
         cap.release()
     if not ok or frame is None:
         raise VideoError(
-            f"{path} has no decodable video frames (empty, truncated or not a video); "
-            "re-export it as MP4 (H.264)"
+            f"{path} has no decodable video frames (no video stream: empty, truncated, "
+            "audio only or not a video); re-export it as MP4 (H.264)"
         )
     if not (np.isfinite(fps) and 1 <= fps <= 2000):
         raise VideoError(
@@ -166,12 +193,14 @@ def iter_frames(
     slowmo: float = 1.0,
     max_frames: int | None = None,
     prefetch: int = 8,
+    start_s: float = 0.0,
 ) -> Iterator[Frame]:
     """Decode frames in order with their presentation timestamps (in real time).
 
     Timestamps come from the container (variable frame rate is honoured); a frame whose
     timestamp does not advance (a broken container) gets the previous one plus one
     nominal frame interval.  Decoding and colour conversion run in a background thread.
+    ``start_s`` > 0 seeks first (real time); the frames' timestamps stay the container's.
     """
     path = Path(path)
     _check_file(path)
@@ -186,7 +215,11 @@ def iter_frames(
             step_ms = 1000.0 / fps
             last_ms = -np.inf
             i = 0
-            while not stop.is_set() and (max_frames is None or i < max_frames):
+            if start_s > 0:  # OpenCV seeks to a key frame and decodes up to the target
+                cap.set(cv2.CAP_PROP_POS_MSEC, start_s * slowmo * 1000.0)
+                i = max(0, round(cap.get(cv2.CAP_PROP_POS_FRAMES)))
+            first = i
+            while not stop.is_set() and (max_frames is None or i - first < max_frames):
                 ok, bgr = cap.read()
                 if not ok:
                     break

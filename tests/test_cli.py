@@ -42,7 +42,7 @@ def test_models_lists_three_bundles(capsys: pytest.CaptureFixture[str]) -> None:
     ("content", "message"),
     [(None, "no such file"), (b"", "is empty"), (b"not a video", "cannot be opened")],
 )
-def test_bad_input_one_line_exit_2_no_output(
+def test_bad_input_one_line_exit_3_no_output(
     tmp_path: Path, content: bytes | None, message: str
 ) -> None:
     clip = tmp_path / "clip.mp4"
@@ -50,7 +50,7 @@ def test_bad_input_one_line_exit_2_no_output(
         clip.write_bytes(content)
     out = tmp_path / "out"
     proc = run("analyze", str(clip), "-o", str(out))
-    assert proc.returncode == 2
+    assert proc.returncode == 3
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("gait: error: ") and message in lines[0]
     assert "Traceback" not in proc.stderr

@@ -314,7 +314,7 @@ def test_cli_compare_bad_input(
     for bad in (tmp_path / "missing.mp4", junk):
         code = main(["compare", str(npz_pair[0]), str(bad), "-o", str(out), "-q"])
         err = capsys.readouterr().err.strip()
-        assert code == 2
+        assert code == 3
         assert err.startswith("gait: error:") and "\n" not in err
         assert not out.exists()
 

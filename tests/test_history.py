@@ -153,6 +153,6 @@ def test_history_cli(runs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert (out / "history_cadence_spm.png").read_bytes()[:4] == b"\x89PNG"
     page = (out / "history.html").read_text()
     assert "Ana &lt;x&gt;" in page and "<x>" not in page
-    assert main(["history", "Nobody", "--db", str(db)]) == 2
+    assert main(["history", "Nobody", "--db", str(db)]) == 3
     assert "no sessions" in capsys.readouterr().err
-    assert main(["history", "Ana <x>", "--db", str(tmp_path / "none.sqlite")]) == 2
+    assert main(["history", "Ana <x>", "--db", str(tmp_path / "none.sqlite")]) == 3

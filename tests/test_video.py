@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gait.errors import VideoError
+from gait.errors import ConfigError, VideoError
 from gait.video import iter_frames, probe
 
 
@@ -59,7 +59,7 @@ def test_slowmo_factor_scales_time(tmp_path: Path) -> None:
     assert info.real_fps == 240 and info.duration_s == pytest.approx(30 / 240)
     times = [f.time_s for f in iter_frames(clip, slowmo=8)]
     np.testing.assert_allclose(np.diff(times), 1 / 240, atol=1e-6)
-    with pytest.raises(VideoError, match="slowmo"):
+    with pytest.raises(ConfigError, match="slowmo"):
         probe(clip, slowmo=0)
 
 
