@@ -44,7 +44,7 @@ from gait.findings import Finding, Rule
 from gait.findings import evaluate as evaluate_findings
 from gait.metrics import METRICS, stride_metrics
 from gait.posedata import LANDMARK_INDEX, PoseData
-from gait.summary import MIN_STEPS, NO_VALID_STRIDE, summarize
+from gait.summary import MIN_STEPS, NO_VALID_STRIDE, harmonic_mean, summarize
 from gait.timing import (
     GaitCheck,
     RepeatReport,
@@ -347,18 +347,17 @@ def analyze_pose(
     xy = level.image_px[:, :, :2]
     side_view = info.kind == "side"
     leg = leg_length_px(xy, pose.fps, percentile=50.0 if side_view else 90.0)
+    envelope, refine_xy = None, None  # contacts found and timed on the event landmarks
+    if contact_cutoff_hz is not None:
+        cut = effective_cutoff_hz(contact_cutoff_hz, pose.fps)
+        smooth = lowpass(raw_xy, pose.fps, cutoff_hz=cut)
+        envelope, refine_xy = contact_envelope(smooth, pose.fps, leg_length=leg), ev_xy
     events = detect_events(
         ev_xy,
         pose.time_s,
         pose.fps,
-        envelope=None
-        if contact_cutoff_hz is None
-        else contact_envelope(
-            lowpass(raw_xy, pose.fps, cutoff_hz=effective_cutoff_hz(contact_cutoff_hz, pose.fps)),
-            pose.fps,
-            leg_length=leg,
-        ),
-        refine_xy=None if contact_cutoff_hz is None else ev_xy,
+        envelope=envelope,
+        refine_xy=refine_xy,
         leg_length=leg,
         midstance=midstance,
         toe_off="knee" if side_view else "height",
@@ -375,10 +374,9 @@ def analyze_pose(
     speed = check_speed(events)
     duration = pose.n_frames / pose.fps if pose.fps > 0 else 0.0
     too_short = 0 < duration < MIN_DURATION_S  # too few steps to judge the speed either
-    limits = StrideLimits()
+    off_speed = not speed.plausible and bool(speed.warning) and not too_short
+    limits = StrideLimits().scaled(speed.factor) if off_speed else StrideLimits()
     unavailable: dict[str, str] = {}
-    if not speed.plausible and speed.warning and not too_short:
-        limits = limits.scaled(speed.factor)
     trusted = near_side(level) if side_view else None
     strides = strides_from_events(
         events,
@@ -395,8 +393,8 @@ def analyze_pose(
         warnings.append(gait.warning)
         reason = "not measured: the clip looks like walking or standing, not running"
         unavailable = dict.fromkeys(METRICS, reason)
-    elif not speed.plausible and speed.warning and not too_short:
-        warnings.append(speed.warning)
+    elif off_speed:
+        warnings.append(str(speed.warning))  # set: off_speed needs it
         reason = (
             f"footage looks {'slowed' if speed.factor > 1 else 'sped up'} about "
             f"{max(speed.factor, 1 / speed.factor):g}x; re-run with --slowmo {speed.factor:g}"
@@ -423,12 +421,9 @@ def analyze_pose(
     )
     rhythm = None
     if "cadence_spm" in strides and "cadence_spm" not in unavailable:
-        ok = strides["valid"].to_numpy(dtype=bool)
-        rates = strides["cadence_spm"].to_numpy(dtype=float)[ok]
-        rates = rates[np.isfinite(rates) & (rates > 0)]
-        if rates.size:
-            guess = rates.size / float(np.sum(1.0 / rates))
-            rhythm = rhythm_cadence_spm(ev_xy, pose.time_s, guess_spm=guess)
+        valid = strides["valid"].to_numpy(dtype=bool)
+        guess = harmonic_mean(strides["cadence_spm"].to_numpy(dtype=float)[valid])
+        rhythm = rhythm_cadence_spm(ev_xy, pose.time_s, guess_spm=guess)  # None if NaN
     summary = summarize(
         strides,
         view=info.kind,

@@ -163,15 +163,18 @@ class Session:
             ok &= s["side"] == side
         return int(ok.sum())
 
+    def _summary_row(self, metric: str) -> pd.DataFrame:
+        return self.summary.loc[self.summary["metric"] == metric]
+
     def value(self, metric: str) -> float | None:
         """The summary value of a metric, or None when it has none."""
-        row = self.summary.loc[self.summary["metric"] == metric]
+        row = self._summary_row(metric)
         v = row["value"].iloc[0] if not row.empty else None
         return float(v) if v is not None and np.isfinite(float(v)) else None
 
     def reason(self, metric: str) -> str | None:
         """Why the session has no value for a metric, or None."""
-        row = self.summary.loc[self.summary["metric"] == metric]
+        row = self._summary_row(metric)
         if row.empty:
             return "not in the analysis"
         r = row["not_measurable"].iloc[0]

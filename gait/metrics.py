@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from gait.posedata import LANDMARK_INDEX
+from gait.posedata import point as _pt
 
 View = Literal["side", "rear", "front"]
 SIDE: tuple[View, ...] = ("side",)
@@ -509,10 +510,6 @@ def sample_one_sided(
     out = np.sum(w * vals, axis=1)
     out[~ok] = np.nan
     return np.asarray(out)
-
-
-def _pt(xy: np.ndarray, name: str) -> np.ndarray:
-    return np.asarray(xy[:, LANDMARK_INDEX[name]])
 
 
 def _mid(xy: np.ndarray, a: str, b: str) -> np.ndarray:

@@ -73,6 +73,11 @@ LANDMARK_NAMES: tuple[str, ...] = (
 LANDMARK_INDEX: dict[str, int] = {name: i for i, name in enumerate(LANDMARK_NAMES)}
 
 
+def point(xy: np.ndarray, name: str) -> np.ndarray:
+    """One landmark's track, ``xy[:, index of name]`` as floats (e.g. shape (n, 2))."""
+    return np.asarray(xy[:, LANDMARK_INDEX[name]], dtype=float)
+
+
 #: Index permutation that swaps every left landmark with its right twin.
 def _twin(name: str) -> str:
     """The other side's landmark name (``left_knee`` -> ``right_knee``, ``mouth_left`` ->

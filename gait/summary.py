@@ -70,7 +70,8 @@ def _median(x: np.ndarray) -> float:
     return float(np.median(x)) if x.size else float("nan")
 
 
-def _harmonic_mean(x: np.ndarray) -> float:
+def harmonic_mean(x: np.ndarray) -> float:
+    """Harmonic mean of the finite positive values of ``x`` (NaN when there are none)."""
     x = x[np.isfinite(x) & (x > 0)]
     return float(x.size / np.sum(1.0 / x)) if x.size else float("nan")
 
@@ -132,7 +133,7 @@ def summarize(
                 row["not_measurable"] = NO_VALID_STRIDE
             else:
                 q1, med, q3 = np.percentile(vals, [25, 50, 75])
-                centre = _harmonic_mean if spec.aggregate == "harmonic_mean" else _median
+                centre = harmonic_mean if spec.aggregate == "harmonic_mean" else _median
                 med = centre(vals)
                 if clip_values and np.isfinite(clip_values.get(name, np.nan)):
                     med = float(clip_values[name])

@@ -31,6 +31,7 @@ from scipy import ndimage
 from gait.clean import CORE_LANDMARKS
 from gait.errors import ConfigError
 from gait.posedata import LANDMARK_INDEX, PoseData
+from gait.posedata import point as _pt
 
 VIEW_CHOICES = ("side", "side_left", "side_right", "rear", "front")
 
@@ -85,10 +86,6 @@ class ViewInfo:
             "overridden": self.overridden,
             "segments": self.segments,
         }
-
-
-def _pt(xy: np.ndarray, name: str) -> np.ndarray:
-    return np.asarray(xy[:, LANDMARK_INDEX[name]])
 
 
 def _nanmedian(x: np.ndarray) -> float:

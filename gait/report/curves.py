@@ -39,7 +39,7 @@ from gait.metrics import (
     pelvic_drop_deg,
     sample_at,
 )
-from gait.posedata import LANDMARK_INDEX
+from gait.posedata import point as _pt
 
 if TYPE_CHECKING:
     from gait.analysis import AnalysisResult
@@ -135,10 +135,6 @@ def _oriented(xy: np.ndarray, direction: np.ndarray | float) -> np.ndarray:
     out[..., 0] = xy[..., 0] * d[:, None]
     out[..., 1] = -xy[..., 1]
     return out
-
-
-def _pt(xy: np.ndarray, name: str) -> np.ndarray:
-    return np.asarray(xy[:, LANDMARK_INDEX[name]], dtype=float)
 
 
 def angle_series(
