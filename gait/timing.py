@@ -202,6 +202,7 @@ def check_speed(events: pd.DataFrame) -> SpeedCheck:
     sides = ic["side"].to_numpy()
     alt = sides[1:] != sides[:-1]
     steps = np.diff(t)[alt]
+    steps = steps[steps > 0]  # left and right contacts at one instant carry no step time
     if steps.size == 0:
         return SpeedCheck(float("nan"), float("nan"), 1.0, True, None)
     step = float(np.median(steps))
