@@ -441,7 +441,7 @@ def analyze_pose(
         )
     switches = find_person_switches(work)
     warnings += _data_warnings(pose, events, strides, switches)
-    found = evaluate_findings(summary, rules)
+    found = evaluate_findings(summary, rules, view=info.kind)
     return AnalysisResult(
         pose=pose,
         cleaned=level,
