@@ -122,8 +122,16 @@ class AnalysisResult:
             f"<AnalysisResult {clip!r}: {view.kind}{facing}, {view.setting}; "
             f"{n_valid}/{len(self.strides)} valid strides; "
             f"findings: {', '.join(fired) or 'none fired'}; {len(self.warnings)} warning(s); "
-            "see .summary, .strides, .events, .findings, .drill_plan>"
+            "see .summary, .strides, .events, .findings_table, .drill_plan>"
         )
+
+    @property
+    def findings_table(self) -> pd.DataFrame:
+        """The findings as a DataFrame, one row per rule (see
+        :func:`gait.findings.findings_table`); the evidence stays on :attr:`findings`."""
+        from gait.findings import findings_table
+
+        return findings_table(self.findings)
 
     def metric(self, name: str) -> float:
         """Overall (median) value of a metric, NaN when not measurable."""

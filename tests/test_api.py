@@ -61,3 +61,99 @@ def test_load_applies_the_saved_view_override(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "analysis.json").read_text())["options"]["view"] == "rear"
     again = gait.load(tmp_path)
     assert again.view.kind == "rear" and again.view.overridden
+
+
+API_DOC = Path(__file__).resolve().parents[1] / "docs" / "API.md"
+
+
+def _resolve(dotted: str) -> object:
+    """``gait.a.b.c`` → the object (modules imported as needed, then attributes)."""
+    import importlib
+
+    parts = dotted.split(".")
+    for k in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:k]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[k:]:
+            obj = getattr(obj, name)
+        return obj
+    raise ImportError(dotted)
+
+
+def test_api_overview_names_exist_and_readme_points_to_it() -> None:
+    import re
+
+    text = API_DOC.read_text(encoding="utf-8")
+    names = set(re.findall(r"`(gait(?:\.[A-Za-z_]\w*)+)", text))
+    assert len(names) > 40
+    missing = []
+    for name in sorted(names):
+        try:
+            _resolve(name)
+        except (ImportError, AttributeError):
+            missing.append(name)
+    assert not missing, f"docs/API.md names what does not exist: {missing}"
+    # the public plot functions and entry points are all documented
+    from gait.report import plots
+
+    for fn in ("plot_cycle", "plot_stride_values", "plot_left_right"):
+        assert f"gait.report.plots.{fn}" in text
+        assert callable(getattr(plots, fn)) and getattr(plots, fn).__doc__
+    for entry in ("gait.analyze", "gait.load", "gait.compare"):
+        assert f"`{entry}(" in text
+    readme = (API_DOC.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "docs/API.md" in readme and "notebooks/" in readme
+
+
+def test_result_tables_are_tidy_and_unit_suffixed() -> None:
+    from gait.metrics import METRICS
+
+    pose, _ = synth_landmarks(RunnerParams(view="side_right", fps=60.0, duration_s=4.0))
+    result = gait.analyze(pose)
+    units = ("_deg", "_ms", "_spm", "_pct", "_pct_leg", "_s")
+    metric_cols = [c for c in result.strides.columns if c in METRICS]
+    assert metric_cols and all(c.endswith(units) for c in metric_cols)
+    timing = [c for c in result.strides.columns if "time" in c and c not in METRICS]
+    assert timing and all(c.endswith("_s") for c in timing)
+    assert list(result.summary["metric"]) == list(METRICS)  # one row per metric
+    table = result.findings_table
+    assert list(table["code"]) == [f.code for f in result.findings]
+    assert set(table["status"]) <= {"fired", "not_fired", "not_checked"}
+    assert ".findings_table" in repr(result)
+
+
+def test_using_the_library_changes_no_global_state() -> None:
+    """Import, analyse and plot in a fresh interpreter: the matplotlib backend and rc
+    settings, logging handlers, warning filters and the working folder are untouched
+    (the third-party libraries are imported first: their own import-time filters are
+    theirs)."""
+    code = """
+import logging, os, sys, warnings
+import matplotlib, matplotlib.figure, numpy, pandas, scipy.interpolate, scipy.signal
+import scipy.special, scipy.stats
+before = (matplotlib.get_backend(), dict(matplotlib.rcParams), list(logging.root.handlers),
+          logging.root.level, list(warnings.filters), os.listdir('.'))
+import gait
+from gait.synth import RunnerParams, synth_landmarks
+from gait.report import plots
+pose, _ = synth_landmarks(RunnerParams(duration_s=3.0))
+result = gait.analyze(pose)
+plots.plot_cycle(result)
+plots.plot_stride_values(result, 'knee_flexion_midstance_deg')
+after = (matplotlib.get_backend(), dict(matplotlib.rcParams), list(logging.root.handlers),
+         logging.root.level, list(warnings.filters), os.listdir('.'))
+for name, b, a in zip(('backend', 'rc', 'handlers', 'level', 'warnings', 'files'), before, after):
+    if b != a:
+        print('changed:', name)
+print('done')
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent,
+    )
+    assert out.stdout.strip() == "done", out.stdout
