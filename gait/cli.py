@@ -9,6 +9,7 @@ interrupted``), never a traceback unless ``--debug`` (or ``GAIT_DEBUG=1``) is gi
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -49,7 +50,7 @@ EPILOG = (
 
 
 def _say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(one_line(msg), file=sys.stderr, flush=True)
 
 
 def _version() -> str:
@@ -71,6 +72,42 @@ def one_line(text: object) -> str:
     return "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(text)
     )
+
+
+def printable(text: str) -> str:
+    """``text`` with its line structure kept but every other control character (escape
+    sequences, bidi overrides, ...) shown escaped, for output that holds file and
+    runner names: a hostile name cannot drive the terminal."""
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text
+    return "".join(
+        c if c in "\n\t" or c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
+class _PrintableStream(io.TextIOBase):
+    """Standard output with :func:`printable` applied to everything written."""
+
+    def __init__(self, stream: typing.TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", "utf-8")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -369,8 +406,55 @@ def _write_outputs(target: OutputDir | Path, result: Any, args: argparse.Namespa
     return write_output_dir(target, write)
 
 
+def _reraise_lost_interrupts(hook: Any) -> Any:
+    """An ``sys.unraisablehook`` that does not lose Ctrl-C.
+
+    A SIGINT that arrives while Python runs a finaliser or a weakref callback (matplotlib
+    and MediaPipe objects being freed) raises KeyboardInterrupt where Python cannot
+    propagate it: it prints "Exception ignored in ... Traceback" and carries on. Instead,
+    the signal is raised again, so the KeyboardInterrupt surfaces at the next ordinary
+    line and ends the run cleanly; other unraisable errors go to the previous hook.
+    """
+
+    def handle(unraisable: Any) -> None:
+        if issubclass(unraisable.exc_type, KeyboardInterrupt):
+            import signal
+
+            signal.raise_signal(signal.SIGINT)
+            return
+        hook(unraisable)
+
+    return handle
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
+    previous_hook, stdout = sys.unraisablehook, sys.stdout
+    sys.unraisablehook = _reraise_lost_interrupts(previous_hook)
+    sys.stdout = _PrintableStream(stdout)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.unraisablehook, sys.stdout = previous_hook, stdout
+
+
+def run() -> None:
+    """The ``gait`` console script: :func:`main`, then exit with its code.
+
+    After an interrupt the outputs are already safe (every write is atomic), but
+    MediaPipe's native threads may still be shutting down and writing log lines to the
+    terminal below "gait: interrupted"; the process leaves at once instead.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     debug = bool(os.environ.get("GAIT_DEBUG"))
     try:
         parser = build_parser()
@@ -402,4 +486,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -535,6 +535,22 @@ def test_html_in_the_file_name_is_shown_as_text(
 
 
 @pytest.mark.slow
+def test_terminal_escape_sequences_in_names_are_shown_escaped(
+    runner_clip: Path, tmp_path: Path, cli: Any
+) -> None:
+    """A file name carrying terminal control sequences (set the window title, clear the
+    screen) and a right-to-left override cannot drive the terminal: the summary and the
+    status lines show them escaped."""
+    clip = tmp_path / "run\x1b]0;owned\x07\x1b[2J\u202egpm.mp4"
+    clip.write_bytes(runner_clip.read_bytes())
+    run = cli("analyze", clip, "-o", tmp_path / "out")
+    _ok(run)
+    for text in (run.out, run.err):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "run\\x1b]0;owned\\x07\\x1b[2J\\u202egpm.mp4" in run.out
+
+
+@pytest.mark.slow
 def test_corrupt_landmark_cache_is_detected_and_recomputed(
     runner_clip: Path, tmp_path: Path, cli: Any
 ) -> None:
@@ -575,3 +591,23 @@ def test_sql_quotes_in_the_runner_name(runner_clip: Path, tmp_path: Path, cli: A
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
     assert json.loads(cli("analyze", runner_clip, "--json", "-q").out)["input"]["frames"] == 45
+
+
+def test_ctrl_c_in_a_finaliser_is_not_lost() -> None:
+    """A KeyboardInterrupt raised inside a finaliser or weakref callback is 'unraisable'
+    (Python prints it with a traceback and carries on); gait's hook raises the signal
+    again so the run still ends as interrupted, and passes other errors on."""
+    import types
+
+    from gait.cli import _reraise_lost_interrupts
+
+    seen: list[Any] = []
+    hook = _reraise_lost_interrupts(seen.append)
+    other = types.SimpleNamespace(exc_type=ValueError)
+    hook(other)
+    assert seen == [other]
+    with pytest.raises(KeyboardInterrupt):
+        hook(types.SimpleNamespace(exc_type=KeyboardInterrupt))
+        for _ in range(1000):  # the signal handler runs at the next bytecode boundary
+            pass
+    assert seen == [other]
