@@ -112,6 +112,15 @@ def comparison_table(comp: Comparison) -> str:
     out = [f"before: {comp.before.label}   after: {comp.after.label}", *lines]
     if comp.warnings:
         out += ["", "warnings:", *(f"  - {w}" for w in comp.warnings)]
+    seen = [r for r in comp.findings.to_dict("records") if "fired" in (r["before"], r["after"])]
+    if seen:
+        from gait.comparison import finding_change_text
+
+        out += ["", "patterns seen:"]
+        out += [
+            f"  - {r['compensation']}: {finding_change_text(r['change'], r['before'], r['after'])}"
+            for r in seen
+        ]
     out += ["", "drills:", *(f"  - {m}" for m in comp.drill_advice.get("messages") or [])]
     return "\n".join(out)
 

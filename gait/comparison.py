@@ -397,6 +397,31 @@ def _comparability(b: Session, a: Session) -> tuple[list[str], dict[str, str], d
 # ----------------------------------------------------------------------------- findings
 
 
+#: Words for each finding change that both clips checked.
+FINDING_WORDS = {
+    "resolved": "resolved",
+    "persisted": "still seen",
+    "appeared": "newly seen",
+    "absent": "not seen in either",
+}
+_SEEN = {"fired": "seen", "not_fired": "not seen"}
+
+
+def finding_change_text(change: str, before: str, after: str) -> str:
+    """Words for a finding's change; says which clip could not check the pattern.
+
+    A pattern not checked in one clip (its metrics are not measurable from that view) is
+    ``not_comparable``: it did not appear or resolve, one clip simply cannot tell.
+    """
+    if change != "not_comparable":
+        return FINDING_WORDS.get(change, change)
+    if before == "not_checked" and after == "not_checked":
+        return "not checked in either clip"
+    if before == "not_checked":
+        return f"not checked before; {_SEEN.get(after, after)} after"
+    return f"{_SEEN.get(before, before)} before; not checked after"
+
+
 def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Findings that appeared, resolved or persisted, and what it means for the drills."""
     from gait.drills import catalogue
@@ -418,6 +443,7 @@ def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, An
             change = "appeared"
         else:
             change = "absent"
+        unchecked = f0 if s0 == "not_checked" else f1
         rows.append(
             {
                 "code": code,
@@ -426,21 +452,29 @@ def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, An
                 "after": s1,
                 "change": change,
                 "drills": list(f1.get("drills") or f0.get("drills") or []),
+                "unchecked_reason": unchecked.get("reason") if change == "not_comparable" else None,
             }
         )
     table = pd.DataFrame(
         rows, columns=["code", "compensation", "before", "after", "change", "drills"]
     )
 
-    def drills(kind: str) -> list[str]:
+    def drills(kind: str, before: str | None = None, after: str | None = None) -> list[str]:
         out: list[str] = []
         for r in rows:
-            if r["change"] == kind:
+            if (
+                r["change"] == kind
+                and before in (None, r["before"])
+                and after in (None, r["after"])
+            ):
                 out += [d for d in r["drills"] if d not in out]
         return out
 
-    keep = drills("persisted")
-    add = [d for d in drills("appeared") if d not in keep]
+    # seen before but not checkable after: not known to be resolved, so its drills stay;
+    # seen after but not checkable before: maybe not new, but not in the before clip's plan
+    keep = list(dict.fromkeys(drills("persisted") + drills("not_comparable", before="fired")))
+    fresh = drills("appeared") + drills("not_comparable", after="fired")
+    add = [d for d in dict.fromkeys(fresh) if d not in keep]
     maint = [d for d in drills("resolved") if d not in keep and d not in add]
 
     def names(ids: list[str], k: int = 3) -> str:
@@ -450,6 +484,8 @@ def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, An
     messages = []
     for r in rows:
         comp = r["compensation"]
+        why = r["unchecked_reason"] or ""
+        why = f" ({why.split('; ')[0]})" if why else ""  # the first metric it lacks
         if r["change"] == "persisted":
             messages.append(f"{comp}: still seen - keep its drills ({names(r['drills'])}).")
         elif r["change"] == "resolved":
@@ -463,6 +499,18 @@ def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, An
             messages.append(
                 f"{comp}: newly seen - add its drills ({names(r['drills'])}); see the after "
                 "clip's drill plan."
+            )
+        elif r["change"] == "not_comparable" and r["after"] == "fired":
+            messages.append(
+                f"{comp}: seen in the after clip but not checked in the before clip{why}, so "
+                f"it is not known to be new - its drills ({names(r['drills'])}) are in the "
+                "after clip's drill plan."
+            )
+        elif r["change"] == "not_comparable" and r["before"] == "fired":
+            messages.append(
+                f"{comp}: seen in the before clip but not checked in the after clip{why}, so "
+                f"it is not known to be resolved - keep its drills ({names(r['drills'])}) "
+                "until a clip that can check it says otherwise."
             )
     if not messages:
         messages.append("No pattern changed status between the clips: keep the current plan.")

@@ -13,17 +13,20 @@ import pytest
 
 from gait.analysis import AnalysisResult, analyze_pose
 from gait.cli import main
+from gait.compare_cli import comparison_table
 from gait.comparison import (
     SCHEMA_FILE,
     Comparison,
     Session,
     compare,
     expanded_levels,
+    finding_change_text,
     judge,
     load_session,
 )
 from gait.errors import GaitError
 from gait.metrics import METRICS
+from gait.report.compare_html import CompareAssets, render_compare_html
 from gait.synth import RunnerParams, synth_landmarks
 
 REPO = Path(__file__).resolve().parents[1]
@@ -237,6 +240,40 @@ def test_findings_appeared_resolved_persisted(before: Any):
     assert not set(adv["maintenance"]) & set(adv["keep"])
     text = " ".join(adv["messages"])
     assert "keep its drills" in text and "maintenance" in text and "newly seen" in text
+
+
+def test_findings_checked_in_one_clip_only_are_not_called_new_or_resolved(before: Any):
+    r = before[0]
+    # pelvic drop: not checkable before (side view), seen after; knee valgus the other way
+    b = _with_findings(r, {"GAIT-PEL-01": "not_checked", "GAIT-KNE-01": "fired"})
+    a = _with_findings(r, {"GAIT-PEL-01": "fired", "GAIT-KNE-01": "not_checked"})
+    c = compare(b, a, n_boot=200)
+    rows = c.findings.set_index("code")
+    assert rows.loc["GAIT-PEL-01", "change"] == "not_comparable"
+    assert rows.loc["GAIT-KNE-01", "change"] == "not_comparable"
+    words = {
+        code: finding_change_text(row["change"], row["before"], row["after"])
+        for code, row in rows.iterrows()
+    }
+    assert words["GAIT-PEL-01"] == "not checked before; seen after"
+    assert words["GAIT-KNE-01"] == "seen before; not checked after"
+    assert finding_change_text("not_comparable", "not_checked", "not_checked") == (
+        "not checked in either clip"
+    )
+    adv = c.drill_advice
+    assert "slider_bridge" in adv["add"]  # pelvic-drop-only drill: not in the before plan
+    assert "wall_ankle_mobilisation" in adv["keep"]  # valgus drill: not known to be resolved
+    assert "wall_ankle_mobilisation" not in adv["maintenance"]
+    text = " ".join(adv["messages"])
+    assert "not checked in the before clip" in text and "not known to be new" in text
+    assert "not checked in the after clip" in text and "not known to be resolved" in text
+    assert "newly seen" not in text and "no longer seen" not in text
+    page = render_compare_html(c, assets=CompareAssets())
+    assert "not checked before; seen after" in page
+    assert "seen before; not checked after" in page
+    assert "newly seen" not in page and "not checked in both" not in page
+    table = comparison_table(c)
+    assert "Contralateral pelvic drop: not checked before; seen after" in table
 
 
 def test_load_session_from_saved_folders(tmp_path: Path, before: Any, cadence_cmp: Comparison):
