@@ -146,7 +146,8 @@ class Comparison:
                 "method": "expanded percentile interval (Hesterberg 2015) of the difference "
                 "of per-session aggregates, strides resampled per session; for a whole-clip "
                 "value (interval_method clip_jackknife: the rhythm cadence) a Student "
-                "interval from moving-block jackknife standard errors over half-clip windows",
+                "interval from moving-block jackknife standard errors (windows of a third "
+                "of the clip)",
             },
             "metrics": metrics,
             "findings": [
