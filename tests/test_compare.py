@@ -119,6 +119,15 @@ def test_trunk_lean_plus_6_deg_is_worse(before: Any, lean_after: Any):
     assert _row(c, "trunk_lean_deg")["verdict"] == "worse"
 
 
+def test_overstride_minus_12_pct_leg_is_improved(before: Any):
+    # a "lower is better" metric: 30 -> 18 % leg (truth -11.9); the shank angle, hip
+    # extension and vertical oscillation move with it in the truth too
+    after = _session(seed=14, overstride_pct_leg=18.0)
+    c = compare(before[0], after[0], seed=5)
+    _check_pair(c, before[1], after[1], "overstride_pct_leg")
+    assert _row(c, "overstride_pct_leg")["verdict"] == "improved"
+
+
 def test_same_clip_against_itself_has_no_meaningful_change(before: Any):
     c = compare(before[0], before[0])
     measured = c.metrics.loc[c.metrics["verdict"] != "not_comparable"]
