@@ -46,7 +46,8 @@ def add_parser(subparsers: Any) -> None:
         "compare",
         help="compare two sessions of the same runner (before/after)",
         description="Compare two clips or saved analyses of the same runner: per metric "
-        "the change, its bootstrap interval over strides and whether it is a real change.",
+        "the change, its interval (a bootstrap over strides; for cadence, from windows of "
+        "each clip) and whether it is a real change.",
     )
     sp.add_argument("before", type=Path, help="clip, analysis folder, analysis.json or .npz")
     sp.add_argument("after", type=Path, help="clip, analysis folder, analysis.json or .npz")

@@ -35,7 +35,8 @@ BEFORE_COLOR = "#7f7f7f"
 COMPARE_NOTE = (
     "A change counts only when it is at least the smallest change 2D video can detect for "
     "that measurement (Dingenen et al. 2018, or a stated rule of thumb) and its 95 % "
-    "interval - from resampling your strides - excludes zero. Comparing two clips filmed "
+    "interval - from resampling your strides, and for cadence from the rhythm of stretches "
+    "of each clip - excludes zero. Comparing two clips filmed "
     "with the same camera position is more trustworthy than comparing one clip with "
     "population averages; when the set-up differs the warnings below say what that means."
 )
