@@ -46,7 +46,8 @@ def add_parser(subparsers: Any) -> None:
         "compare",
         help="compare two sessions of the same runner (before/after)",
         description="Compare two clips or saved analyses of the same runner: per metric "
-        "the change, its bootstrap interval over strides and whether it is a real change.",
+        "the change, its interval (a bootstrap over strides; for cadence, from windows of "
+        "each clip) and whether it is a real change.",
     )
     sp.add_argument("before", type=Path, help="clip, analysis folder, analysis.json or .npz")
     sp.add_argument("after", type=Path, help="clip, analysis folder, analysis.json or .npz")
@@ -112,6 +113,15 @@ def comparison_table(comp: Comparison) -> str:
     out = [f"before: {comp.before.label}   after: {comp.after.label}", *lines]
     if comp.warnings:
         out += ["", "warnings:", *(f"  - {w}" for w in comp.warnings)]
+    seen = [r for r in comp.findings.to_dict("records") if "fired" in (r["before"], r["after"])]
+    if seen:
+        from gait.comparison import finding_change_text
+
+        out += ["", "patterns seen:"]
+        out += [
+            f"  - {r['compensation']}: {finding_change_text(r['change'], r['before'], r['after'])}"
+            for r in seen
+        ]
     out += ["", "drills:", *(f"  - {m}" for m in comp.drill_advice.get("messages") or [])]
     return "\n".join(out)
 

@@ -17,6 +17,8 @@ from gait.cli import main
 from gait.errors import GaitError
 from gait.synth import RunnerParams, synth_landmarks
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnalysisResult, AnalysisResult, Path]:
@@ -92,6 +94,42 @@ def test_two_processes_record_at_once(runs: Any, tmp_path: Path):
         assert history.metric_history(name, "cadence_spm", db=db)["value"].notna().all()
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM metrics").fetchone()[0] == 10 * 16
+
+
+@pytest.mark.slow
+def test_two_concurrent_gait_analyze_runner_processes_both_land(
+    model_full: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """Issue #6: two ``gait analyze --runner`` processes at once; the history plot shows both.
+
+    The rendered sample clips (true cadence 162 and 175 spm) are analysed from cached
+    landmarks; both processes create the database and record into it concurrently.
+    """
+    db = tmp_path / "h.sqlite"
+    clips = [REPO / "sample_videos" / f"{n}_side.mp4" for n in ("before", "after")]
+    cmd = [sys.executable, "-m", "gait.cli", "analyze", "--runner", "Ana", "--db", str(db)]
+    procs = [
+        subprocess.Popen(
+            [*cmd, str(clip), "-o", str(tmp_path / clip.stem), "-q", "--offline"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for clip in clips
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    assert len(history.sessions("Ana", db=db)) == 2
+    h = history.metric_history("Ana", "cadence_spm", db=db)
+    assert sorted(h["value"]) == pytest.approx([162.0, 175.0], abs=1.0)
+    fig = history.plot_metric_history(h, "cadence_spm")
+    line = fig.axes[0].lines[0]  # the per-session values
+    assert list(line.get_ydata()) == pytest.approx(list(h["value"]))
+    out = tmp_path / "plots"
+    assert main(["history", "Ana", "--metric", "cadence_spm", "--db", str(db), "-o", str(out)]) == 0
+    assert "2 session(s) of Ana" in capsys.readouterr().out
+    assert (out / "history_cadence_spm.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def _attempts(result: AnalysisResult, db: Path) -> list[Any]:

@@ -35,7 +35,8 @@ BEFORE_COLOR = "#7f7f7f"
 COMPARE_NOTE = (
     "A change counts only when it is at least the smallest change 2D video can detect for "
     "that measurement (Dingenen et al. 2018, or a stated rule of thumb) and its 95 % "
-    "interval - from resampling your strides - excludes zero. Comparing two clips filmed "
+    "interval - from resampling your strides, and for cadence from the rhythm of stretches "
+    "of each clip - excludes zero. Comparing two clips filmed "
     "with the same camera position is more trustworthy than comparing one clip with "
     "population averages; when the set-up differs the warnings below say what that means."
 )
@@ -46,13 +47,10 @@ VERDICT_CHIP = {
     "no_meaningful_change": ("info", "no meaningful change"),
     "not_comparable": ("info", "not comparable"),
 }
-FINDING_CHIP = {
-    "resolved": ("ok", "resolved"),
-    "persisted": ("watch", "still seen"),
-    "appeared": ("watch", "newly seen"),
-    "absent": ("ok", "not seen in either"),
-    "not_comparable": ("info", "not checked in both"),
-}
+#: Chip level of each finding change (words: :func:`gait.comparison.finding_change_text`).
+FINDING_LEVEL = {"resolved": "ok", "persisted": "watch", "appeared": "watch", "absent": "ok"}
+#: A finding status in words.
+STATUS_WORDS = {"fired": "seen", "not_fired": "not seen", "not_checked": "not checked"}
 
 
 def verdict_text(rec: Mapping[Any, Any]) -> str:
@@ -282,12 +280,17 @@ def _sides_table(comp: Comparison) -> str:
 
 
 def _findings_html(comp: Comparison) -> str:
+    from gait.comparison import finding_change_text
+
     items = []
     for r in comp.findings.to_dict("records"):
-        level, label = FINDING_CHIP.get(str(r["change"]), ("info", str(r["change"])))
+        change, before, after = str(r["change"]), str(r["before"]), str(r["after"])
+        label = finding_change_text(change, before, after)
         items.append(
-            f"<tr><td>{esc(r['compensation'])}</td><td>{esc(r['before'])}</td>"
-            f"<td>{esc(r['after'])}</td><td>{_chip(level, label)}</td></tr>"
+            f"<tr><td>{esc(r['compensation'])}</td>"
+            f"<td>{esc(STATUS_WORDS.get(before, before))}</td>"
+            f"<td>{esc(STATUS_WORDS.get(after, after))}</td>"
+            f"<td>{_chip(FINDING_LEVEL.get(change, 'info'), label)}</td></tr>"
         )
     table = (
         "<table><tr><th>Pattern</th><th>Before</th><th>After</th><th>Change</th></tr>"
