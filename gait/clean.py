@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import ndimage, signal
+from scipy import signal
 
 from gait.errors import ConfigError
 from gait.posedata import LANDMARK_INDEX, PoseData
@@ -235,34 +235,23 @@ def repair_leg_swaps(
     return dataclasses.replace(pose, **fields), n_swapped
 
 
-def _fill_nearest(x: np.ndarray) -> np.ndarray:
-    """Replace NaN along axis 0 by the previous valid value (or the next one at the start)."""
-    valid = ~np.isnan(x)
-    if valid.all():
-        return x
-    idx = np.where(valid, np.arange(x.shape[0])[:, None], 0)
-    np.maximum.accumulate(idx, axis=0, out=idx)
-    filled = np.take_along_axis(x, idx, axis=0)
-    first = np.argmax(valid, axis=0)
-    head = np.arange(x.shape[0])[:, None] < first[None, :]
-    filled[head] = np.broadcast_to(x[first, np.arange(x.shape[1])], x.shape)[head]
-    return filled
-
-
 def hampel(
     x: np.ndarray, *, window: int, n_sigmas: float = 3.0, min_deviation: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Hampel outlier filter along axis 0: outliers become NaN.
 
     A sample is an outlier when ``|x - median| > max(n_sigmas * 1.4826 * MAD,
-    min_deviation)`` within a centred window (Hampel 1974; Pearson 2002).
+    min_deviation)`` within a centred window (Hampel 1974; Pearson 2002).  Missing
+    samples are skipped, not filled: the window holds the ``window`` nearest *valid*
+    samples of the column (clamped at its ends), so a gap next to a spike cannot fill
+    the window with copies of the spike.
 
     Parameters
     ----------
     x : ndarray of shape (n, ...)
         Signals along axis 0 (NaN = missing, ignored).
     window : int
-        Window length in samples (made odd, at least 3).
+        Window length in valid samples (made odd, at least 5).
     n_sigmas : float
         Threshold in robust standard deviations.
     min_deviation : float
@@ -278,39 +267,75 @@ def hampel(
     shape = x.shape
     flat = x.reshape(shape[0], -1)
     valid = ~np.isnan(flat)
-    usable = valid.any(axis=0)
+    count = valid.sum(axis=0)
     out_mask = np.zeros(flat.shape, dtype=bool)
-    if shape[0] >= window and usable.any():
-        cols = np.flatnonzero(usable)
-        filled = _fill_nearest(flat[:, cols])
-        # Pre-screen: an outlier beyond the threshold also stands out from the mean of
-        # its two neighbours by at least half of it; only those samples get the full test.
-        dev1 = np.zeros_like(filled)
-        dev1[1:-1] = np.abs(filled[1:-1] - 0.5 * (filled[:-2] + filled[2:]))
-        cand = (dev1 > 0.5 * min_deviation) & valid[:, cols]
-        if cand.mean() > 0.2:  # no cheap pre-screen possible: filter everything
-            med = ndimage.median_filter(filled, size=(window, 1), mode="nearest")
-            dev = np.abs(filled - med)
-            mad = ndimage.median_filter(dev, size=(window, 1), mode="nearest")
-            thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
-            out_mask[:, cols] = (dev > thr) & valid[:, cols]
-        elif cand.any():
-            r, c = np.nonzero(cand)
-            # windows of the candidates and of their neighbours (for the MAD)
-            nbh = np.clip(r[:, None] + np.arange(-2 * half, 2 * half + 1), 0, shape[0] - 1)
-            vals = filled[nbh, c[:, None]]  # (k, 4 half + 1)
-            win = np.lib.stride_tricks.sliding_window_view(vals, window, axis=1)  # (k, 2h+1, w)
-            meds = np.median(win, axis=-1)  # medians centred on r-h .. r+h
-            med = meds[:, half]
-            devs = np.abs(vals[:, half : half + window] - meds)
-            mad = np.median(devs, axis=-1)
-            dev = np.abs(filled[r, c] - med)
-            thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
-            hit = dev > thr
-            out_mask[r[hit], cols[c[hit]]] = True
+    full = np.flatnonzero(count == shape[0])
+    gappy = np.flatnonzero((count >= window) & (count < shape[0]))
+    test_all = False
+    if full.size and shape[0] >= window:
+        # columns without gaps: neighbours are the adjacent rows
+        block = flat[:, full]
+        dev1 = np.abs(block[1:-1] - 0.5 * (block[:-2] + block[2:]))
+        r, c = np.nonzero(dev1 > 0.5 * min_deviation)
+        test_all = r.size > 0.2 * shape[0] * (full.size + gappy.size)
+        comp = np.ascontiguousarray(block.T).ravel()
+        if test_all:  # no cheap pre-screen possible: test every sample
+            pos = np.arange(comp.size)
+            lo = pos - pos % shape[0]
+        else:
+            lo = c * shape[0]
+            pos = lo + r + 1
+        hit = _hampel_test(comp, pos, lo, lo + shape[0] - 1, half, n_sigmas, min_deviation)
+        out_mask[hit % shape[0], full[hit // shape[0]]] = True
+    if gappy.size:
+        # columns with gaps: each column's valid samples back to back (column-major)
+        vt = valid[:, gappy].T
+        comp = flat[:, gappy].T[vt]
+        rows = np.nonzero(vt)[1]
+        ends = np.cumsum(count[gappy])
+        owner = np.repeat(np.arange(gappy.size), count[gappy])
+        lo, hi = (ends - count[gappy])[owner], ends[owner] - 1
+        if test_all:
+            pos = np.arange(comp.size)
+        else:
+            inner = np.flatnonzero((np.arange(comp.size) > lo) & (np.arange(comp.size) < hi))
+            dev1 = np.abs(comp[inner] - 0.5 * (comp[inner - 1] + comp[inner + 1]))
+            pos = inner[dev1 > 0.5 * min_deviation]
+            if pos.size > 0.2 * shape[0] * (full.size + gappy.size):
+                pos = np.arange(comp.size)
+        hit = _hampel_test(comp, pos, lo[pos], hi[pos], half, n_sigmas, min_deviation)
+        out_mask[rows[hit], gappy[owner[hit]]] = True
     result = flat.copy()
     result[out_mask] = np.nan
     return result.reshape(shape), out_mask.reshape(shape)
+
+
+def _hampel_test(
+    comp: np.ndarray,
+    pos: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    half: int,
+    n_sigmas: float,
+    min_deviation: float,
+) -> np.ndarray:
+    """The Hampel test of the samples ``comp[pos]`` of a 1-D series of columns laid end to
+    end, each window clamped to its column ``[lo, hi]``; returns the positions that fail."""
+    window = 2 * half + 1
+    hits = [np.zeros(0, dtype=np.intp)]
+    for a in range(0, pos.size, 200_000):  # bounded memory
+        p = pos[a : a + 200_000]
+        # windows of the samples and of their neighbours (for the MAD)
+        offsets = np.arange(-2 * half, 2 * half + 1)
+        nbh = np.clip(p[:, None] + offsets, lo[a : a + 200_000, None], hi[a : a + 200_000, None])
+        vals = comp[nbh]  # (k, 4 half + 1)
+        win = np.lib.stride_tricks.sliding_window_view(vals, window, axis=1)  # (k, 2h+1, w)
+        meds = np.median(win, axis=-1)  # medians centred on p-h .. p+h
+        mad = np.median(np.abs(vals[:, half : half + window] - meds), axis=-1)
+        dev = np.abs(comp[p] - meds[:, half])
+        thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
+        hits.append(p[dev > thr])
+    return np.concatenate(hits)
 
 
 def interpolate_gaps(x: np.ndarray, time_s: np.ndarray, *, max_gap_s: float = 0.3) -> np.ndarray:

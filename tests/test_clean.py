@@ -45,6 +45,23 @@ def test_hampel_removes_spike_and_keeps_smooth_signal() -> None:
     assert not clean_mask.any()
 
 
+def test_hampel_rejects_a_spike_next_to_a_gap() -> None:
+    t = np.arange(300) / 60
+    x = 50 * np.sin(2 * np.pi * 1.4 * t)
+    spiked = x.copy()
+    spiked[100] = 500.0  # a mis-detection ...
+    spiked[101:104] = np.nan  # ... followed by a gap (and one before it)
+    spiked[97:99] = np.nan
+    out, mask = hampel(spiked[:, None], window=7, n_sigmas=3.0, min_deviation=5.0)
+    assert mask[100, 0] and mask.sum() == 1
+    np.testing.assert_array_equal(np.isnan(out[:, 0]), np.isnan(spiked) | mask[:, 0])
+    # the same spike with its gap filled by copies of it (the old gap handling) hides it
+    filled = spiked.copy()
+    filled[101:104] = 500.0
+    _, mask = hampel(filled[:, None], window=7, n_sigmas=3.0, min_deviation=5.0)
+    assert not mask[100, 0]
+
+
 def test_interpolate_gaps_fills_short_gaps_in_time_only() -> None:
     t = np.cumsum(np.r_[0.0, np.full(99, 1 / 30)])
     t[50:] += 0.01  # non-uniform sampling: interpolation must follow time, not index
