@@ -303,8 +303,20 @@ def hampel(
             pos = inner[dev1 > 0.5 * min_deviation]
             if pos.size > 0.2 * shape[0] * (full.size + gappy.size):
                 pos = np.arange(comp.size)
-        hit = _hampel_test(comp, pos, lo[pos], hi[pos], half, n_sigmas, min_deviation)
-        out_mask[rows[hit], gappy[owner[hit]]] = True
+        # the test itself looks at the valid samples within the window in time
+        r, c = rows[pos], gappy[owner[pos]]
+        col_major = np.ascontiguousarray(flat.T).ravel()
+        hit = _hampel_test(
+            col_major,
+            c * shape[0] + r,
+            c * shape[0],
+            c * shape[0] + shape[0] - 1,
+            half,
+            n_sigmas,
+            min_deviation,
+            with_gaps=True,
+        )
+        out_mask[hit % shape[0], hit // shape[0]] = True
     result = flat.copy()
     result[out_mask] = np.nan
     return result.reshape(shape), out_mask.reshape(shape)
@@ -318,9 +330,14 @@ def _hampel_test(
     half: int,
     n_sigmas: float,
     min_deviation: float,
+    *,
+    with_gaps: bool = False,
 ) -> np.ndarray:
     """The Hampel test of the samples ``comp[pos]`` of a 1-D series of columns laid end to
-    end, each window clamped to its column ``[lo, hi]``; returns the positions that fail."""
+    end, each window clamped to its column ``[lo, hi]``; returns the positions that fail.
+
+    ``with_gaps``: ``comp`` holds NaN; the medians skip them, and a sample is only tested
+    when at least 3 valid samples (itself included) lie in its window."""
     window = 2 * half + 1
     hits = [np.zeros(0, dtype=np.intp)]
     for a in range(0, pos.size, 200_000):  # bounded memory
@@ -330,11 +347,19 @@ def _hampel_test(
         nbh = np.clip(p[:, None] + offsets, lo[a : a + 200_000, None], hi[a : a + 200_000, None])
         vals = comp[nbh]  # (k, 4 half + 1)
         win = np.lib.stride_tricks.sliding_window_view(vals, window, axis=1)  # (k, 2h+1, w)
-        meds = np.median(win, axis=-1)  # medians centred on p-h .. p+h
-        mad = np.median(np.abs(vals[:, half : half + window] - meds), axis=-1)
+        if with_gaps:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", category=RuntimeWarning)  # all-NaN windows
+                meds = np.nanmedian(win, axis=-1)
+                mad = np.nanmedian(np.abs(vals[:, half : half + window] - meds), axis=-1)
+            enough = np.isfinite(win[:, half]).sum(axis=-1) >= 3
+        else:
+            meds = np.median(win, axis=-1)  # medians centred on p-h .. p+h
+            mad = np.median(np.abs(vals[:, half : half + window] - meds), axis=-1)
+            enough = np.ones(p.size, dtype=bool)
         dev = np.abs(comp[p] - meds[:, half])
-        thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
-        hits.append(p[dev > thr])
+        thr = np.maximum(n_sigmas * 1.4826 * np.nan_to_num(mad), min_deviation)
+        hits.append(p[enough & (dev > thr)])
     return np.concatenate(hits)
 
 
