@@ -274,19 +274,26 @@ def hampel(
     test_all = False
     if full.size and shape[0] >= window:
         # columns without gaps: neighbours are the adjacent rows
-        block = flat[:, full]
-        dev1 = np.abs(block[1:-1] - 0.5 * (block[:-2] + block[2:]))
+        block = flat if full.size == flat.shape[1] else flat[:, full]
+        dev1 = np.add(block[:-2], block[2:])  # one temporary: |x - mean of neighbours|
+        dev1 *= 0.5
+        np.subtract(block[1:-1], dev1, out=dev1)
+        np.abs(dev1, out=dev1)
         r, c = np.nonzero(dev1 > 0.5 * min_deviation)
+        del dev1
         test_all = r.size > 0.2 * shape[0] * (full.size + gappy.size)
-        comp = np.ascontiguousarray(block.T).ravel()
         if test_all:  # no cheap pre-screen possible: test every sample
+            comp = np.ascontiguousarray(block.T).ravel()
             pos = np.arange(comp.size)
             lo = pos - pos % shape[0]
-        else:
+        else:  # only the candidates' columns, laid end to end
+            used, c = np.unique(c, return_inverse=True)
+            comp = np.ascontiguousarray(block[:, used].T).ravel()
             lo = c * shape[0]
             pos = lo + r + 1
         hit = _hampel_test(comp, pos, lo, lo + shape[0] - 1, half, n_sigmas, min_deviation)
-        out_mask[hit % shape[0], full[hit // shape[0]]] = True
+        cols_hit = full[hit // shape[0]] if test_all else full[used[hit // shape[0]]]
+        out_mask[hit % shape[0], cols_hit] = True
     if gappy.size:
         # columns with gaps: each column's valid samples back to back (column-major)
         vt = valid[:, gappy].T
