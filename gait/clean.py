@@ -242,16 +242,18 @@ def hampel(
 
     A sample is an outlier when ``|x - median| > max(n_sigmas * 1.4826 * MAD,
     min_deviation)`` within a centred window (Hampel 1974; Pearson 2002).  Missing
-    samples are skipped, not filled: the window holds the ``window`` nearest *valid*
-    samples of the column (clamped at its ends), so a gap next to a spike cannot fill
-    the window with copies of the spike.
+    samples are skipped, not filled: the medians are taken over the valid samples in the
+    window (at least 3 are needed to test a sample), so a gap next to a spike cannot fill
+    the window with copies of the spike.  Only samples that stand out from their previous
+    and next valid samples by half the threshold are tested (a cheap pre-screen), unless
+    over 20 % do.
 
     Parameters
     ----------
     x : ndarray of shape (n, ...)
         Signals along axis 0 (NaN = missing, ignored).
     window : int
-        Window length in valid samples (made odd, at least 5).
+        Window length in samples (made odd, at least 5).
     n_sigmas : float
         Threshold in robust standard deviations.
     min_deviation : float
