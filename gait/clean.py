@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import ndimage, signal
+from scipy import signal
 
 from gait.errors import ConfigError
 from gait.posedata import LANDMARK_INDEX, PoseData
@@ -85,8 +85,13 @@ def _leg_indices() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _acceleration_cost(p2: np.ndarray, p1: np.ndarray, p0: np.ndarray) -> np.ndarray:
-    """Sum over points of |p0 - 2 p1 + p2| per frame (missing points add nothing)."""
-    return np.asarray(np.nansum(np.linalg.norm(p0 - 2.0 * p1 + p2, axis=-1), axis=-1))
+    """Sum over points of |p0 - 2 p1 + p2| per frame (missing points add nothing).
+
+    ``p2``, ``p1``, ``p0`` hold x and y along their first axis: shape (2, ..., n_points).
+    """
+    acc = p0 - 2.0 * p1 + p2
+    norm = np.sqrt(acc[0] * acc[0] + acc[1] * acc[1])
+    return np.asarray(np.nansum(norm, axis=-1))
 
 
 def find_leg_swaps(
@@ -130,54 +135,76 @@ def find_leg_swaps(
     leg = float(np.median(d)) if d.size else float("nan")
     if n < 3 or not np.isfinite(leg) or leg <= 0:
         return np.zeros(n, dtype=bool)
-    left, right = xy[:, li[1:]], xy[:, ri[1:]]
+    # x and y of knee, ankle, heel, toe as contiguous (2, n, 4) blocks (fast to slice)
+    left = np.ascontiguousarray(np.moveaxis(xy[:, li[1:]], -1, 0))
+    right = np.ascontiguousarray(np.moveaxis(xy[:, ri[1:]], -1, 0))
     t2, t1, t0 = slice(None, -2), slice(1, -1), slice(2, None)
+    l2, l1, l0 = left[:, t2], left[:, t1], left[:, t0]
+    r2, r1, r0 = right[:, t2], right[:, t1], right[:, t0]
     # cost of frames (t-2, t-1, t) by which of them are swapped, up to symmetry:
     # same/same, same/changed, changed/changed, changed/same
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=RuntimeWarning)
         cost = np.stack(
             [
-                _acceleration_cost(left[t2], left[t1], left[t0])
-                + _acceleration_cost(right[t2], right[t1], right[t0]),
-                _acceleration_cost(left[t2], left[t1], right[t0])
-                + _acceleration_cost(right[t2], right[t1], left[t0]),
-                _acceleration_cost(left[t2], right[t1], left[t0])
-                + _acceleration_cost(right[t2], left[t1], right[t0]),
-                _acceleration_cost(left[t2], right[t1], right[t0])
-                + _acceleration_cost(right[t2], left[t1], left[t0]),
+                _acceleration_cost(l2, l1, l0) + _acceleration_cost(r2, r1, r0),
+                _acceleration_cost(l2, l1, r0) + _acceleration_cost(r2, r1, l0),
+                _acceleration_cost(l2, r1, l0) + _acceleration_cost(r2, l1, r0),
+                _acceleration_cost(l2, r1, r0) + _acceleration_cost(r2, l1, l0),
             ]
         )
     return _viterbi_swaps(cost / leg, prior_per_s / fps, switch_cost)
 
 
+#: Backtracking table of :func:`_viterbi_swaps`: entry ``4 * code + state`` is the state
+#: one frame earlier, where state = 2 * (swapped at t-1) + (swapped at t) and bit
+#: ``state`` of ``code`` says whether that state was reached from a swapped frame t-2.
+_BACKTRACK = bytes(((c >> s) & 1) * 2 + (s >> 1) for c in range(16) for s in range(4))
+
+
 def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
     """Exact minimiser of :func:`find_leg_swaps`' objective; ``cost`` has shape (4, n - 2).
 
-    The state is (swapped at t-1, swapped at t); plain floats in the loop keep it at
-    about 2.5 us per frame.
+    The state is (swapped at t-1, swapped at t).  Plain floats and branches in the loop
+    keep it at about 1 us per frame; each frame's four choices are packed in one byte,
+    and ties go to the unswapped predecessor.
     """
-    same, one, both, back_only = (row.tolist() for row in cost)
-    d00, d01, d10, d11 = 0.0, prior + switch, prior + switch, 2.0 * prior
     m = cost.shape[1]
-    came_from = bytearray(4 * m)
-    for t in range(m):
-        s, o, b, k = same[t], one[t], both[t], back_only[t]
+    d00, d01, d10, d11 = 0.0, prior + switch, prior + switch, 2.0 * prior
+    codes = bytearray()
+    for s, o, b, k in zip(*cost.tolist(), strict=True):
         p, q = d00 + s, d10 + k
-        n00, came_from[4 * t] = (p, 0) if p <= q else (q, 1)
+        if p <= q:
+            n00, c = p, 0
+        else:
+            n00, c = q, 1
         p, q = d00 + o, d10 + b
-        n01, came_from[4 * t + 1] = (p, 0) if p <= q else (q, 1)
+        if p <= q:
+            n01 = p
+        else:
+            n01, c = q, c | 2
         p, q = d01 + b, d11 + o
-        n10, came_from[4 * t + 2] = (p, 0) if p <= q else (q, 1)
+        if p <= q:
+            n10 = p
+        else:
+            n10, c = q, c | 4
         p, q = d01 + k, d11 + s
-        n11, came_from[4 * t + 3] = (p, 0) if p <= q else (q, 1)
+        if p <= q:
+            n11 = p
+        else:
+            n11, c = q, c | 8
+        codes.append(c)
         d00, d01, d10, d11 = n00, n01 + switch + prior, n10 + switch, n11 + prior
     _, prev, cur = min((d00, 0, 0), (d01, 0, 1), (d10, 1, 0), (d11, 1, 1))
-    swapped = np.zeros(m + 2, dtype=bool)
-    swapped[-2:] = prev, cur
+    state = 2 * prev + cur
+    back = bytearray(m)
+    table = _BACKTRACK
     for t in range(m - 1, -1, -1):
-        prev, cur = came_from[4 * t + 2 * prev + cur], prev
-        swapped[t] = prev
+        state = table[4 * codes[t] + state]
+        back[t] = state >> 1
+    swapped = np.zeros(m + 2, dtype=bool)
+    swapped[:m] = np.frombuffer(bytes(back), dtype=np.uint8)
+    swapped[-2:] = prev, cur
     return swapped
 
 
@@ -208,34 +235,25 @@ def repair_leg_swaps(
     return dataclasses.replace(pose, **fields), n_swapped
 
 
-def _fill_nearest(x: np.ndarray) -> np.ndarray:
-    """Replace NaN along axis 0 by the previous valid value (or the next one at the start)."""
-    valid = ~np.isnan(x)
-    if valid.all():
-        return x
-    idx = np.where(valid, np.arange(x.shape[0])[:, None], 0)
-    np.maximum.accumulate(idx, axis=0, out=idx)
-    filled = np.take_along_axis(x, idx, axis=0)
-    first = np.argmax(valid, axis=0)
-    head = np.arange(x.shape[0])[:, None] < first[None, :]
-    filled[head] = np.broadcast_to(x[first, np.arange(x.shape[1])], x.shape)[head]
-    return filled
-
-
 def hampel(
     x: np.ndarray, *, window: int, n_sigmas: float = 3.0, min_deviation: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Hampel outlier filter along axis 0: outliers become NaN.
 
     A sample is an outlier when ``|x - median| > max(n_sigmas * 1.4826 * MAD,
-    min_deviation)`` within a centred window (Hampel 1974; Pearson 2002).
+    min_deviation)`` within a centred window (Hampel 1974; Pearson 2002).  Missing
+    samples are skipped, not filled: the medians are taken over the valid samples in the
+    window (at least 3 are needed to test a sample), so a gap next to a spike cannot fill
+    the window with copies of the spike.  Only samples that stand out from their previous
+    and next valid samples by half the threshold are tested (a cheap pre-screen), unless
+    over 20 % do.
 
     Parameters
     ----------
     x : ndarray of shape (n, ...)
         Signals along axis 0 (NaN = missing, ignored).
     window : int
-        Window length in samples (made odd, at least 3).
+        Window length in samples (made odd, at least 5).
     n_sigmas : float
         Threshold in robust standard deviations.
     min_deviation : float
@@ -251,39 +269,107 @@ def hampel(
     shape = x.shape
     flat = x.reshape(shape[0], -1)
     valid = ~np.isnan(flat)
-    usable = valid.any(axis=0)
+    count = valid.sum(axis=0)
     out_mask = np.zeros(flat.shape, dtype=bool)
-    if shape[0] >= window and usable.any():
-        cols = np.flatnonzero(usable)
-        filled = _fill_nearest(flat[:, cols])
-        # Pre-screen: an outlier beyond the threshold also stands out from the mean of
-        # its two neighbours by at least half of it; only those samples get the full test.
-        dev1 = np.zeros_like(filled)
-        dev1[1:-1] = np.abs(filled[1:-1] - 0.5 * (filled[:-2] + filled[2:]))
-        cand = (dev1 > 0.5 * min_deviation) & valid[:, cols]
-        if cand.mean() > 0.2:  # no cheap pre-screen possible: filter everything
-            med = ndimage.median_filter(filled, size=(window, 1), mode="nearest")
-            dev = np.abs(filled - med)
-            mad = ndimage.median_filter(dev, size=(window, 1), mode="nearest")
-            thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
-            out_mask[:, cols] = (dev > thr) & valid[:, cols]
-        elif cand.any():
-            r, c = np.nonzero(cand)
-            # windows of the candidates and of their neighbours (for the MAD)
-            nbh = np.clip(r[:, None] + np.arange(-2 * half, 2 * half + 1), 0, shape[0] - 1)
-            vals = filled[nbh, c[:, None]]  # (k, 4 half + 1)
-            win = np.lib.stride_tricks.sliding_window_view(vals, window, axis=1)  # (k, 2h+1, w)
-            meds = np.median(win, axis=-1)  # medians centred on r-h .. r+h
-            med = meds[:, half]
-            devs = np.abs(vals[:, half : half + window] - meds)
-            mad = np.median(devs, axis=-1)
-            dev = np.abs(filled[r, c] - med)
-            thr = np.maximum(n_sigmas * 1.4826 * mad, min_deviation)
-            hit = dev > thr
-            out_mask[r[hit], cols[c[hit]]] = True
+    full = np.flatnonzero(count == shape[0])
+    gappy = np.flatnonzero((count >= window) & (count < shape[0]))
+    test_all = False
+    if full.size and shape[0] >= window:
+        # columns without gaps: neighbours are the adjacent rows
+        block = flat if full.size == flat.shape[1] else flat[:, full]
+        dev1 = np.add(block[:-2], block[2:])  # one temporary: |x - mean of neighbours|
+        dev1 *= 0.5
+        np.subtract(block[1:-1], dev1, out=dev1)
+        np.abs(dev1, out=dev1)
+        r, c = np.nonzero(dev1 > 0.5 * min_deviation)
+        del dev1
+        test_all = r.size > 0.2 * shape[0] * (full.size + gappy.size)
+        if test_all:  # no cheap pre-screen possible: test every sample
+            comp = np.ascontiguousarray(block.T).ravel()
+            pos = np.arange(comp.size)
+            lo = pos - pos % shape[0]
+        else:  # only the candidates' columns, laid end to end
+            used, c = np.unique(c, return_inverse=True)
+            comp = np.ascontiguousarray(block[:, used].T).ravel()
+            lo = c * shape[0]
+            pos = lo + r + 1
+        hit = _hampel_test(comp, pos, lo, lo + shape[0] - 1, half, n_sigmas, min_deviation)
+        cols_hit = full[hit // shape[0]] if test_all else full[used[hit // shape[0]]]
+        out_mask[hit % shape[0], cols_hit] = True
+    if gappy.size:
+        # columns with gaps: each column's valid samples back to back (column-major)
+        vt = valid[:, gappy].T
+        comp = flat[:, gappy].T[vt]
+        rows = np.nonzero(vt)[1]
+        ends = np.cumsum(count[gappy])
+        owner = np.repeat(np.arange(gappy.size), count[gappy])
+        lo, hi = (ends - count[gappy])[owner], ends[owner] - 1
+        if test_all:
+            pos = np.arange(comp.size)
+        else:
+            inner = np.flatnonzero((np.arange(comp.size) > lo) & (np.arange(comp.size) < hi))
+            dev1 = np.abs(comp[inner] - 0.5 * (comp[inner - 1] + comp[inner + 1]))
+            pos = inner[dev1 > 0.5 * min_deviation]
+            if pos.size > 0.2 * shape[0] * (full.size + gappy.size):
+                pos = np.arange(comp.size)
+        # the test itself looks at the valid samples within the window in time
+        r, c = rows[pos], gappy[owner[pos]]
+        col_major = np.ascontiguousarray(flat.T).ravel()
+        hit = _hampel_test(
+            col_major,
+            c * shape[0] + r,
+            c * shape[0],
+            c * shape[0] + shape[0] - 1,
+            half,
+            n_sigmas,
+            min_deviation,
+            with_gaps=True,
+        )
+        out_mask[hit % shape[0], hit // shape[0]] = True
     result = flat.copy()
     result[out_mask] = np.nan
     return result.reshape(shape), out_mask.reshape(shape)
+
+
+def _hampel_test(
+    comp: np.ndarray,
+    pos: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    half: int,
+    n_sigmas: float,
+    min_deviation: float,
+    *,
+    with_gaps: bool = False,
+) -> np.ndarray:
+    """The Hampel test of the samples ``comp[pos]`` of a 1-D series of columns laid end to
+    end, each window clamped to its column ``[lo, hi]``; returns the positions that fail.
+
+    ``with_gaps``: ``comp`` holds NaN; the medians skip them, and a sample is only tested
+    when at least 3 valid samples (itself included) lie in its window."""
+    window = 2 * half + 1
+    hits = [np.zeros(0, dtype=np.intp)]
+    for a in range(0, pos.size, 200_000):  # bounded memory
+        p = pos[a : a + 200_000]
+        # windows of the samples and of their neighbours (for the MAD)
+        offsets = np.arange(-2 * half, 2 * half + 1)
+        nbh = np.clip(p[:, None] + offsets, lo[a : a + 200_000, None], hi[a : a + 200_000, None])
+        vals = comp[nbh]  # (k, 4 half + 1)
+        win = np.lib.stride_tricks.sliding_window_view(vals, window, axis=1)  # (k, 2h+1, w)
+        if with_gaps:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", category=RuntimeWarning)  # all-NaN windows
+                meds = np.nanmedian(win, axis=-1)
+                mad = np.nanmedian(np.abs(vals[:, half : half + window] - meds), axis=-1)
+            enough = np.isfinite(win[:, half]).sum(axis=-1) >= 3
+        else:
+            meds = np.median(win, axis=-1)  # medians centred on p-h .. p+h
+            mad = np.median(np.abs(vals[:, half : half + window] - meds), axis=-1)
+            enough = np.ones(p.size, dtype=bool)
+        dev = np.abs(comp[p] - meds[:, half])
+        thr = np.maximum(n_sigmas * 1.4826 * np.nan_to_num(mad), min_deviation)
+        hits.append(p[enough & (dev > thr)])
+    return np.concatenate(hits)
 
 
 def interpolate_gaps(x: np.ndarray, time_s: np.ndarray, *, max_gap_s: float = 0.3) -> np.ndarray:

@@ -447,17 +447,14 @@ def _hinge_best(idx: np.ndarray, y: np.ndarray, win: np.ndarray, t0: np.ndarray)
     saa, sbb = (a * a).sum(-1), (b * b).sum(-1)
     sy, say, sby = yy.sum(-1), (a * yy).sum(-1), (b * yy).sum(-1)
     syy = (yy * yy).sum(-1)
-    ata = np.stack(
-        [
-            np.stack([s0, sa, sb], -1),
-            np.stack([sa, saa, np.zeros_like(sa)], -1),
-            np.stack([sb, np.zeros_like(sb), sbb], -1),
-        ],
-        -2,
-    ) + 1e-9 * np.eye(3)
-    aty = np.stack([sy, say, sby], -1)
-    coef = np.linalg.solve(ata, aty[..., None])[..., 0]
-    sse = syy - np.sum(coef * aty, axis=-1)
+    # Normal equations [[s0, sa, sb], [sa, saa, 0], [sb, 0, sbb]] (+ 1e-9 I) c = (sy,
+    # say, sby), solved in closed form: eliminate c1 and c2 (rows 2 and 3), then c0.
+    eps = 1e-9
+    aa, bb = saa + eps, sbb + eps
+    c0 = (sy - sa * say / aa - sb * sby / bb) / (s0 + eps - sa * sa / aa - sb * sb / bb)
+    c1 = (say - sa * c0) / aa
+    c2 = (sby - sb * c0) / bb
+    sse = syy - (c0 * sy + c1 * say + c2 * sby)
     sse = np.where(s0 >= 5, sse, np.inf)
     pick = np.argmin(sse, axis=1)
     return np.asarray(t0[np.arange(t0.shape[0]), pick])

@@ -45,6 +45,24 @@ def test_hampel_removes_spike_and_keeps_smooth_signal() -> None:
     assert not clean_mask.any()
 
 
+def test_hampel_rejects_a_spike_next_to_a_gap() -> None:
+    t = np.arange(300) / 60
+    x = 50 * np.sin(2 * np.pi * 1.4 * t)
+    spiked = x.copy()
+    spiked[100] = 500.0  # a mis-detection ...
+    spiked[101:104] = np.nan  # ... followed by a gap (and one before it)
+    spiked[98] = np.nan
+    out, mask = hampel(spiked[:, None], window=7, n_sigmas=3.0, min_deviation=5.0)
+    assert mask[100, 0] and mask.sum() == 1
+    np.testing.assert_array_equal(np.isnan(out[:, 0]), np.isnan(spiked) | mask[:, 0])
+    # the same spike with its gap filled by copies of it (the old gap handling) hides it
+    filled = spiked.copy()
+    filled[101:104] = 500.0
+    filled[98] = filled[97]
+    _, mask = hampel(filled[:, None], window=7, n_sigmas=3.0, min_deviation=5.0)
+    assert not mask[100, 0]
+
+
 def test_interpolate_gaps_fills_short_gaps_in_time_only() -> None:
     t = np.cumsum(np.r_[0.0, np.full(99, 1 / 30)])
     t[50:] += 0.01  # non-uniform sampling: interpolation must follow time, not index
@@ -93,6 +111,36 @@ def test_leg_swaps_are_found_and_repaired() -> None:
     knee = LANDMARK_INDEX["left_knee"]
     err = np.abs(cleaned.image_px[swapped, knee, :2] - true[swapped, knee, :2])
     assert np.nanmax(err) < 1.0
+
+
+def _swap_objective(swapped: np.ndarray, cost: np.ndarray, prior: float, switch: float) -> float:
+    """find_leg_swaps' objective for one labelling (the Viterbi's known answer)."""
+    change = swapped[1:] != swapped[:-1]
+    kind = 2 * change[:-1] + change[1:]  # (t-2 -> t-1, t-1 -> t): 00 same, 01, 11, 10
+    row = np.array([0, 1, 3, 2])[kind]  # rows: same, one, both, back_only
+    total = cost[row, np.arange(cost.shape[1])].sum()
+    return float(total + prior * swapped.sum() + switch * change.sum())
+
+
+def test_viterbi_swaps_is_the_exact_minimiser() -> None:
+    from itertools import product
+
+    from gait.clean import _viterbi_swaps
+
+    rng = np.random.default_rng(7)
+    prior, switch = 0.05, 0.1
+    for m in (1, 2, 5, 9):
+        for _ in range(20):
+            cost = rng.exponential(0.2, size=(4, m))
+            cost[0] *= rng.uniform(0.0, 2.0)  # sometimes swapping is cheaper
+            labels = [np.array(lab, dtype=bool) for lab in product((0, 1), repeat=m + 2)]
+            values = np.array([_swap_objective(lab, cost, prior, switch) for lab in labels])
+            found = _viterbi_swaps(cost, prior, switch)
+            # labellings mirrored in time with as many swapped frames tie: compare costs
+            best = _swap_objective(found, cost, prior, switch)
+            assert best == pytest.approx(values.min(), rel=1e-12, abs=1e-12)
+    # all-missing frames cost nothing: the tie keeps the model's labels
+    assert not _viterbi_swaps(np.zeros((4, 50)), prior, switch).any()
 
 
 def test_clean_pose_leaves_exact_landmarks_alone() -> None:
