@@ -136,6 +136,11 @@ class RunnerModel:
         self._alpha = {s: self._solve_valgus(s) for s in SIDES}
         self._bounds = {s: self._boundary_state(s) for s in SIDES}
         self._check_feasible()
+        # Swing clearance lifts, fixed once per side from a dense sampling of one stride
+        # (the first _swing call of each side fits them), so every evaluation - one
+        # frame or a whole clip - gives the same motion.
+        self._lift_amps: dict[str, tuple[float, float]] = {}
+        self.evaluate(self.t0 + np.linspace(0.0, T, 2001), lab=False)
 
     # ---- timing -------------------------------------------------------------------
     def phase(self, t: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
@@ -369,7 +374,12 @@ class RunnerModel:
         # the foot leaves the ground briskly and comes down onto it (not tangentially)
         lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
         fp = b.foot_points()
-        lift = lift + self._clearance_lift(w, hip, theta, dy, dsag, lift, dorsi, dur, side)
+        if side not in self._lift_amps:
+            self._lift_amps[side] = self._clearance_amps(
+                w, hip, theta, dy, dsag, lift, dorsi, dur, side
+            )
+        early_amp, late_amp = self._lift_amps[side]
+        lift = lift + 27 / 4 * (early_amp * w * (1 - w) ** 2 + late_amp * w**2 * (1 - w))
         ankle = hip + np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
         knee = knee_ik(hip, ankle, np.zeros_like(w), side, b)
         shank = ankle - knee
@@ -380,7 +390,7 @@ class RunnerModel:
             out[name] = ankle + np.stack([xz[:, 0], 0 * w, xz[:, 1]], -1)
         return out
 
-    def _clearance_lift(
+    def _clearance_amps(
         self,
         w: np.ndarray,
         hip: np.ndarray,
@@ -391,8 +401,8 @@ class RunnerModel:
         dorsi: np.ndarray,
         dur: float,
         side: str,
-    ) -> np.ndarray:
-        """Extra ankle lift (m) that keeps the swing foot off the floor until contact.
+    ) -> tuple[float, float]:
+        """Amplitudes (m) of the extra ankle lift that keeps the swing foot off the floor.
 
         The cubic swing can drag the toe through the floor just after toe-off (low
         dorsiflexion) or, with a steep toe-up landing (high dorsiflexion), bring the heel
@@ -402,8 +412,8 @@ class RunnerModel:
         contact`` and, after 75 % of the swing, coming down at least that fast (no
         hovering).  Where it does not, smooth lifts ``B w (1 - w)^2`` (early) and
         ``A w^2 (1 - w)`` (late), zero at toe-off and at contact, are added with the
-        smallest sufficient ``B`` and then ``A`` (bisection to 0.5 mm).  Zero when the
-        swing already clears.
+        smallest sufficient ``B`` and then ``A`` (bisection to 0.5 mm), found on the
+        samples ``w`` given (a dense stride).  ``(0, 0)`` when the swing already clears.
         """
         b = self.body
         fp = b.foot_points()
@@ -450,10 +460,10 @@ class RunnerModel:
                 lo, hi = (lo, mid) if ok(mid) else (mid, hi)
             return hi
 
-        extra = smallest(early_ok) * early_shape if early.any() else np.zeros_like(w)
-        if late.any():
-            extra = extra + smallest(lambda a: late_ok(a, extra)) * late_shape
-        return extra
+        early_amp = smallest(early_ok) if early.any() else 0.0
+        extra = early_amp * early_shape
+        late_amp = smallest(lambda a: late_ok(a, extra)) if late.any() else 0.0
+        return early_amp, late_amp
 
     def _upper_body(
         self, t: np.ndarray, pelvis: np.ndarray, joints: dict[str, np.ndarray]
