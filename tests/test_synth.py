@@ -398,3 +398,38 @@ def test_runner_crosses_the_frame_only_overground(treadmill: bool) -> None:
 def test_without_truth_returns_an_empty_dict() -> None:
     pose, truth = synth_landmarks(RunnerParams(duration_s=0.5), with_truth=False)
     assert truth == {} and pose.n_frames == 15
+
+
+@pytest.mark.parametrize("dorsiflexion", [12.0, 22.0, 28.0, 34.0])
+def test_swing_foot_comes_down_once_at_contact(dorsiflexion: float) -> None:
+    """The swing foot never grazes the floor before its contact: in the last quarter of
+    each swing the lower of heel and toe comes down steadily (a steep toe-up landing once
+    brought the heel to the floor ~60 ms before the contact and lifted it again, which
+    made the truth's contact times wrong for high-dorsiflexion runners)."""
+    from gait.synth.geometry import rot2
+    from gait.synth.kinematics import RunnerModel
+
+    model = RunnerModel(RunnerParams(ankle_dorsiflexion_deg=dorsiflexion))
+    t = np.arange(0.0, 3.0, 1 / 1000)
+    sk = model.evaluate(t, lab=False)
+    fp = model.body.foot_points()
+    for side in ("left", "right"):
+        ankle, pitch = sk.joints[f"{side}_ankle"], sk.foot_pitch_rad[side]
+        low = np.min(  # the sole's lowest point; the floor is z = 0
+            [
+                ankle[:, 2] + rot2(pitch, np.broadcast_to(fp[p] - fp["ankle"], (t.size, 2)))[:, 1]
+                for p in ("heel_pivot", "ball_pivot")
+            ],
+            axis=0,
+        )
+        swing = ~sk.stance[side]
+        d = np.diff(np.r_[0, swing.astype(int), 0])
+        checked = 0
+        for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+            if a == 0 or b == t.size:  # a swing cut by the window
+                continue
+            last = low[a + 3 * (b - a) // 4 : b]
+            assert np.all(np.diff(last) <= 1e-6), (side, a)  # no hover, no bounce
+            assert np.all(low[a + (b - a) // 10 : b - 30] > 2e-3), (side, a)  # 30 ms out
+            checked += 1
+        assert checked >= 3

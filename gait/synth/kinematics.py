@@ -34,6 +34,7 @@ How the model is built (everything is vectorised over time):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -62,6 +63,9 @@ PHASE_OFFSET: dict[str, float] = {"left": 0.0, "right": 0.5}
 _FOOT_FLAT_AT = {"heel": 0.15, "ball": 0.2}  # stance progress where the foot is flat
 _HEEL_OFF_AT = 0.6  # stance progress where the heel rises
 _SWING_KNEE_PEAK_AT = 0.4  # swing progress of peak knee flexion
+#: Slowest descent of the lowest sole point towards the floor in late swing (m/s): the
+#: swing foot comes down steadily and cannot graze or hover over the floor before contact.
+_LANDING_DESCENT_MPS = 0.3
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,11 @@ class RunnerModel:
         self._alpha = {s: self._solve_valgus(s) for s in SIDES}
         self._bounds = {s: self._boundary_state(s) for s in SIDES}
         self._check_feasible()
+        # Swing clearance lifts, fixed once per side from a dense sampling of one stride
+        # (the first _swing call of each side fits them), so every evaluation - one
+        # frame or a whole clip - gives the same motion.
+        self._lift_amps: dict[str, tuple[float, float]] = {}
+        self.evaluate(self.t0 + np.linspace(0.0, T, 2001), lab=False)
 
     # ---- timing -------------------------------------------------------------------
     def phase(self, t: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
@@ -364,16 +373,97 @@ class RunnerModel:
         dsag = np.sqrt(np.clip(d2 - dy**2, 1e-6, None))
         # the foot leaves the ground briskly and comes down onto it (not tangentially)
         lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
+        fp = b.foot_points()
+        if side not in self._lift_amps:
+            self._lift_amps[side] = self._clearance_amps(
+                w, hip, theta, dy, dsag, lift, dorsi, dur, side
+            )
+        early_amp, late_amp = self._lift_amps[side]
+        lift = lift + 27 / 4 * (early_amp * w * (1 - w) ** 2 + late_amp * w**2 * (1 - w))
         ankle = hip + np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
         knee = knee_ik(hip, ankle, np.zeros_like(w), side, b)
         shank = ankle - knee
         pitch = dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
-        fp = b.foot_points()
         out = {"ankle": ankle, "knee": knee, "pitch": pitch}
         for name in ("heel", "toe"):
             xz = rot2(pitch, np.broadcast_to(fp[name] - fp["ankle"], (w.size, 2)))
             out[name] = ankle + np.stack([xz[:, 0], 0 * w, xz[:, 1]], -1)
         return out
+
+    def _clearance_amps(
+        self,
+        w: np.ndarray,
+        hip: np.ndarray,
+        theta: np.ndarray,
+        dy: np.ndarray,
+        dsag: np.ndarray,
+        lift: np.ndarray,
+        dorsi: np.ndarray,
+        dur: float,
+        side: str,
+    ) -> tuple[float, float]:
+        """Amplitudes (m) of the extra ankle lift that keeps the swing foot off the floor.
+
+        The cubic swing can drag the toe through the floor just after toe-off (low
+        dorsiflexion) or, with a steep toe-up landing (high dorsiflexion), bring the heel
+        down to the floor some 60 ms before the contact and lift it again: touches the
+        truth would not count.  So the sole's lowest point must stay above the floor in the
+        first half of the swing; in the second half above ``_LANDING_DESCENT_MPS * time to
+        contact`` and, after 75 % of the swing, coming down at least that fast (no
+        hovering).  Where it does not, smooth lifts ``B w (1 - w)^2`` (early) and
+        ``A w^2 (1 - w)`` (late), zero at toe-off and at contact, are added with the
+        smallest sufficient ``B`` and then ``A`` (bisection to 0.5 mm), found on the
+        samples ``w`` given (a dense stride).  ``(0, 0)`` when the swing already clears.
+        """
+        b = self.body
+        fp = b.foot_points()
+        early_shape = 27 / 4 * w * (1 - w) ** 2  # peaks at 1 when w = 1/3
+        late_shape = 27 / 4 * w**2 * (1 - w)  # peaks at 1 when w = 2/3
+        early = (w > 0.02) & (w < 0.5)
+        late = (w >= 0.5) & (w < 0.999)
+        order = np.argsort(w[late], kind="stable")
+        wl = w[late][order]
+        need = _LANDING_DESCENT_MPS * dur * (1 - wl)
+        descent = wl >= 0.75
+        drop = -_LANDING_DESCENT_MPS * dur * np.diff(wl[descent])
+
+        def sole(extra: np.ndarray) -> np.ndarray:
+            up = lift + extra
+            ankle = hip + np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + up], -1)
+            knee = knee_ik(hip, ankle, np.zeros_like(w), side, b)
+            shank = ankle - knee
+            pitch = dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
+            low = np.full(w.shape, np.inf)
+            for name in ("heel_pivot", "ball_pivot"):
+                z = rot2(pitch, np.broadcast_to(fp[name] - fp["ankle"], (w.size, 2)))[:, 1]
+                low = np.minimum(low, ankle[:, 2] + z)
+            return low
+
+        def early_ok(amp: float) -> bool:
+            return bool((sole(amp * early_shape)[early] >= -1e-4).all())
+
+        def late_ok(amp: float, base: np.ndarray) -> bool:
+            s = sole(base + amp * late_shape)[late][order]
+            rises = np.diff(s[descent]) > drop + 1e-4  # 0.1 mm: frames of different strides
+            return bool((s >= need - 1e-4).all() and not rises.any())
+
+        def smallest(ok: Callable[[float], bool]) -> float:
+            if ok(0.0):
+                return 0.0
+            lo, hi = 0.0, 0.05
+            while not ok(hi):
+                lo, hi = hi, 2 * hi
+                if hi > 0.5:
+                    raise ValueError("the swing foot cannot clear the floor with these settings")
+            while hi - lo > 5e-4:
+                mid = 0.5 * (lo + hi)
+                lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+            return hi
+
+        early_amp = smallest(early_ok) if early.any() else 0.0
+        extra = early_amp * early_shape
+        late_amp = smallest(lambda a: late_ok(a, extra)) if late.any() else 0.0
+        return early_amp, late_amp
 
     def _upper_body(
         self, t: np.ndarray, pelvis: np.ndarray, joints: dict[str, np.ndarray]
