@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import threading
 import traceback
 import typing
 from collections.abc import Sequence
@@ -427,14 +428,35 @@ def _reraise_lost_interrupts(hook: Any) -> Any:
     return handle
 
 
+#: Set while a run has received Ctrl-C (SIGINT), however the interrupt surfaced.
+_interrupted = threading.Event()
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    """Python's own Ctrl-C behaviour (raise KeyboardInterrupt), remembering that it came:
+    a KeyboardInterrupt raised inside a C extension's import can reach gait as another
+    exception (e.g. an ImportError), which is then still an interrupt, not a bug."""
+    _interrupted.set()
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (see the module docstring)."""
+    import signal
+
     previous_hook, stdout = sys.unraisablehook, sys.stdout
     sys.unraisablehook = _reraise_lost_interrupts(previous_hook)
     sys.stdout = _PrintableStream(stdout)
+    _interrupted.clear()
+    try:
+        previous_sigint = signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread: leave signal handling alone
+        previous_sigint = None
     try:
         return _main(argv)
     finally:
+        if previous_sigint is not None:
+            signal.signal(signal.SIGINT, previous_sigint)
         sys.stdout.flush()
         sys.unraisablehook, sys.stdout = previous_hook, stdout
 
@@ -467,6 +489,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except GaitError as exc:
         if debug:
             traceback.print_exc()
+        if _interrupted.is_set():  # e.g. a decoder cut short by Ctrl-C
+            print("gait: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(f"gait: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -477,6 +502,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as exc:
         if debug:
             traceback.print_exc()
+        if _interrupted.is_set():  # Ctrl-C surfaced as another error (see _on_sigint)
+            print("gait: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(
             f"gait: internal error: {one_line(f'{type(exc).__name__}: {exc}')} - this is a "
             "bug in gait: rerun with --debug for the traceback and please report it",

@@ -611,3 +611,30 @@ def test_ctrl_c_in_a_finaliser_is_not_lost() -> None:
         for _ in range(1000):  # the signal handler runs at the next bytecode boundary
             pass
     assert seen == [other]
+
+
+def test_ctrl_c_that_surfaces_as_another_error_is_an_interrupt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during a C extension's import reaches gait as an ImportError; it is reported
+    as an interrupt (exit 130), not as an internal error."""
+    import argparse
+    import signal
+
+    from gait import cli
+
+    def interrupted_import(_args: argparse.Namespace) -> int:
+        try:
+            signal.raise_signal(signal.SIGINT)
+            for _ in range(1000):  # the handler runs at the next bytecode boundary
+                pass
+        except KeyboardInterrupt:
+            raise ImportError('PyCapsule_Import could not import module "pandas"') from None
+        return 0
+
+    parser = argparse.ArgumentParser()
+    parser.set_defaults(func=interrupted_import)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    assert cli.main([]) == 130
+    assert capsys.readouterr().err.strip() == "gait: interrupted"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
