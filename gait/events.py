@@ -574,6 +574,7 @@ def detect_events(
     envelope: np.ndarray | None = None,
     leg_length: np.ndarray | float | None = None,
     min_threshold: float = 0.02,
+    max_threshold: float = 0.08,
     noise_sigmas: float = 4.0,
     min_contact_s: float = 0.05,
     min_swing_s: float = 0.1,
@@ -606,6 +607,12 @@ def detect_events(
         Leg length in pixels (see :func:`leg_length_px`).
     min_threshold : float
         Smallest contact threshold on the foot height, in leg lengths.
+    max_threshold : float
+        Largest contact threshold (leg lengths): a foot this high above its floor level
+        is in the air however noisy its landmarks are.  Without the cap, scattered
+        stance heights of a badly tracked foot raised the threshold to 0.12-0.18 leg on
+        rendered clips, and the foot counted as down while still swinging in (contacts
+        ~80 ms too long, knee at contact read 28° too flexed).
     noise_sigmas : float
         The threshold is at least this many noise SDs of the envelope (per foot), so the
         far foot's noisier landmarks do not create false contacts.
@@ -678,7 +685,7 @@ def detect_events(
             continue
         min_c = max(1, round(min_contact_s * fps))
         min_s = max(1, round(min_swing_s * fps))
-        thr = max(min_threshold, noise_sigmas * _noise_level(h))
+        thr = min(max(min_threshold, noise_sigmas * _noise_level(h)), max_threshold)
         s, e = _contacts(h, threshold=thr, min_contact=min_c, min_swing=min_s)
         if s.size == 0:
             continue
@@ -688,7 +695,7 @@ def detect_events(
         if stance_h.size >= 10:
             g0 = float(np.median(stance_h))
             spread = 1.4826 * float(np.median(np.abs(stance_h - g0)))
-            thr2 = max(min_threshold, g0 + noise_sigmas * spread)
+            thr2 = min(max(min_threshold, g0 + noise_sigmas * spread), max_threshold)
             if thr2 > thr:
                 s2, e2 = _contacts(h, threshold=thr2, min_contact=min_c, min_swing=min_s)
                 if s2.size:
