@@ -236,3 +236,32 @@ def test_cadence_is_the_rate_of_the_mean_stride() -> None:
     row = summarize(st, view="side", fps=30.0).set_index("metric").loc["cadence_spm"]
     assert row["value"] == pytest.approx(120.0 / stride_s.mean())
     assert row["left"] == pytest.approx(120.0 / stride_s.mean())
+
+
+def test_foot_landmark_offset_is_referenced_to_foot_flat() -> None:
+    """BlazePose puts the foot-index point lower on the foot than the heel point (the foot
+    line reads toe-down when the sole is flat). Simulate that offset - the toe landmark
+    rotated 9° down about the heel on every frame - and the dorsiflexion and foot strike
+    angle still match the truth, because the foot line is taken relative to its own
+    midstance (foot-flat) angle; the exact landmarks give a zero offset."""
+    import dataclasses
+
+    from gait.posedata import LANDMARK_INDEX
+
+    pose, truth = synth(fps=60.0, duration_s=5.0, view="side_right")
+    exact = analyze_pose(pose)
+    assert np.abs(exact.strides["foot_flat_offset_deg"]).max() < 0.3
+    img = pose.image_px.copy()
+    a = np.radians(9.0)  # facing right (+x), image y down: toe-down is a clockwise turn
+    for side in ("left", "right"):
+        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
+        d = img[:, toe, :2] - img[:, heel, :2]
+        img[:, toe, 0] = img[:, heel, 0] + np.cos(a) * d[:, 0] - np.sin(a) * d[:, 1]
+        img[:, toe, 1] = img[:, heel, 1] + np.sin(a) * d[:, 0] + np.cos(a) * d[:, 1]
+    biased = analyze_pose(dataclasses.replace(pose, image_px=img))
+    offsets = biased.strides["foot_flat_offset_deg"]
+    assert offsets.to_numpy() == pytest.approx(-9.0, abs=0.5)
+    for name in ("ankle_dorsiflexion_midstance_deg", "foot_strike_angle_deg"):
+        t = truth["metrics_image"][name]["overall"]
+        assert biased.metric(name) == pytest.approx(t, abs=1.0), name
+        assert biased.metric(name) == pytest.approx(exact.metric(name), abs=1.0), name
