@@ -68,7 +68,8 @@ def frame_motion_px(pose: PoseData) -> np.ndarray:
     Frame 0 gets +inf; frames without comparable landmarks get NaN.
     """
     idx = [LANDMARK_INDEX[n] for n in _MOTION_LANDMARKS]
-    xy = pose.image_px[:, idx, :2]
+    # np.take of whole landmarks, then x and y: much faster than fancy indexing
+    xy = np.ascontiguousarray(np.take(pose.image_px, idx, axis=1)[..., :2])
     dxy = np.diff(xy, axis=0)
     d = np.hypot(dxy[..., 0], dxy[..., 1])
     d = np.where(np.isfinite(d), d, np.nan)
@@ -76,7 +77,11 @@ def frame_motion_px(pose: PoseData) -> np.ndarray:
     full = finite.all(axis=1)
     part = finite.any(axis=1) & ~full
     med = np.full(d.shape[0], np.nan)
-    med[full] = np.median(d[full], axis=1)
+    # median of each complete row: the mean of its two middle values (sorting 8 values
+    # per row is faster than np.median's partition, and gives the same numbers)
+    rows = np.sort(d[full], axis=1)
+    mid = rows.shape[1] // 2
+    med[full] = rows[:, mid - 1 : mid + 1].mean(axis=1) if rows.shape[1] % 2 == 0 else rows[:, mid]
     if part.any():
         med[part] = np.nanmedian(d[part], axis=1)
     return np.concatenate([[np.inf], med])
@@ -379,9 +384,11 @@ def find_person_switches(
     ndarray of int
         Frame indices (into the clip) of the first frame after each switch.
     """
-    xy = pose.image_px[:, :, :2]
-    hip = 0.5 * (xy[:, LANDMARK_INDEX["left_hip"]] + xy[:, LANDMARK_INDEX["right_hip"]])
-    sh = 0.5 * (xy[:, LANDMARK_INDEX["left_shoulder"]] + xy[:, LANDMARK_INDEX["right_shoulder"]])
+    names = ("left_hip", "right_hip", "left_shoulder", "right_shoulder")
+    # the four landmarks gathered once: one pass over the frames
+    xy = np.take(pose.image_px, [LANDMARK_INDEX[n] for n in names], axis=1)[..., :2]
+    hip = 0.5 * (xy[:, 0] + xy[:, 1])
+    sh = 0.5 * (xy[:, 2] + xy[:, 3])
     torso = np.hypot(*(sh - hip).T)
     ok = np.flatnonzero(np.isfinite(torso) & np.isfinite(hip).all(axis=1) & (torso > 0))
     if ok.size < 2:
