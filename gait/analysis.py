@@ -13,7 +13,6 @@ and returns an :class:`AnalysisResult` holding every stage's output.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from gait.events import (
 from gait.findings import Finding, Rule
 from gait.findings import evaluate as evaluate_findings
 from gait.metrics import METRICS, stride_metrics
-from gait.posedata import LANDMARK_INDEX, PoseData
+from gait.posedata import LANDMARK_INDEX, N_LANDMARKS, PoseData, _replace
 from gait.summary import MIN_STEPS, NO_VALID_STRIDE, harmonic_mean, summarize
 from gait.timing import (
     GaitCheck,
@@ -496,11 +495,13 @@ def _prepare(
     event_cut = (
         None if metric_cut is None else max(metric_cut, min(event_cutoff_hz, 0.4 * pose.fps))
     )
-    core = despiked.image_px[:, idx, :2]
-    image = despiked.image_px  # a fresh array from clean_pose: ours to modify in place
+    # clean_pose's image is a fresh landmark-major array: ours to modify in place
+    image = despiked.image_px
+    core = image[:, idx, :2]  # (n, 15, 2), a copy
     if metric_cut is not None:
         image[:, idx, :2] = lowpass(core, pose.fps, cutoff_hz=metric_cut)
-    cleaned = dataclasses.replace(
+    # derived from a validated PoseData (NaN where missing, never infinite): no re-check
+    cleaned = _replace(
         despiked,
         image_px=image,
         settings={
@@ -513,15 +514,26 @@ def _prepare(
     )
     info = detect_view(cleaned, view=view, setting=setting)
     centre = (pose.width / 2, pose.height / 2)
-    if info.roll_deg != 0:  # level in place: the array is ours
-        rotate_image(image[..., :2], info.roll_deg, centre, out=image[..., :2])
-    # events and kink values only read the core landmarks: level just those
+    roll = info.roll_deg
+    if roll != 0:  # level in place: the array is ours
+        rotate_image(image[..., :2], roll, centre, out=image[..., :2])
+    # events and kink values only read the core landmarks: level just those (in place:
+    # ``core`` and the filtered copy are ours)
     ev_core = core if event_cut is None else lowpass(core, pose.fps, cutoff_hz=event_cut)
-    ev_xy = np.full((*image.shape[:2], 2), np.nan)
-    raw_xy = np.full_like(ev_xy, np.nan)
-    ev_xy[:, idx] = rotate_image(ev_core, info.roll_deg, centre)
-    raw_xy[:, idx] = rotate_image(core, info.roll_deg, centre)
-    return cleaned, ev_xy, raw_xy, info
+    if ev_core is not core:
+        rotate_image(ev_core, roll, centre, out=ev_core)
+    rotate_image(core, roll, centre, out=core)
+    return cleaned, _core_only(ev_core, idx), _core_only(core, idx), info
+
+
+def _core_only(core: np.ndarray, idx: list[int]) -> np.ndarray:
+    """(n, 33, 2) landmark-major array: ``core`` (n, k, 2) at landmarks ``idx``, NaN else."""
+    n = core.shape[0]
+    buf = np.empty((N_LANDMARKS, 2, n))
+    rest = np.setdiff1d(np.arange(N_LANDMARKS), idx)
+    buf[rest] = np.nan
+    buf[idx] = np.moveaxis(core, 0, -1)
+    return np.moveaxis(buf, -1, 0)
 
 
 def near_side(pose: PoseData) -> str | None:

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import signal
 
 from gait.errors import ConfigError
-from gait.posedata import LANDMARK_INDEX, PoseData
+from gait.posedata import LANDMARK_INDEX, PoseData, _landmark_major, _replace
 
 #: Landmarks the gait core reads; cleaning is restricted to them by default.
 CORE_LANDMARKS: tuple[str, ...] = (
@@ -208,6 +208,14 @@ def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
     return swapped
 
 
+def _swap_permutation(n_landmarks: int) -> np.ndarray:
+    """Landmark permutation exchanging the left and right leg points (hip to toe)."""
+    li, ri = _leg_indices()
+    perm = np.arange(n_landmarks)
+    perm[li], perm[ri] = ri, li
+    return perm
+
+
 def repair_leg_swaps(
     pose: PoseData, *, prior_per_s: float = 3.0, switch_cost: float = 0.1
 ) -> tuple[PoseData, int]:
@@ -224,9 +232,7 @@ def repair_leg_swaps(
     n_swapped = int(swap.sum())
     if n_swapped == 0:
         return pose, 0
-    li, ri = _leg_indices()
-    perm = np.arange(pose.image_px.shape[1])
-    perm[li], perm[ri] = ri, li
+    perm = _swap_permutation(pose.image_px.shape[1])
     fields = {}
     for name in ("image_px", "visibility", "presence", "world_m"):
         arr = getattr(pose, name).copy()
@@ -326,7 +332,7 @@ def hampel(
             with_gaps=True,
         )
         out_mask[hit % shape[0], hit // shape[0]] = True
-    result = flat.copy()
+    result = flat.copy(order="K")  # keeps a landmark-major input's layout
     result[out_mask] = np.nan
     return result.reshape(shape), out_mask.reshape(shape)
 
@@ -397,14 +403,14 @@ def interpolate_gaps(x: np.ndarray, time_s: np.ndarray, *, max_gap_s: float = 0.
     flat = x.reshape(n, -1)
     valid = ~np.isnan(flat)
     if valid.all() or n < 3:
-        return x.copy()
+        return x.copy(order="K")
     ar = np.arange(n)[:, None]
     prev = np.where(valid, ar, -1)
     np.maximum.accumulate(prev, axis=0, out=prev)
     nxt = np.where(valid, ar, n)
     nxt = np.minimum.accumulate(nxt[::-1], axis=0)[::-1]
     fill = ~valid & (prev >= 0) & (nxt < n)
-    out = flat.copy()
+    out = flat.copy(order="K")
     if not fill.any():
         return out.reshape(shape)
     rows, cols = np.nonzero(fill)
@@ -434,8 +440,11 @@ def lowpass(x: np.ndarray, fps: float, *, cutoff_hz: float, order: int = 4) -> n
     """Zero-lag Butterworth low-pass along axis 0, per contiguous non-NaN segment.
 
     ``scipy.signal.butter(order, cutoff)`` applied forward and backward with
-    ``filtfilt`` (no phase lag).  Columns sharing the same missing-data pattern are
-    filtered together; segments too short for the filter's padding are left unfiltered.
+    ``filtfilt`` (no phase lag; odd extension of ``3 (order + 1)`` samples at each end).
+    All complete columns are filtered in one call; columns sharing the same
+    missing-data pattern are filtered together, segment by segment; segments too short
+    for the padding are left unfiltered.  (``sosfiltfilt`` is no faster here and its
+    rounding differs: the kink fits downstream amplify that to 1e-6 of a frame.)
 
     Parameters
     ----------
@@ -451,36 +460,36 @@ def lowpass(x: np.ndarray, fps: float, *, cutoff_hz: float, order: int = 4) -> n
     Returns
     -------
     ndarray
-        Filtered copy, NaN where ``x`` is NaN.
+        Filtered copy, NaN where ``x`` is NaN.  It is laid out column by column (each
+        signal contiguous over time), like a landmark-major input.
     """
     cut = effective_cutoff_hz(cutoff_hz, fps)
     b, a = signal.butter(order, cut, fs=fps)
     padlen = 3 * max(len(a), len(b))
     shape = x.shape
-    flat = x.reshape(shape[0], -1)
-    valid = ~np.isnan(flat)
-    full = valid.all(axis=0)
-    if full.all() and shape[0] > padlen:  # fast path: no missing data
-        rows = np.ascontiguousarray(flat.T)
-        return np.asarray(signal.filtfilt(b, a, rows, axis=-1).T.reshape(shape))
-    out = flat.copy()
-    if full.any() and shape[0] > padlen:
-        # filter along contiguous rows (columns of the transposed copy): much faster
-        cols_t = np.ascontiguousarray(flat[:, full].T)
-        out[:, full] = signal.filtfilt(b, a, cols_t, axis=-1).T
-    rest = np.flatnonzero(~full & valid.any(axis=0))
+    n = shape[0]
+    # one row per signal, contiguous over time (free for a landmark-major input)
+    rows = np.ascontiguousarray(x.reshape(n, -1).T)
+    valid = ~np.isnan(rows)
+    full = valid.all(axis=1)
+    if full.all() and n > padlen:  # fast path: no missing data
+        out = signal.filtfilt(b, a, rows, axis=-1)
+        return np.asarray(out.T.reshape(shape))
+    out = rows.copy()
+    if full.any() and n > padlen:
+        out[full] = signal.filtfilt(b, a, rows[full], axis=-1)
+    rest = np.flatnonzero(~full & valid.any(axis=1))
     if rest.size:
-        keys = np.packbits(valid[:, rest], axis=0).T
+        keys = np.packbits(valid[rest], axis=1)
         _, group = np.unique(keys, axis=0, return_inverse=True)
         group = np.asarray(group).ravel()
         for g in range(int(group.max()) + 1):
             cols = rest[group == g]
-            starts, stops = _segments(valid[:, cols[0]])
+            starts, stops = _segments(valid[cols[0]])
             for s, e in zip(starts, stops, strict=True):
                 if e - s > padlen:
-                    seg = np.ascontiguousarray(flat[s:e, cols].T)
-                    out[s:e, cols] = signal.filtfilt(b, a, seg, axis=-1).T
-    return out.reshape(shape)
+                    out[cols, s:e] = signal.filtfilt(b, a, rows[cols, s:e], axis=-1)
+    return np.asarray(out.T.reshape(shape))
 
 
 def noise_px(xy: np.ndarray) -> float:
@@ -651,19 +660,36 @@ def clean_pose(
     """
     if max_gap_s < 0 or hampel_window_s <= 0:
         raise ConfigError("max_gap_s must be >= 0 and hampel_window_s > 0")
-    gated = gate_visibility(pose, min_visibility=min_visibility, min_presence=min_presence)
-    n_gated = int(np.isnan(gated.image_px[..., 0]).sum() - np.isnan(pose.image_px[..., 0]).sum())
-    n_swapped = 0
-    if repair_swaps:
-        gated, n_swapped = repair_leg_swaps(gated, prior_per_s=swap_prior_per_s)
+    # one landmark-major copy of the image points, gated, swapped and cleaned in place
+    # (the later stages read landmarks one at a time: contiguous that way)
+    image = _landmark_major(pose.image_px)
+    low = (pose.visibility < min_visibility) | (pose.presence < min_presence)
+    n_gated = 0
+    if low.any():
+        n_gated = int((low & ~np.isnan(image[..., 0])).sum())
+        image[low] = np.nan
+    fields: dict[str, np.ndarray] = {}
+    swap = (
+        find_leg_swaps(image[:, :, :2], pose.fps, prior_per_s=swap_prior_per_s)
+        if repair_swaps
+        else np.zeros(pose.n_frames, dtype=bool)
+    )
+    n_swapped = int(swap.sum())
+    if n_swapped:
+        perm = _swap_permutation(image.shape[1])
+        image[swap] = image[swap][:, perm]
+        for name in ("visibility", "presence", "world_m"):
+            arr = getattr(pose, name).copy()
+            arr[swap] = arr[swap][:, perm]
+            fields[name] = arr
     idx = (
         np.arange(pose.image_px.shape[1])
         if landmarks is None
         else np.array([LANDMARK_INDEX[name] for name in landmarks])
     )
-    xy = gated.image_px[:, idx, :2]
+    xy = image[:, idx, :2]
     window = round(hampel_window_s * pose.fps)
-    min_dev = hampel_min_leg * _leg_scale_px(gated.image_px[:, :, :2])
+    min_dev = hampel_min_leg * _leg_scale_px(image[:, :, :2])
     xy, outliers = hampel(xy, window=window, n_sigmas=hampel_sigmas, min_deviation=min_dev)
     missing_before = np.isnan(xy).sum()
     xy = interpolate_gaps(xy, pose.time_s, max_gap_s=max_gap_s)
@@ -679,9 +705,6 @@ def clean_pose(
         raise ConfigError(f"cutoff_hz must be a number, 'auto' or None, found {cutoff_hz!r}")
     if used_cut is not None:
         xy = lowpass(xy, pose.fps, cutoff_hz=used_cut)
-    # gating or swap repair already made a copy of the input: modify that one in place
-    owned = gated.image_px is not pose.image_px
-    image = gated.image_px if owned else gated.image_px.copy()
     image[:, idx, :2] = xy
     image[:, idx, 2] = np.where(np.isnan(xy[..., 0]), np.nan, image[:, idx, 2])
     record: dict[str, Any] = {
@@ -700,4 +723,5 @@ def clean_pose(
         "n_interpolated": n_interp // 2,
     }
     settings = {**dict(pose.settings), "cleaning": record}
-    return dataclasses.replace(gated, image_px=image, settings=settings)
+    # derived from a validated PoseData (NaN where missing, never infinite): no re-check
+    return _replace(pose, image_px=image, settings=settings, **fields)

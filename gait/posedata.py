@@ -22,6 +22,8 @@ sha256, library versions and the extraction settings.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -195,6 +197,44 @@ class PoseData:
                 "z_m": self.world_m[:, :, 2].ravel(),
             }
         )
+
+
+_FIELDS = frozenset(f.name for f in dataclasses.fields(PoseData))
+
+
+def _replace(pose: PoseData, **changes: Any) -> PoseData:
+    """``dataclasses.replace`` without :func:`validate`, for internal copies only.
+
+    The caller guarantees the new arrays keep the shapes, dtypes and value ranges of
+    ``pose`` (e.g. cleaned or rotated landmarks: NaN where missing, never infinite);
+    validating them again costs a pass over every array of a long clip.
+    """
+    new = copy.copy(pose)
+    for name, value in changes.items():
+        if name not in _FIELDS:
+            raise TypeError(f"PoseData has no field {name!r}")
+        object.__setattr__(new, name, value)
+    return new
+
+
+def _landmark_major(a: np.ndarray, *, block: int = 1024) -> np.ndarray:
+    """Copy of an (n, L, k) array laid out landmark-major: ``a.transpose(1, 2, 0)`` is
+    C-contiguous, so one landmark's coordinate over time is contiguous.
+
+    Same shape and values; the per-landmark reads of the later stages (``xy[:, i]``,
+    ``xy[:, idx]``) then touch contiguous memory instead of one cache line per frame.
+    The copy is made in blocks of ``block`` frames, which keeps the transpose in cache.
+    """
+    n = a.shape[0]
+    buf = np.empty((*a.shape[1:], n), dtype=a.dtype)
+    if a.flags.c_contiguous:
+        src = a.reshape(n, -1)
+        dst = buf.reshape(-1, n)
+        for start in range(0, n, block):
+            dst[:, start : start + block] = src[start : start + block].T
+    else:
+        buf[...] = np.moveaxis(a, 0, -1)
+    return np.moveaxis(buf, -1, 0)
 
 
 def load(path: str | Path) -> PoseData:

@@ -129,11 +129,30 @@ def rotate_image(
         return out
     a = np.radians(-roll_deg)
     c, s = float(np.cos(a)), float(np.sin(a))
-    dx = xy[..., 0] - center[0]
-    dy = xy[..., 1] - center[1]
-    out[..., 0] = c * dx - s * dy + center[0]
-    out[..., 1] = s * dx + c * dy + center[1]
+    cx, cy = float(center[0]), float(center[1])
+    x, y, ox, oy = xy[..., 0], xy[..., 1], out[..., 0], out[..., 1]
+    if x.ndim == 0:
+        x, y, ox, oy = (v.reshape(1) for v in (x, y, ox, oy))
+    # in blocks of frames, so the temporaries stay in cache (out may be xy itself: each
+    # block is read before it is written)
+    step = max(1, _ROTATE_BLOCK // max(1, x[0].size))
+    for start in range(0, x.shape[0], step):
+        b = slice(start, start + step)
+        dx = np.subtract(x[b], cx)
+        dy = np.subtract(y[b], cy)
+        u = np.multiply(dx, c)
+        v = np.multiply(dy, s)
+        np.subtract(u, v, out=u)
+        np.add(u, cx, out=ox[b])  # c dx - s dy + cx
+        np.multiply(dx, s, out=u)
+        np.multiply(dy, c, out=v)
+        np.add(u, v, out=u)
+        np.add(u, cy, out=oy[b])  # s dx + c dy + cy
     return out
+
+
+#: Points rotated per block by :func:`rotate_image`.
+_ROTATE_BLOCK = 32_768
 
 
 def level_pose(pose: PoseData, roll_deg: float) -> PoseData:
