@@ -17,6 +17,7 @@ under ``settings["cleaning"]`` of the returned :class:`~gait.posedata.PoseData`.
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -156,21 +157,87 @@ def find_leg_swaps(
     return _viterbi_swaps(cost / leg, prior_per_s / fps, switch_cost)
 
 
-#: Backtracking table of :func:`_viterbi_swaps`: entry ``4 * code + state`` is the state
+def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
+    """Exact minimiser of :func:`find_leg_swaps`' objective; ``cost`` has shape (4, n - 2).
+
+    Most frames cannot be swapped in any optimal labelling (:func:`_surely_kept`); the
+    dynamic programme runs only over the stretches between them, each starting and
+    ending on two such frames (kept labels), which gives the same labelling as one pass
+    over the whole series.
+    """
+    n = cost.shape[1] + 2
+    swapped = np.zeros(n, dtype=bool)
+    free = ~_surely_kept(cost, prior, switch)
+    if not free.any():
+        return swapped
+    # a single kept frame between free ones cannot anchor a stretch: merge across it
+    start, stop = _segments(~free)
+    short = stop - start < 2
+    free[start[short]] = True
+    for a, b in zip(*_segments(free), strict=True):
+        lo, hi = max(a - 2, 0), min(b + 1, n - 1)
+        swapped[lo : hi + 1] = _viterbi_path(
+            cost[:, lo : hi - 1], prior, switch, start_kept=a >= 2, end_kept=b <= n - 2
+        )
+    return swapped
+
+
+def _surely_kept(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
+    """Frames whose labels stay unswapped in every minimiser of the swap objective.
+
+    Swapping back a maximal run of swapped frames [u, v] changes only the costs of the
+    triplets that straddle its ends (two at each end; three in all for a single frame),
+    saves ``prior`` per frame and ``switch`` per end inside the clip.  With the unknown
+    frames u - 2 and v + 2 taken at their worst, that bounds the saving from below by
+    ``prior * (v - u + 1) + start(u) + end(v)``; frame t is surely kept when the bound is
+    positive for every run through t (a prefix minimum over u and a suffix minimum over
+    v, with a separate bound for the one-frame run).
+    """
+    m = cost.shape[1]
+    n = m + 2
+    # triplet costs indexed by their last frame (2 .. n - 1); absent triplets cost 0
+    s, o, b, k = np.zeros((4, n + 3))
+    s[2:n], o[2:n], b[2:n], k[2:n] = cost
+    f = np.arange(n)
+    # first changed triplet of a run starting at f: (x, kept, swapped) -> all kept
+    first = np.minimum(o - s, b - k)[:n]
+    first[:2] = 0.0
+    # last triplet of a run ending at f: (swapped, kept, x) -> all kept
+    last = np.minimum(k - s, b - o)[2 : n + 2]
+    last[n - 2 :] = 0.0
+    start = np.where(f >= 1, switch + first + (k - s)[1 : n + 1], 0.0)
+    end = np.where(f <= n - 2, switch + (o - s)[1 : n + 1] + last, 0.0)
+    runs = (
+        np.minimum.accumulate(start - prior * f)
+        + np.minimum.accumulate((end + prior * f)[::-1])[::-1]
+        + prior
+    )
+    single = prior + switch * ((f >= 1) + (f <= n - 2)) + first + (b - s)[1 : n + 1] + last
+    margin = 1e-9 * (1.0 + prior * n)
+    return np.asarray((runs > margin) & (single > margin))
+
+
+#: Backtracking table of :func:`_viterbi_path`: entry ``4 * code + state`` is the state
 #: one frame earlier, where state = 2 * (swapped at t-1) + (swapped at t) and bit
 #: ``state`` of ``code`` says whether that state was reached from a swapped frame t-2.
 _BACKTRACK = bytes(((c >> s) & 1) * 2 + (s >> 1) for c in range(16) for s in range(4))
 
 
-def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
-    """Exact minimiser of :func:`find_leg_swaps`' objective; ``cost`` has shape (4, n - 2).
+def _viterbi_path(
+    cost: np.ndarray, prior: float, switch: float, *, start_kept: bool, end_kept: bool
+) -> np.ndarray:
+    """Viterbi pass of :func:`_viterbi_swaps` over frames 0 .. m + 1 of ``cost`` (4, m),
+    optionally with the first two and last two frames held unswapped.
 
     The state is (swapped at t-1, swapped at t).  Plain floats and branches in the loop
     keep it at about 1 us per frame; each frame's four choices are packed in one byte,
     and ties go to the unswapped predecessor.
     """
     m = cost.shape[1]
-    d00, d01, d10, d11 = 0.0, prior + switch, prior + switch, 2.0 * prior
+    if start_kept:
+        d00, d01, d10, d11 = 0.0, math.inf, math.inf, math.inf
+    else:
+        d00, d01, d10, d11 = 0.0, prior + switch, prior + switch, 2.0 * prior
     codes = bytearray()
     for s, o, b, k in zip(*cost.tolist(), strict=True):
         p, q = d00 + s, d10 + k
@@ -195,7 +262,10 @@ def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
             n11, c = q, c | 8
         codes.append(c)
         d00, d01, d10, d11 = n00, n01 + switch + prior, n10 + switch, n11 + prior
-    _, prev, cur = min((d00, 0, 0), (d01, 0, 1), (d10, 1, 0), (d11, 1, 1))
+    if end_kept:
+        prev, cur = 0, 0
+    else:
+        _, prev, cur = min((d00, 0, 0), (d01, 0, 1), (d10, 1, 0), (d11, 1, 1))
     state = 2 * prev + cur
     back = bytearray(m)
     table = _BACKTRACK

@@ -418,35 +418,56 @@ def hinge_fit(
     ok = np.isfinite(c)
     if not ok.any():
         return out
-    base = np.rint(np.where(ok, c, 0)).astype(int)
+    cz = np.where(ok, c, 0.0)
+    base = np.rint(cz).astype(int)
     offs = np.arange(-half - 1, half + 2)
-    idx = base[:, None] + offs[None, :]  # (k, w)
+    idx = offs[:, None] + base[None, :]  # (w, k): window-major, so running sums are fast
     inside = (idx >= 0) & (idx < n)
     y = sig[np.clip(idx, 0, n - 1)]
-    good = inside & np.isfinite(y)
-    y = np.where(good, y, 0.0)
-    win = good & (np.abs(idx - base[:, None]) <= half + 1)
+    win = inside & np.isfinite(y)
+    y = np.where(win, y, 0.0)
+    sums = _window_sums(offs, y, win)
     coarse = np.arange(-search, search + 1e-9, coarse_step)
-    best = _hinge_best(idx, y, win, c[:, None] + coarse[None, :])
+    best = _hinge_best(sums, half, cz[:, None] + coarse[None, :] - base[:, None])
     fine = np.arange(-coarse_step, coarse_step + 1e-9, step)
-    best = _hinge_best(idx, y, win, best[:, None] + fine[None, :])
-    ok &= win.sum(axis=1) >= 5
-    out[ok] = best[ok]
+    best = _hinge_best(sums, half, best[:, None] + fine[None, :])
+    ok &= sums[0, -1] >= 5
+    out[ok] = best[ok] + base[ok]
     return out
 
 
-def _hinge_best(idx: np.ndarray, y: np.ndarray, win: np.ndarray, t0: np.ndarray) -> np.ndarray:
-    """Best break among candidates ``t0`` (k, g): closed-form 3-parameter least squares
-    over the samples ``win`` (k, w)."""
-    dt = idx[:, None, :] - t0[:, :, None]  # (k, g, w)
-    w = np.broadcast_to(win[:, None, :], dt.shape).astype(float)
-    a = np.minimum(dt, 0.0) * w
-    b = np.maximum(dt, 0.0) * w
-    yy = y[:, None, :] * w
-    s0, sa, sb = w.sum(-1), a.sum(-1), b.sum(-1)
-    saa, sbb = (a * a).sum(-1), (b * b).sum(-1)
-    sy, say, sby = yy.sum(-1), (a * yy).sum(-1), (b * yy).sum(-1)
-    syy = (yy * yy).sum(-1)
+def _window_sums(offs: np.ndarray, y: np.ndarray, win: np.ndarray) -> np.ndarray:
+    """Running sums down each window (w, k) of the samples ``win`` at offsets ``offs``
+    from the window centre: shape (6, w + 1, k), rows sum of 1, o, o^2, y, o y, y^2, and
+    entry j summing the first j samples."""
+    w = win.astype(float)
+    o = offs.astype(float)[:, None]
+    yw = y * w
+    sums = np.zeros((6, y.shape[0] + 1, y.shape[1]))
+    for row, term in enumerate((w, o * w, o * o * w, yw, o * yw, y * yw)):
+        np.cumsum(term, axis=0, out=sums[row, 1:])
+    return sums
+
+
+def _hinge_best(sums: np.ndarray, half: int, u: np.ndarray) -> np.ndarray:
+    """Best break among candidates ``u`` (k, g; frames from the window centre): closed-form
+    3-parameter least squares over the window from the running sums of
+    :func:`_window_sums` (the samples before the break enter as ``a = o - u``, those after
+    it as ``b = o - u``)."""
+    w1, k = sums.shape[1], sums.shape[2]
+    # the samples with offset o < u (the first j of the window) lie before the break
+    j = np.clip(np.ceil(u + (half + 1)), 0, w1 - 1).astype(np.intp)
+    at = j * k + np.arange(k)[:, None]
+    flat = sums[:5].reshape(5, -1)
+    n_l, o_l, oo_l, y_l, oy_l = (np.take(flat[r], at) for r in range(5))
+    s0, so, soo, sy, soy, syy = (sums[r, -1][:, None] for r in range(6))
+    # expand sum (o - u)^p ... over each side in powers of u
+    sa = o_l - u * n_l
+    sb = (so - o_l) - u * (s0 - n_l)
+    saa = oo_l - 2.0 * u * o_l + u * u * n_l
+    sbb = (soo - oo_l) - 2.0 * u * (so - o_l) + u * u * (s0 - n_l)
+    say = oy_l - u * y_l
+    sby = (soy - oy_l) - u * (sy - y_l)
     # Normal equations [[s0, sa, sb], [sa, saa, 0], [sb, 0, sbb]] (+ 1e-9 I) c = (sy,
     # say, sby), solved in closed form: eliminate c1 and c2 (rows 2 and 3), then c0.
     eps = 1e-9
@@ -455,9 +476,8 @@ def _hinge_best(idx: np.ndarray, y: np.ndarray, win: np.ndarray, t0: np.ndarray)
     c1 = (say - sa * c0) / aa
     c2 = (sby - sb * c0) / bb
     sse = syy - (c0 * sy + c1 * say + c2 * sby)
-    sse = np.where(s0 >= 5, sse, np.inf)
     pick = np.argmin(sse, axis=1)
-    return np.asarray(t0[np.arange(t0.shape[0]), pick])
+    return np.asarray(u[np.arange(k), pick])
 
 
 def _argmax_in_runs(sig: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:

@@ -143,6 +143,47 @@ def test_viterbi_swaps_is_the_exact_minimiser() -> None:
     assert not _viterbi_swaps(np.zeros((4, 50)), prior, switch).any()
 
 
+def test_surely_kept_frames_are_unswapped_in_every_minimiser() -> None:
+    from itertools import product
+
+    from gait.clean import _surely_kept
+
+    rng = np.random.default_rng(11)
+    prior, switch = 0.05, 0.1
+    n_kept = 0
+    for m in (1, 3, 6, 10):
+        labels = np.array(list(product((0, 1), repeat=m + 2)), dtype=bool)
+        for _ in range(30):
+            cost = rng.exponential(0.2, size=(4, m))
+            cost[1:] += rng.uniform(0.0, 1.0) * (rng.random(m) < 0.5)  # clear frames
+            cost[0] *= rng.uniform(0.0, 2.0)
+            values = np.array([_swap_objective(lab, cost, prior, switch) for lab in labels])
+            optimal = labels[values <= values.min() + 1e-12]
+            kept = _surely_kept(cost, prior, switch)
+            assert not optimal[:, kept].any()
+            n_kept += int(kept.sum())
+    assert n_kept > 100  # the bound does certify frames
+
+
+def test_viterbi_swaps_by_stretches_equals_one_pass() -> None:
+    from gait.clean import _surely_kept, _viterbi_path, _viterbi_swaps
+
+    rng = np.random.default_rng(5)
+    n_free = n_total = 0
+    for trial in range(300):
+        m = int(rng.integers(1, 400))
+        cost = rng.exponential(0.2, size=(4, m))
+        # clear stretches (swapping costs a jump) around ambiguous ones
+        cost[1:] += rng.uniform(0.0, 3.0) * (rng.random(m) < 0.8)
+        cost[0] *= rng.uniform(0.0, 1.5, m) if trial % 2 else rng.uniform(0.0, 2.0)
+        prior, switch = ((0.05, 0.1), (0.1, 0.1), (0.01, 0.3))[trial % 3]
+        one_pass = _viterbi_path(cost, prior, switch, start_kept=False, end_kept=False)
+        np.testing.assert_array_equal(_viterbi_swaps(cost, prior, switch), one_pass)
+        n_free += int((~_surely_kept(cost, prior, switch)).sum())
+        n_total += m + 2
+    assert 0.05 < n_free / n_total < 0.95  # both paths exercised
+
+
 def test_clean_pose_leaves_exact_landmarks_alone() -> None:
     pose, _ = synth(fps=30.0, duration_s=3.0)
     cleaned = clean_pose(pose)
