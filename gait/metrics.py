@@ -15,6 +15,7 @@ and its mirror image give the same numbers.  Angles are in degrees.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -503,15 +504,38 @@ def sample_one_sided(
     ok &= (idx.min(axis=1) >= 0) & (idx.max(axis=1) <= n - 1)
     idx = np.clip(idx, 0, n - 1)
     t = idx - p[:, None]  # sample offsets from pos, (k, m)
-    # least-squares quadratic: value at t = 0 is the first coefficient
-    a = np.stack([np.ones_like(t), t, t * t][: min(3, n_points)], axis=-1)  # (k, m, deg+1)
-    pinv = np.linalg.pinv(a)  # (k, 3, m)
-    w = pinv[:, 0, :]  # (k, m)
+    t[~ok] = steps  # distinct offsets where the window is clipped (the result is NaN)
+    if n_points >= 3:
+        w = _quadratic_value_weights(t)
+    else:
+        # least-squares line or constant: value at t = 0 is the first coefficient
+        a = np.stack([np.ones_like(t), t][:n_points], axis=-1)  # (k, m, deg+1)
+        w = np.linalg.pinv(a)[:, 0, :]  # (k, m)
     vals = x[idx]  # (k, m, ...)
     w = w.reshape(w.shape + (1,) * (x.ndim - 1))
     out = np.sum(w * vals, axis=1)
     out[~ok] = np.nan
     return np.asarray(out)
+
+
+def _quadratic_value_weights(t: np.ndarray) -> np.ndarray:
+    """Weights (k, m) giving the value at t = 0 of the least-squares quadratic through
+    samples at offsets ``t`` (k, m; at least three distinct per row).
+
+    The value is the first coefficient of the normal equations ``M c = A^T y`` with the
+    moment matrix ``M[i, j] = sum t^(i + j)``: weight_i = (M^-1)[0] . (1, t_i, t_i^2),
+    the first row of the inverse taken from its cofactors (a 3x3 solve in closed form,
+    the same as the first row of the pseudo-inverse when ``A`` has full rank).
+    """
+    t2 = t * t
+    m0 = float(t.shape[1])
+    m1, m2 = t.sum(axis=1), t2.sum(axis=1)
+    m3, m4 = (t2 * t).sum(axis=1), (t2 * t2).sum(axis=1)
+    c0 = m2 * m4 - m3 * m3
+    c1 = m2 * m3 - m1 * m4
+    c2 = m1 * m3 - m2 * m2
+    det = m0 * c0 + m1 * c1 + m2 * c2
+    return np.asarray((c0[:, None] + c1[:, None] * t + c2[:, None] * t2) / det[:, None])
 
 
 def _mid(xy: np.ndarray, a: str, b: str) -> np.ndarray:
@@ -634,13 +658,24 @@ def stride_metrics(
     return df
 
 
-def _oriented(xy: np.ndarray, direction: np.ndarray | float) -> np.ndarray:
-    """Image coordinates -> oriented (u forward, v up), per frame."""
-    d = np.broadcast_to(np.asarray(direction, dtype=float), xy.shape[:1])
-    out = np.empty_like(xy)
-    out[..., 0] = xy[..., 0] * d[:, None]
-    out[..., 1] = -xy[..., 1]
-    return out
+def _oriented(
+    xy: np.ndarray, direction: np.ndarray | float, landmarks: Sequence[int] | None = None
+) -> np.ndarray:
+    """Image coordinates (n, L, 2) -> oriented (u forward, v up), per frame: shape (n,
+    len(landmarks), 2) (all landmarks by default) of the dtype of ``xy``, laid out
+    landmark-major.
+
+    One pass per landmark and coordinate writes contiguous memory (no gathered copy of
+    ``xy[:, landmarks]`` first).
+    """
+    n = xy.shape[0]
+    d = np.broadcast_to(np.asarray(direction, dtype=float), (n,))
+    lms = range(xy.shape[1]) if landmarks is None else landmarks
+    buf = np.empty((len(lms), 2, n), dtype=xy.dtype)
+    for j, i in enumerate(lms):
+        np.multiply(xy[:, i, 0], d, out=buf[j, 0])
+        np.negative(xy[:, i, 1], out=buf[j, 1])
+    return np.moveaxis(buf, -1, 0)
 
 
 def _side_metrics(
@@ -656,8 +691,8 @@ def _side_metrics(
     # only the 12 landmarks the kernels read, oriented once: (n, 12, 2), not (n, 33, 2)
     names = ("hip", "knee", "ankle", "heel", "foot_index", "shoulder")
     used = [LANDMARK_INDEX[f"{s}_{p}"] for p in names for s in ("left", "right")]
-    o = _oriented(xy[:, used], direction)
-    o_ev = _oriented(xy_ev[:, used], direction)
+    o = _oriented(xy, direction, used)
+    o_ev = _oriented(xy_ev, direction, used)
     col = {p: np.array([2 * i, 2 * i + 1]) for i, p in enumerate(names)}  # left, right
     sel = np.where(is_left, 0, 1)
 

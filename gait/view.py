@@ -199,21 +199,51 @@ def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> tuple[fl
     from gait.events import contact_envelope
 
     env = contact_envelope(xy, fps, leg_length=leg_length, per_point=False)
-    xs, ys, foot = [], [], []
+    xs, ys = [], []
     for j, side in enumerate(("left", "right")):
         heel, toe = _pt(xy, f"{side}_heel"), _pt(xy, f"{side}_foot_index")
         low = np.where((toe[:, 1] > heel[:, 1])[:, None], toe, heel)
         sel = np.isfinite(low).all(axis=1) & (np.nan_to_num(env[:, j], nan=np.inf) < 0.06)
         xs.append(low[sel, 0])
         ys.append(low[sel, 1])
-        foot.append(np.full(int(sel.sum()), j))
-    x, y, f = np.concatenate(xs), np.concatenate(ys), np.concatenate(foot)
-    if x.size < 10:
+    if sum(v.size for v in xs) < 10:
         return 0.0, 0.0
-    a_mat = np.column_stack([x, f == 0, f == 1]).astype(float)
-    coef, *_ = np.linalg.lstsq(a_mat, y, rcond=None)
+    # least squares with one intercept per foot: the slope of the pooled within-foot
+    # regression (each foot's points centred on their own means)
+    sxy = sxx = 0.0
+    for x, y in zip(xs, ys, strict=True):
+        if x.size:
+            dx = x - x.mean()
+            sxy += float(dx @ (y - y.mean()))
+            sxx += float(dx @ dx)
+    x = np.concatenate(xs)
     spread = float(np.ptp(x) / leg_length)
-    return float(np.degrees(np.arctan(coef[0]))), spread
+    slope = sxy / sxx if sxx > 0 else 0.0
+    return float(np.degrees(np.arctan(slope))), spread
+
+
+class _CoreLeveller:
+    """The core landmarks of ``xy`` (n, 33, 2) levelled by a roll, NaN elsewhere: the
+    view cues read nothing else.  A roll of 0 returns ``xy`` itself (its core landmarks
+    are the levelled ones); other rolls rotate each core landmark into one reused
+    landmark-major buffer (contiguous per landmark, like the cleaned pose)."""
+
+    def __init__(self, xy: np.ndarray, centre: tuple[float, float]) -> None:
+        self.xy, self.centre = xy, centre
+        self.buf: np.ndarray | None = None
+
+    def level(self, roll: float) -> np.ndarray:
+        if roll == 0:
+            return self.xy
+        n, n_lm = self.xy.shape[:2]
+        core = [LANDMARK_INDEX[name] for name in CORE_LANDMARKS]
+        if self.buf is None:
+            buf = np.empty((n_lm, 2, n))
+            buf[np.setdiff1d(np.arange(n_lm), core)] = np.nan
+            self.buf = np.moveaxis(buf, -1, 0)
+        for i in core:
+            rotate_image(self.xy[:, i], roll, self.centre, out=self.buf[:, i])
+        return self.buf
 
 
 def _facing_signal(xy: np.ndarray) -> np.ndarray:
@@ -323,14 +353,12 @@ def detect_view(
         kind, kind_conf = view.split("_")[0], 1.0
     # --- roll
     # only the core landmarks are levelled here: the cues below read nothing else
-    core = np.array([LANDMARK_INDEX[n] for n in CORE_LANDMARKS])
-    centre = (pose.width / 2, pose.height / 2)
-    lev = np.full_like(xy, np.nan)
+    leveller = _CoreLeveller(xy, (pose.width / 2, pose.height / 2))
     if kind == "side":
         roll = 0.0
         leg_px = leg if np.isfinite(leg) else torso * 1.6
         for _ in range(ROLL_PASSES):
-            lev[:, core] = rotate_image(xy[:, core], roll, centre)
+            lev = leveller.level(roll)
             step, spread = floor_roll_deg(lev, leg_length=leg_px, fps=pose.fps)
             if spread < 0.3 or not np.isfinite(step):
                 break
@@ -343,7 +371,7 @@ def detect_view(
         d = mid_sh - mid_hip
         roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
         roll = roll if np.isfinite(roll) and abs(roll) < 20 else 0.0
-    lev[:, core] = rotate_image(xy[:, core], roll, centre)
+    lev = leveller.level(roll)
     # --- setting
     duration = float(pose.time_s[-1] - pose.time_s[0]) if n > 1 else 0.0
     lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))

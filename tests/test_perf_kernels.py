@@ -65,3 +65,91 @@ def test_dft_bins_match_the_zero_padded_fft(n: int, nfft: int, k0: int, m: int) 
     ref = np.fft.rfft(y, nfft)[k0 : k0 + m]
     got = _dft_bins(y, nfft, k0, m)
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-9 * np.abs(ref).max())
+
+
+def _hinge_plain(sig: np.ndarray, centre: float, half: int, t0: np.ndarray) -> np.ndarray:
+    """Squared error of the continuous two-segment fit at each break ``t0``: lstsq over the
+    window's finite samples (the definition :func:`gait.events.hinge_fit` minimises)."""
+    base = round(centre)
+    t = np.arange(base - half - 1, base + half + 2)
+    t = t[(t >= 0) & (t < sig.size)]
+    t = t[np.isfinite(sig[t])]
+    y = sig[t]
+    sse = []
+    for b in t0:
+        a = np.column_stack([np.ones(t.size), np.minimum(t - b, 0.0), np.maximum(t - b, 0.0)])
+        coef = np.linalg.lstsq(a, y, rcond=None)[0]
+        sse.append(float(np.sum((a @ coef - y) ** 2)))
+    return np.array(sse)
+
+
+def test_hinge_fit_running_sums_pick_the_least_squares_break() -> None:
+    from gait.events import hinge_fit
+
+    rng = np.random.default_rng(4)
+    n = 1200
+    t = np.arange(n, dtype=float)
+    kinks = np.concatenate([[3.2], np.arange(30, 1170, 30) + rng.uniform(-3, 3, 38), [1196.6]])
+    # flat, then rising after the nearest kink (the jumps between kinks lie outside the fits)
+    near = kinks[np.argmin(np.abs(t[:, None] - kinks[None, :]), axis=1)]
+    sig = 5.0 + 1.7 * np.maximum(t - near, 0.0) + rng.normal(scale=0.3, size=n)
+    sig[[118, 203]] = np.nan
+    centre = kinks + rng.uniform(-1.0, 1.0, kinks.size)
+    half, search, step, coarse = 6, 1.5, 0.05, 0.25
+    got = hinge_fit(sig, centre, half=half, search=search, step=step, coarse_step=coarse)
+    for c, g in zip(centre, got, strict=True):
+        # the same two-stage grid, scored by plain least squares
+        grid = c + np.arange(-search, search + 1e-9, coarse)
+        best = grid[np.argmin(_hinge_plain(sig, c, half, grid))]
+        fine = best + np.arange(-coarse, coarse + 1e-9, step)
+        want = fine[np.argmin(_hinge_plain(sig, c, half, fine))]
+        assert g == pytest.approx(want, abs=1e-9)
+
+
+@pytest.mark.parametrize("after", [True, False])
+@pytest.mark.parametrize("n_points", [3, 4, 6])
+def test_one_sided_closed_form_matches_the_pseudo_inverse(after: bool, n_points: int) -> None:
+    from gait.metrics import sample_one_sided
+
+    rng = np.random.default_rng(5)
+    n = 300
+    x = rng.normal(size=(n, 3, 2))
+    pos = np.concatenate([rng.uniform(-3, n + 3, 500), [0.0, n - 1.0, 2.0, np.nan]])
+    got = sample_one_sided(x, pos, after=after, n_points=n_points)
+    for p, g in zip(pos, got, strict=True):
+        if not np.isfinite(p):
+            assert np.isnan(g).all()
+            continue
+        base = int(np.ceil(p - 1e-9)) if after else int(np.floor(p + 1e-9))
+        idx = base + (np.arange(n_points) if after else -np.arange(n_points))
+        if idx.min() < 0 or idx.max() > n - 1:
+            assert np.isnan(g).all()
+            continue
+        dt = idx - p
+        w = np.linalg.pinv(np.column_stack([np.ones(n_points), dt, dt * dt]))[0]
+        np.testing.assert_allclose(g, np.tensordot(w, x[idx], axes=1), rtol=1e-10, atol=1e-12)
+    # a quadratic is reproduced exactly, whichever side the samples come from
+    q = np.arange(n, dtype=float)
+    q = (0.3 * q * q - 2.0 * q + 1.0)[:, None]
+    p = np.array([10.25, 150.5, 200.0])
+    np.testing.assert_allclose(
+        sample_one_sided(q, p, after=after, n_points=n_points)[:, 0],
+        0.3 * p * p - 2.0 * p + 1.0,
+        rtol=1e-12,
+    )
+
+
+def test_oriented_landmarks_equal_the_plain_flip() -> None:
+    from gait.metrics import _oriented
+
+    rng = np.random.default_rng(6)
+    xy = _landmark_major(rng.normal(size=(500, 33, 2)))
+    xy[7, 3, 0] = np.nan
+    d = np.where(np.arange(500) < 240, 1.0, -1.0)
+    used = [25, 3, 31]
+    got = _oriented(xy, d, used)
+    want = np.stack([xy[:, used, 0] * d[:, None], -xy[:, used, 1]], axis=-1)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(_oriented(xy, -1.0)[:, :, 0], -xy[..., 0])
+    # float32 landmarks stay float32 (the later arithmetic runs in that precision)
+    assert _oriented(xy.astype(np.float32), d, used).dtype == np.float32
