@@ -85,14 +85,20 @@ def _leg_indices() -> tuple[np.ndarray, np.ndarray]:
     return left, right
 
 
-def _acceleration_cost(p2: np.ndarray, p1: np.ndarray, p0: np.ndarray) -> np.ndarray:
+def _acceleration_cost(p2: np.ndarray, p1x2: np.ndarray, p0: np.ndarray) -> np.ndarray:
     """Sum over points of |p0 - 2 p1 + p2| per frame (missing points add nothing).
 
-    ``p2``, ``p1``, ``p0`` hold x and y along their first axis: shape (2, ..., n_points).
+    The arguments hold x and y along their first axis and the points along their second:
+    shape (2, n_points, n), with ``p1x2`` = 2 p1.
     """
-    acc = p0 - 2.0 * p1 + p2
-    norm = np.sqrt(acc[0] * acc[0] + acc[1] * acc[1])
-    return np.asarray(np.nansum(norm, axis=-1))
+    acc = p0 - p1x2
+    acc += p2
+    norm = acc[0] * acc[0]
+    norm += acc[1] * acc[1]
+    np.sqrt(norm, out=norm)
+    norm[np.isnan(norm)] = 0.0
+    # rows added in order, as the sum over a short last axis would
+    return np.asarray(norm.sum(axis=0))
 
 
 def find_leg_swaps(
@@ -136,12 +142,13 @@ def find_leg_swaps(
     leg = float(np.median(d)) if d.size else float("nan")
     if n < 3 or not np.isfinite(leg) or leg <= 0:
         return np.zeros(n, dtype=bool)
-    # x and y of knee, ankle, heel, toe as contiguous (2, n, 4) blocks (fast to slice)
-    left = np.ascontiguousarray(np.moveaxis(xy[:, li[1:]], -1, 0))
-    right = np.ascontiguousarray(np.moveaxis(xy[:, ri[1:]], -1, 0))
+    # x and y of knee, ankle, heel, toe as contiguous (2, 4, n) blocks: one row per
+    # point and coordinate over time (a plain copy of a landmark-major input)
+    left = np.ascontiguousarray(xy[:, li[1:]].transpose(2, 1, 0))
+    right = np.ascontiguousarray(xy[:, ri[1:]].transpose(2, 1, 0))
     t2, t1, t0 = slice(None, -2), slice(1, -1), slice(2, None)
-    l2, l1, l0 = left[:, t2], left[:, t1], left[:, t0]
-    r2, r1, r0 = right[:, t2], right[:, t1], right[:, t0]
+    l2, l1, l0 = left[..., t2], 2.0 * left[..., t1], left[..., t0]
+    r2, r1, r0 = right[..., t2], 2.0 * right[..., t1], right[..., t0]
     # cost of frames (t-2, t-1, t) by which of them are swapped, up to symmetry:
     # same/same, same/changed, changed/changed, changed/same
     with warnings.catch_warnings():
