@@ -153,3 +153,16 @@ def test_oriented_landmarks_equal_the_plain_flip() -> None:
     np.testing.assert_array_equal(_oriented(xy, -1.0)[:, :, 0], -xy[..., 0])
     # float32 landmarks stay float32 (the later arithmetic runs in that precision)
     assert _oriented(xy.astype(np.float32), d, used).dtype == np.float32
+
+
+def test_frame_motion_median_by_sorting_network_equals_np_median() -> None:
+    from itertools import product
+
+    from gait.timing import _middle_mean_of_8
+
+    # 0-1 principle: a network that sorts every 0/1 input sorts every input
+    bits = np.array(list(product((0.0, 1.0), repeat=8))).T  # (8, 256)
+    np.testing.assert_array_equal(_middle_mean_of_8(bits), np.median(bits, axis=0))
+    d = np.random.default_rng(8).exponential(size=(8, 5000))
+    d[:, :50] = np.round(d[:, :50])  # ties
+    np.testing.assert_array_equal(_middle_mean_of_8(d), np.median(d, axis=0))
