@@ -22,6 +22,7 @@ Cues (METRICS.md §1-2):
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +92,12 @@ class ViewInfo:
 def _nanmedian(x: np.ndarray) -> float:
     x = x[np.isfinite(x)]
     return float(np.median(x)) if x.size else float("nan")
+
+
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    """Least-squares slope of ``y`` on ``x`` (centred sums; ``np.polyfit(x, y, 1)[0]``)."""
+    dx = x - x.mean()
+    return float(dx @ (y - y.mean()) / (dx @ dx))
 
 
 def _sigmoid_conf(margin: float, scale: float) -> float:
@@ -201,11 +208,13 @@ def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> tuple[fl
     env = contact_envelope(xy, fps, leg_length=leg_length, per_point=False)
     xs, ys = [], []
     for j, side in enumerate(("left", "right")):
-        heel, toe = _pt(xy, f"{side}_heel"), _pt(xy, f"{side}_foot_index")
-        low = np.where((toe[:, 1] > heel[:, 1])[:, None], toe, heel)
-        sel = np.isfinite(low).all(axis=1) & (np.nan_to_num(env[:, j], nan=np.inf) < 0.06)
-        xs.append(low[sel, 0])
-        ys.append(low[sel, 1])
+        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
+        toe_low = xy[:, toe, 1] > xy[:, heel, 1]
+        low_x = np.where(toe_low, xy[:, toe, 0], xy[:, heel, 0])
+        low_y = np.where(toe_low, xy[:, toe, 1], xy[:, heel, 1])
+        sel = np.isfinite(low_x) & np.isfinite(low_y) & (env[:, j] < 0.06)  # NaN: False
+        xs.append(low_x[sel].astype(float))  # the fit in float64 whatever the input
+        ys.append(low_y[sel].astype(float))
     if sum(v.size for v in xs) < 10:
         return 0.0, 0.0
     # least squares with one intercept per foot: the slope of the pooled within-foot
@@ -223,27 +232,47 @@ def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> tuple[fl
 
 
 class _CoreLeveller:
-    """The core landmarks of ``xy`` (n, 33, 2) levelled by a roll, NaN elsewhere: the
-    view cues read nothing else.  A roll of 0 returns ``xy`` itself (its core landmarks
-    are the levelled ones); other rolls rotate each core landmark into one reused
-    landmark-major buffer (contiguous per landmark, like the cleaned pose)."""
+    """Landmarks of ``xy`` (n, 33, 2) levelled by a roll, for the view cues.
+
+    :meth:`level` gives the core landmarks levelled, NaN elsewhere (the cues read nothing
+    else); :meth:`feet` only the heels and toes (all the floor line reads), 0 elsewhere.
+    A roll of 0 returns ``xy`` itself.  Other rolls rotate landmark by landmark into
+    landmark-major buffers (contiguous per landmark, like the cleaned pose), allocated
+    once; the feet buffer starts as zeros, whose untouched pages cost nothing.
+    """
 
     def __init__(self, xy: np.ndarray, centre: tuple[float, float]) -> None:
         self.xy, self.centre = xy, centre
-        self.buf: np.ndarray | None = None
+        self.core_buf: np.ndarray | None = None
+        self.feet_buf: np.ndarray | None = None
 
     def level(self, roll: float) -> np.ndarray:
         if roll == 0:
             return self.xy
         n, n_lm = self.xy.shape[:2]
         core = [LANDMARK_INDEX[name] for name in CORE_LANDMARKS]
-        if self.buf is None:
+        if self.core_buf is None:
             buf = np.empty((n_lm, 2, n))
             buf[np.setdiff1d(np.arange(n_lm), core)] = np.nan
-            self.buf = np.moveaxis(buf, -1, 0)
-        for i in core:
-            rotate_image(self.xy[:, i], roll, self.centre, out=self.buf[:, i])
-        return self.buf
+            self.core_buf = np.moveaxis(buf, -1, 0)
+        return self._rotate(roll, core, self.core_buf)
+
+    def feet(self, roll: float) -> np.ndarray:
+        if roll == 0:
+            return self.xy
+        n, n_lm = self.xy.shape[:2]
+        if self.feet_buf is None:
+            self.feet_buf = np.moveaxis(np.zeros((n_lm, 2, n)), -1, 0)
+        return self._rotate(roll, _FEET, self.feet_buf)
+
+    def _rotate(self, roll: float, landmarks: Sequence[int], buf: np.ndarray) -> np.ndarray:
+        for i in landmarks:
+            rotate_image(self.xy[:, i], roll, self.centre, out=buf[:, i])
+        return buf
+
+
+#: The landmarks :func:`floor_roll_deg` reads (heels and toes).
+_FEET = [LANDMARK_INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("heel", "foot_index")]
 
 
 def _facing_signal(xy: np.ndarray) -> np.ndarray:
@@ -358,8 +387,7 @@ def detect_view(
         roll = 0.0
         leg_px = leg if np.isfinite(leg) else torso * 1.6
         for _ in range(ROLL_PASSES):
-            lev = leveller.level(roll)
-            step, spread = floor_roll_deg(lev, leg_length=leg_px, fps=pose.fps)
+            step, spread = floor_roll_deg(leveller.feet(roll), leg_length=leg_px, fps=pose.fps)
             if spread < 0.3 or not np.isfinite(step):
                 break
             roll += step
@@ -377,12 +405,12 @@ def detect_view(
     lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))
     ok = np.isfinite(lev_hip[:, 0])
     if kind == "side" and ok.sum() > 2 and duration > 0:
-        travel = np.polyfit(pose.time_s[ok], lev_hip[ok, 0], 1)[0] / (leg or torso)
+        travel = _slope(pose.time_s[ok], lev_hip[ok, 0]) / (leg or torso)
         set_margin = abs(travel) - 1.0  # leg lengths per second
     else:
         size = np.linalg.norm(mid_sh - mid_hip, axis=1)
         okz = np.isfinite(size) & (size > 0)
-        travel = np.polyfit(pose.time_s[okz], np.log(size[okz]), 1)[0] if okz.sum() > 2 else 0.0
+        travel = _slope(pose.time_s[okz], np.log(size[okz])) if okz.sum() > 2 else 0.0
         set_margin = abs(travel) - 0.08  # relative size change per second
     det_setting = "overground" if set_margin > 0 else "treadmill"
     set_conf = _sigmoid_conf(set_margin, 0.3 if kind == "side" else 0.03)
