@@ -594,3 +594,30 @@ def test_overlay_video(side_comp: Any, tmp_path: Path) -> None:
     finally:
         cap.release()
         src.release()
+
+
+def test_ankle_curve_uses_the_same_foot_flat_reference_as_the_metric() -> None:
+    """With the toe landmark offset 9° toe-down (as BlazePose places it), the plotted
+    ankle curve at midstance still equals the dorsiflexion metric, side by side."""
+    from gait.analysis import analyze_pose
+    from gait.posedata import LANDMARK_INDEX
+    from gait.report import curves
+    from gait.synth import RunnerParams, synth_landmarks
+
+    pose, _ = synth_landmarks(RunnerParams(fps=60.0, duration_s=4.0), with_truth=False)
+    img = pose.image_px.copy()
+    a = np.radians(9.0)
+    for side in ("left", "right"):
+        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
+        d = img[:, toe, :2] - img[:, heel, :2]
+        img[:, toe, 0] = img[:, heel, 0] + np.cos(a) * d[:, 0] - np.sin(a) * d[:, 1]
+        img[:, toe, 1] = img[:, heel, 1] + np.sin(a) * d[:, 0] + np.cos(a) * d[:, 1]
+    result = analyze_pose(dataclasses.replace(pose, image_px=img))
+    series = curves.result_series(result)["ankle_dorsiflexion"]
+    summary = result.summary.set_index("metric")
+    for side in ("left", "right"):
+        c = curves.cycles(series[side], result.strides, side)
+        ms = round(float(np.median(c.ms_pct[c.valid])))
+        curve = float(np.nanmedian(c.values[c.valid], axis=0)[ms])
+        metric = float(summary.loc["ankle_dorsiflexion_midstance_deg", side])
+        assert curve == pytest.approx(metric, abs=1.0), side
