@@ -528,6 +528,34 @@ def test_key_frames_pick_typical_strides_and_decode(side_comp: Any) -> None:
     assert np.all(np.abs(img.astype(int) - (0, 215, 255)) <= 3, axis=2).sum() > 20
 
 
+def test_key_frame_decode_matches_the_analysed_frames(tmp_path: Path) -> None:
+    """Grabbing up to the wanted frames gives the frames the extraction decoded (same
+    numbering, pixels and rotation), on a plain clip and on one with a rotation tag."""
+    import cv2
+
+    from gait.report.frames import _frames
+    from gait.video import iter_frames
+
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    plain = SAMPLES / "side_good_form.mp4"
+    rotated = tmp_path / "rotated.mp4"
+    tag = ["-display_rotation", "90", "-i", str(plain), "-t", "1", "-c", "copy"]
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    subprocess.run([exe, "-v", "error", "-y", *tag, str(rotated)], check=True)
+    for clip, wanted in ((plain, {0, 17, 61, 149}), (rotated, {3, 20})):
+        got = _frames(clip, wanted, 1.0)
+        ref = {
+            f.index: cv2.cvtColor(f.rgb, cv2.COLOR_RGB2BGR)
+            for f in iter_frames(clip, max_frames=max(wanted) + 1)
+            if f.index in wanted
+        }
+        assert sorted(got) == sorted(wanted) == sorted(ref)
+        for i in wanted:
+            assert np.array_equal(got[i], ref[i])
+    assert got[3].shape[0] > got[3].shape[1]  # the 90° tag is applied (portrait)
+    assert _frames(plain, {10_000}, 1.0) == {}  # past the end: nothing, no error
+
+
 # ---------------------------------------------------------------- terminal text
 
 

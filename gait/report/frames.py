@@ -225,18 +225,34 @@ def _crop_box(xy: np.ndarray, width: int, height: int, margin: float = 0.2) -> t
 
 
 def _frames(path: str | Path, wanted: set[int], slowmo: float) -> dict[int, np.ndarray]:
-    """Decode the wanted frame numbers (RGB) in one pass from the clip's start."""
-    from gait.video import iter_frames
+    """Decode the wanted frame numbers (BGR, upright) in one pass from the clip's start.
 
+    Frames before the last wanted one are only grabbed (decoded, never converted to BGR
+    or copied out), so the pass costs little more than the decoder itself. Frame numbers
+    count decoded frames from 0, as :func:`gait.video.iter_frames` does (``slowmo`` does
+    not change them). OpenCV releases the GIL while it decodes, so this overlaps the
+    plots when run on a thread (see :func:`gait.report.html.build_assets`).
+    """
+    from gait.video import _check_file, _open
+
+    del slowmo  # frame numbers do not depend on it
     got: dict[int, np.ndarray] = {}
     if not wanted:
         return got
-    last = max(wanted)
-    for frame in iter_frames(path, slowmo=slowmo, max_frames=last + 1):
-        if frame.index in wanted:
-            got[frame.index] = frame.rgb
-        if frame.index >= last:
-            break
+    path = Path(path)
+    _check_file(path)
+    cap = _open(path)
+    try:
+        last = max(wanted)
+        for i in range(last + 1):
+            if not cap.grab():
+                break
+            if i in wanted:
+                ok, bgr = cap.retrieve()
+                if ok and bgr is not None:
+                    got[i] = bgr
+    finally:
+        cap.release()
     return got
 
 
@@ -278,10 +294,9 @@ def render_key_frames(
     out: list[KeyFrame] = []
     pose = result.cleaned
     for pick in picks:
-        rgb = decoded.get(pick.video_frame)
-        if rgb is None:
+        bgr = decoded.get(pick.video_frame)
+        if bgr is None:
             continue
-        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
         fx = bgr.shape[1] / float(pose.width)  # decoded vs landmark frame size (normally 1)
         x0, y0, x1, y1 = 0, 0, bgr.shape[1], bgr.shape[0]
         if crop:

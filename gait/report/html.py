@@ -69,12 +69,47 @@ def build_assets(
     slowmo: float = 1.0,
     dpi: int = 96,
 ) -> ReportAssets:
-    """Render the plots and (when the video is given and readable) the key frames."""
+    """Render the plots and (when the video is given and readable) the key frames.
+
+    The key frames are decoded and drawn on a worker thread while the plots are drawn
+    here: OpenCV releases the GIL while it decodes, draws and encodes, so the two
+    overlap on a second core (matplotlib holds the GIL).
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    assets = ReportAssets()
+    pending: Future[list[KeyFrame]] | None = None
+    if video_path is None:
+        assets.key_frames_note = "Key frames need the video file; it was not given."
+    elif not Path(video_path).is_file():
+        assets.key_frames_note = f"Key frames need the video file; {video_path} was not found."
+    else:
+        from gait.report.frames import render_key_frames
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gait-key-frames")
+        pending = pool.submit(render_key_frames, result, video_path, slowmo=slowmo)
+        pool.shutdown(wait=False)
+    try:
+        _draw_plots(assets, result, dpi)
+    finally:
+        if pending is not None:
+            from gait.errors import GaitError
+
+            try:
+                assets.key_frames = pending.result()
+            except GaitError as exc:
+                assets.key_frames_note = f"Key frames could not be decoded: {exc}"
+    if pending is not None and not assets.key_frames and not assets.key_frames_note:
+        assets.key_frames_note = "No valid stride was found, so there is no key frame to show."
+    return assets
+
+
+def _draw_plots(assets: ReportAssets, result: AnalysisResult, dpi: int) -> None:
+    """The cycle plots, the per-stride plot and the left/right plot, as PNG, into ``assets``."""
     from matplotlib.figure import Figure
 
     from gait.report import curves, plots
 
-    assets = ReportAssets()
     for angle in curves.angles_for_view(result.view.kind):
         fig = plots.plot_cycle(result, angle)
         assets.cycle_plots.append((curves.ANGLES[angle].label, plots.figure_png(fig, dpi=dpi)))
@@ -94,21 +129,6 @@ def build_assets(
         assets.stride_plot = plots.figure_png(fig, dpi=dpi)
     fig = plots.plot_left_right(result)
     assets.left_right_plot = plots.figure_png(fig, dpi=dpi)
-    if video_path is None:
-        assets.key_frames_note = "Key frames need the video file; it was not given."
-    elif not Path(video_path).is_file():
-        assets.key_frames_note = f"Key frames need the video file; {video_path} was not found."
-    else:
-        from gait.errors import GaitError
-        from gait.report.frames import render_key_frames
-
-        try:
-            assets.key_frames = render_key_frames(result, video_path, slowmo=slowmo)
-        except GaitError as exc:
-            assets.key_frames_note = f"Key frames could not be decoded: {exc}"
-        if not assets.key_frames and not assets.key_frames_note:
-            assets.key_frames_note = "No valid stride was found, so there is no key frame to show."
-    return assets
 
 
 # ------------------------------------------------------------------------- sections
