@@ -522,6 +522,69 @@ def test_key_frames_pick_typical_strides_and_decode(side_comp: Any) -> None:
     assert np.all(np.abs(img.astype(int) - (0, 215, 255)) <= 3, axis=2).sum() > 20
 
 
+def test_key_frame_decoder_matches_the_sequential_reader(side_comp: Any) -> None:
+    """grab/retrieve decoding returns the frames iter_frames numbers the same way."""
+    import cv2
+
+    from gait.report.frames import _frames_bgr
+    from gait.video import iter_frames
+
+    clip = SAMPLES / "side_compensations.mp4"
+    wanted = {0, 37, 101, 149, 10_000}  # the last one is past the end: left out
+    got = _frames_bgr(clip, wanted)
+    assert sorted(got) == [0, 37, 101, 149]
+    for frame in iter_frames(clip):
+        if frame.index in got:
+            bgr = cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR)
+            np.testing.assert_array_equal(got[frame.index], bgr)
+    assert _frames_bgr(clip, set()) == {}
+
+
+@pytest.mark.parametrize("which", ["side", "rear"])
+def test_report_figures_keep_every_text_inside(which: str, side_comp: Any, rear_comp: Any) -> None:
+    """The fixed margins leave room for every title, label, tick label and legend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from gait.report.html import report_figures
+
+    result = side_comp if which == "side" else rear_comp
+    kinds = []
+    for kind, _label, fig in report_figures(result):
+        kinds.append(kind)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        box = fig.bbox
+        texts: list[Text] = [*fig.texts]
+        for legend in fig.legends:
+            texts += legend.get_texts()
+        for ax in fig.axes:
+            texts += ax.texts
+            if not ax.axison:
+                continue
+            (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+            texts += [ax.title, ax.xaxis.label, ax.yaxis.label]
+            if ax.get_legend() is not None:
+                texts += ax.get_legend().get_texts()
+            # tick labels outside the view limits are not drawn
+            texts += [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1]
+            texts += [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1]
+        texts = [t for t in texts if t.get_visible() and t.get_text()]
+        assert texts
+        for t in texts:
+            ext = t.get_window_extent(renderer)
+            assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1, (kind, t.get_text())
+            assert ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, (kind, t.get_text())
+        if kind == "strides":  # neighbouring panels' labels do not overlap
+            boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.axison and ax.has_data()]
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    assert a is not None and b is not None
+                    assert not a.overlaps(b), kind
+    n_angles = 4 if which == "side" else 2
+    assert kinds == ["cycle"] * n_angles + ["strides", "left_right"]
+
+
 # ---------------------------------------------------------------- terminal text
 
 
