@@ -224,26 +224,28 @@ def _crop_box(xy: np.ndarray, width: int, height: int, margin: float = 0.2) -> t
     return (max(0, x0), max(0, y0), min(width, x1), min(height, y1))
 
 
-def _frames(path: str | Path, wanted: set[int], slowmo: float) -> dict[int, np.ndarray]:
+def _frames_bgr(path: str | Path, wanted: set[int]) -> dict[int, np.ndarray]:
     """Decode the wanted frame numbers (BGR, upright) in one pass from the clip's start.
 
-    Frames before the last wanted one are only grabbed (decoded, never converted to BGR
-    or copied out), so the pass costs little more than the decoder itself. Frame numbers
-    count decoded frames from 0, as :func:`gait.video.iter_frames` does (``slowmo`` does
-    not change them). OpenCV releases the GIL while it decodes, so this overlaps the
-    plots when run on a thread (see :func:`gait.report.html.build_assets`).
+    Frames are numbered as :func:`gait.video.iter_frames` numbers them (every frame the
+    decoder returns, from 0).  Frames before the last wanted one are decoded but not
+    converted (``grab`` without ``retrieve``).  Seeking is not used: OpenCV seeks to the
+    previous key frame and decodes forward anyway, and its frame numbering after a seek
+    is not guaranteed to match a sequential read.  The slow-motion factor does not
+    change the numbering.
     """
-    from gait.video import _check_file, _open
+    from gait.errors import VideoError
+    from gait.video import _check_file, _cv2, _open
 
-    del slowmo  # frame numbers do not depend on it
     got: dict[int, np.ndarray] = {}
     if not wanted:
         return got
     path = Path(path)
     _check_file(path)
+    cv2 = _cv2()
     cap = _open(path)
+    last = max(wanted)
     try:
-        last = max(wanted)
         for i in range(last + 1):
             if not cap.grab():
                 break
@@ -251,6 +253,8 @@ def _frames(path: str | Path, wanted: set[int], slowmo: float) -> dict[int, np.n
                 ok, bgr = cap.retrieve()
                 if ok and bgr is not None:
                     got[i] = bgr
+    except cv2.error as exc:
+        raise VideoError(f"decoding {path} failed: {exc}") from exc
     finally:
         cap.release()
     return got
@@ -290,7 +294,7 @@ def render_key_frames(
     import cv2
 
     picks = list(pick_key_frames(result) if picks is None else picks)
-    decoded = _frames(video_path, {p.video_frame for p in picks}, slowmo)
+    decoded = _frames_bgr(video_path, {p.video_frame for p in picks})
     out: list[KeyFrame] = []
     pose = result.cleaned
     for pick in picks:
