@@ -36,6 +36,7 @@ from gait.events import (
     StrideLimits,
     contact_envelope,
     detect_events,
+    frontal_events,
     leg_length_px,
     strides_from_events,
 )
@@ -378,6 +379,20 @@ def analyze_pose(
         follow_drift=info.kind == "front" and info.setting == "treadmill",
         frame_index=pose.frame_index,
     )
+    if info.kind in FRONTAL_EVENT_VIEWS:
+        # Second opinion from behind: which foot is lower in the image.  The foot-height
+        # rule finds every contact of the motion-capture rear projection (TO within 11 ms
+        # of the force plates, IC ~100 ms early) where the lower-foot rule finds no TO,
+        # but gives long, overlapping contacts on pose-model feet that hardly rise (the
+        # rendered rear clips: "walking"); keep whichever yields more strides that pass
+        # the running checks (ties: the foot-height rule).
+        lower = frontal_events(
+            ev_xy, pose.time_s, pose.fps, refine_xy=raw_xy, frame_index=pose.frame_index
+        )
+        n_height = int(strides_from_events(events, pose.time_s)["valid"].sum())
+        n_lower = int(strides_from_events(lower, pose.time_s)["valid"].sum())
+        if n_lower > n_height:
+            events = lower
     speed = check_speed(events)
     duration = pose.n_frames / pose.fps if pose.fps > 0 else 0.0
     too_short = 0 < duration < MIN_DURATION_S  # too few steps to judge the speed either
@@ -570,6 +585,10 @@ def _mark_events(events: pd.DataFrame, strides: pd.DataFrame) -> pd.DataFrame:
     )
     return ev
 
+
+#: Views where :func:`gait.events.frontal_events` (which foot is lower) is also tried.
+FRONTAL_EVENT_VIEWS: tuple[str, ...] = ("rear",)  # front: not validated (synthetic front
+# treadmill landmarks: the lower foot is the swing foot coming towards the camera)
 
 #: Clips shorter than this (seconds) are called too short.
 MIN_DURATION_S = 2.0

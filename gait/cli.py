@@ -285,12 +285,14 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from gait import pose
     from gait._io import prepare_output_dir, refuse_existing
-    from gait.analysis import analyze_pose
-    from gait.findings import load_rules
 
     say = (lambda _m: None) if args.quiet else _say
     # Everything that can be checked is checked before the (slow) pose inference.
-    rules = load_rules(args.rules) if args.rules else None
+    rules = None
+    if args.rules:
+        from gait.findings import load_rules
+
+        rules = load_rules(args.rules)
     if args.runner:
         from gait import history
 
@@ -305,6 +307,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             same_run=args.output is None,
         )
     options = pose.ExtractOptions(model=args.model, slowmo=args.slowmo, max_frames=args.max_frames)
+    _prewarm(report=target is not None)
     data = pose.extract(
         args.clip,
         options=options,
@@ -328,6 +331,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if _analysed_clip(target.previous) != data.source_sha256:
             raise refuse_existing(target)
         say(f"replacing the previous analysis of this clip in {target.path}")
+    from gait.analysis import analyze_pose
+
     result = analyze_pose(data, view=args.view, setting=args.setting, rules=rules)
     announced = int(data.settings["video_frame_count"])
     if data.n_frames < 0.9 * announced:
@@ -353,6 +358,45 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"rotation: the clip's {rotation}° tag was applied (analysed upright)")
     print(f"files: {', '.join(p.name for p in written)} in {target.path}")
     return 0
+
+
+#: Modules the analysis and the outputs need, imported by :func:`_prewarm`.
+_PREWARM = ("gait.analysis",)
+_PREWARM_REPORT = (
+    "pyarrow.parquet",
+    "gait.report.html",
+    "gait.report.plots",
+    "gait.report.frames",
+    "gait.report.terminal",
+)
+
+
+def _prewarm(*, report: bool) -> threading.Thread:
+    """Import the analysis (scipy, pandas) and output (pyarrow) modules on a thread while
+    the landmarks are extracted.
+
+    The model call releases the GIL and extraction keeps about one core busy, so on a
+    cache miss these imports (1-2 s) cost no wall time; on a cache hit they run in the
+    thread instead of later in the main one. matplotlib is left out: MediaPipe imports
+    it (pyplot) on the main thread, and two threads importing one package's modules
+    with circular imports could meet a half-initialised module. The thread is not a
+    daemon (interpreter shutdown never meets a half-done import); a failed import is
+    left for the main thread to raise where the module is used.
+    """
+    import importlib
+
+    names = _PREWARM + (_PREWARM_REPORT if report else ())
+
+    def run() -> None:
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # raised again where the module is used
+                continue
+
+    thread = threading.Thread(target=run, name="gait-prewarm")
+    thread.start()
+    return thread
 
 
 def _analysed_clip(analysis_json: Path) -> str | None:
@@ -387,20 +431,31 @@ def _write_outputs(target: OutputDir | Path, result: Any, args: argparse.Namespa
         )
     from gait.report import write_overlay_video, write_report
 
-    def write(staged: Path) -> None:
+    def write_data(staged: Path) -> None:
         result.save(staged)
         result.pose.save(staged / "landmarks.npz")
         result.pose.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
-        write_report(
-            result,
-            result.findings,
-            result.drill_plan,
-            staged,
-            video_path=args.clip,
-            slowmo=args.slowmo,
-            title=args.title,
-            runner=args.runner,
-        )
+
+    def write(staged: Path) -> None:
+        # The data files (zlib and Arrow release the GIL) are written on a thread while
+        # the report is drawn; an error in either is raised here.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gait-outputs") as pool:
+            data = pool.submit(write_data, staged)
+            try:
+                write_report(
+                    result,
+                    result.findings,
+                    result.drill_plan,
+                    staged,
+                    video_path=args.clip,
+                    slowmo=args.slowmo,
+                    title=args.title,
+                    runner=args.runner,
+                )
+            finally:
+                data.result()
         if args.video_overlay:
             write_overlay_video(result, args.clip, staged / "overlay.mp4", slowmo=args.slowmo)
 

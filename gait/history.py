@@ -144,7 +144,9 @@ def _check_file(path: Path) -> bool:
             names = {r[0] for r in ro.execute("SELECT name FROM sqlite_master")}
         finally:
             ro.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        # a damaged schema table can hold bytes that are not UTF-8 (sqlite3 decodes the
+        # names in sqlite_master itself, before any text_factory)
         raise HistoryError(
             f"{path} is a damaged or unreadable SQLite file ({_msg(exc)}); it was left untouched"
         ) from None
@@ -192,6 +194,8 @@ def _retry(fn: Callable[[], T]) -> T:
     for attempt in range(RETRIES):
         try:
             return fn()
+        except UnicodeDecodeError as exc:  # damaged text sqlite3 decodes itself
+            raise HistoryError(f"history database error: {_msg(exc)}") from None
         except sqlite3.DatabaseError as exc:  # OperationalError, a damaged file, ...
             msg = str(exc).lower()
             if ("locked" not in msg and "busy" not in msg) or attempt == RETRIES - 1:

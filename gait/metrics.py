@@ -739,11 +739,11 @@ def _side_metrics(
     # marker offset (Altman & Davis 2012 subtract the standing foot angle).
     offset = foot_flat_offset_deg(foot_angle_deg(ms["heel"], ms["foot_index"]), strides, is_left)
     res["foot_flat_offset_deg"] = offset
-    res["ankle_dorsiflexion_midstance_deg"] = (
+    res["ankle_dorsiflexion_midstance_deg"] = _wrap(
         ankle_dorsiflexion_deg(ms["knee"], ms["ankle"], ms["heel"], ms["foot_index"]) - offset
     )
     res["shank_angle_ic_deg"] = inclination_down_deg(ic["knee"], ic["ankle"])
-    res["foot_strike_angle_deg"] = (
+    res["foot_strike_angle_deg"] = _wrap(
         foot_angle_deg(ic_before["heel"], ic_before["foot_index"]) - offset
     )
     res["hip_extension_to_deg"] = -inclination_down_deg(to["hip"], to["knee"])

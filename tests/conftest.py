@@ -52,3 +52,19 @@ def treadmill_pose(treadmill_clip: Path, model_full: Path):  # type: ignore[no-u
     from gait import pose
 
     return pose.extract(treadmill_clip, progress=False)
+
+
+# Property and fuzz tests (hypothesis): explore new random examples on a developer's
+# machine, but replay a fixed sequence under CI (`CI` set, as .ci/run does), so a
+# submission's result does not depend on the draw. Bugs they find become regression tests.
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_hypothesis_profiles()

@@ -182,3 +182,35 @@ def test_double_support_and_an_untracked_far_leg_invalidate_strides() -> None:
     assert left["valid"].sum() == 5
     assert not right["valid"].any()
     assert right["reason"].str.contains("far \\(right\\) leg is poorly tracked").any()
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0])
+def test_frontal_events_on_exact_rear_treadmill_landmarks(fps: float) -> None:
+    """frontal_events on the exact synthetic rear-view runner (treadmill): every inner
+    stride valid (12 of 14), TO within 25 ms and MS within 30 ms of the truth (measured
+    TO -10..+8 / -16..-1 ms, MS -17..-8 / -20..-12 ms at 30 / 60 fps).  IC is the
+    moment the landing foot drops below the other one in the image, which on these ideal
+    landmarks comes before the true contact (measured -23 ms at both rates; -41 ms for
+    the test_findings_synth runner; through MediaPipe on the rendered clips -11 / +20 ms,
+    see tests/test_rendered.py)."""
+    from dataclasses import replace
+
+    from gait.analysis import analyze_pose
+    from gait.events import frontal_events, strides_from_events
+    from gait.synth import RunnerParams, synth_landmarks
+
+    params = replace(RunnerParams(), view="rear", treadmill=True, fps=fps, duration_s=5.0)
+    pose, truth = synth_landmarks(params)
+    res = analyze_pose(pose)
+    assert res.view.kind == "rear"
+    ev = frontal_events(res.cleaned.image_px[..., :2], pose.time_s, pose.fps)
+    strides = strides_from_events(ev, pose.time_s)
+    assert int(strides["valid"].sum()) >= len(strides) - 3
+    for kind, lo, hi in (("ic", -50.0, -10.0), ("ms", -30.0, 30.0), ("to", -25.0, 25.0)):
+        for side in ("left", "right"):
+            true = np.asarray(truth["events"][side][f"{kind}_s"])
+            got = ev[(ev["side"] == side) & (ev["kind"] == kind)]["time_s"].to_numpy()
+            got = got[np.isfinite(got)]
+            err = 1000.0 * np.array([got[np.argmin(np.abs(got - t))] - t for t in true])
+            inner = (true > np.min(truth["events"][side]["ic_s"])) & (true < 4.8)
+            assert np.all((err[inner] > lo) & (err[inner] < hi)), (kind, side, err[inner])

@@ -194,3 +194,25 @@ def test_history_cli(runs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["history", "Nobody", "--db", str(db)]) == 3
     assert "no sessions" in capsys.readouterr().err
     assert main(["history", "Ana <x>", "--db", str(tmp_path / "none.sqlite")]) == 3
+
+
+def test_schema_text_that_is_not_utf8_is_a_history_error(tmp_path: Path) -> None:
+    """sqlite3 decodes schema names itself (no text_factory): a damaged byte there once
+    escaped as UnicodeDecodeError (found by the fuzz test); now a one-line HistoryError
+    and the file is left untouched."""
+    import sqlite3
+
+    from gait import history
+    from gait.errors import HistoryError
+
+    db = tmp_path / "h.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    raw = bytearray(db.read_bytes())
+    raw[raw.find(b"CREATE TABLE t") - 3] = 0x80
+    db.write_bytes(bytes(raw))
+    with pytest.raises(HistoryError, match="damaged or unreadable"):
+        history.sessions("Ana", db=db)
+    assert db.read_bytes() == bytes(raw)

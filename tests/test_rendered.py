@@ -97,3 +97,117 @@ def test_rhythm_cadence_of_the_sample_clips() -> None:
         truth = load_truth(video.with_suffix(".truth.json"))["metrics_image"]["cadence_spm"]
         res = analyze(video)
         assert res.metric("cadence_spm") == pytest.approx(truth["overall"], abs=0.5), name
+
+
+# ------------------------------------------------------------------ rear-view clips
+
+REAR_CLIPS = ("rear_good_form", "rear_compensations")
+
+
+@pytest.fixture(scope="module")
+def rear_results() -> dict:
+    """The two rendered rear clips analysed once (landmarks cached), with their truth."""
+    from gait.api import analyze
+    from gait.synth import load_truth
+
+    out = {}
+    for name in REAR_CLIPS:
+        video = Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
+        out[name] = (analyze(video), load_truth(video.with_suffix(".truth.json")))
+    return out
+
+
+def _event_errors_ms(result, truth: dict, kind: str) -> tuple[np.ndarray, int]:  # type: ignore[no-untyped-def]
+    """Detected minus true time (ms) of each true event of ``kind`` away from the clip's
+    ends and from a contact that began before the clip (nearest detected event of the
+    same foot and kind), and the number of true events with no detected one within
+    150 ms plus detected ones with no true one."""
+    ev = result.events
+    end = result.pose.n_frames / result.pose.fps
+    errs, unmatched = [], 0
+    for side in ("left", "right"):
+        true_all = np.asarray(truth["events"][side][f"{kind}_s"], dtype=float)
+        # events of contacts whose landing is in the clip (no IC, no contact reported)
+        first_ic = float(np.min(truth["events"][side]["ic_s"]))
+        true = true_all[(true_all > max(0.15, first_ic - 1e-9)) & (true_all < end - 0.15)]
+        found = ev[(ev["side"] == side) & (ev["kind"] == kind)]["time_s"].to_numpy(dtype=float)
+        found = found[np.isfinite(found)]
+        for t in true:
+            d = found - t
+            if found.size and np.min(np.abs(d)) < 0.15:
+                errs.append(1000.0 * d[np.argmin(np.abs(d))])
+            else:
+                unmatched += 1
+        inner = found[(found > 0.15) & (found < end - 0.15)]
+        unmatched += int(sum(np.min(np.abs(true_all - f)) >= 0.15 for f in inner))
+    return np.asarray(errs), unmatched
+
+
+@pytest.mark.parametrize("name", REAR_CLIPS)
+def test_rear_clip_events_match_the_truth(rear_results: dict, name: str) -> None:
+    """Rear-view events (which foot is lower in the image; leg-length peak at TO) through
+    MediaPipe, 30 fps: every event within 2 frames (67 ms) of the truth, mean absolute
+    error under 35 ms, none missed or extra.  Measured (good form / compensations):
+    IC mean |err| 11 / 26 ms (max 17 / 47), MS 9 / 27 (24 / 46), TO 19 / 32 (59 / 49).
+    The foot-height rule used before read contacts 70 ms early and 60 ms late on the
+    compensations clip (feet down together: "walking")."""
+    result, truth = rear_results[name]
+    assert result.view.kind == "rear"
+    for kind in ("ic", "ms", "to"):
+        err, unmatched = _event_errors_ms(result, truth, kind)
+        assert unmatched == 0, (kind, unmatched)
+        assert err.size >= 10, kind
+        assert np.max(np.abs(err)) < 67.0, (kind, err)
+        assert np.mean(np.abs(err)) < 35.0, (kind, err)
+
+
+@pytest.mark.parametrize("name", REAR_CLIPS)
+def test_rear_clip_is_running_with_enough_strides(rear_results: dict, name: str) -> None:
+    """Both rear clips are running (no 'walking' warning) with at least 7 valid strides
+    (measured 12 and 11 of 14 and 13); every frontal metric is
+    measured on all of them."""
+    result, _ = rear_results[name]
+    assert result.gait.running, result.gait.warning
+    assert not any("walking" in w for w in result.warnings)
+    assert int(result.strides["valid"].sum()) >= 7
+    summary = result.summary.set_index("metric")
+    for metric in ("pelvic_drop_deg", "knee_valgus_deg", "step_width_pct_leg"):
+        assert summary.loc[metric, "n_strides"] >= 7, metric
+
+
+@pytest.mark.parametrize("name", REAR_CLIPS)
+def test_rear_clip_cadence_and_lateral_lean_match_the_truth(rear_results: dict, name: str) -> None:
+    """Cadence within 1 spm and lateral trunk lean within 1 deg of the truth as seen
+    through the camera (measured 175.9 / 158.3 spm vs 176 / 158; lean -0.51 / 4.99 vs
+    -0.09 / 5.06 deg)."""
+    result, truth = rear_results[name]
+    image = truth["metrics_image"]
+    assert result.metric("cadence_spm") == pytest.approx(image["cadence_spm"]["overall"], abs=1.0)
+    lean = image["lateral_trunk_lean_deg"]["overall"]
+    assert result.metric("lateral_trunk_lean_deg") == pytest.approx(lean, abs=1.0)
+
+
+def test_rear_good_form_step_width_matches_the_truth(rear_results: dict) -> None:
+    """Step width between the feet within 2 % leg of the truth on the good-form clip
+    (measured 9.2 vs 8.9 % leg).  On the compensations clip (a crossover, -3.2 % leg) the
+    pose model keeps the ankles apart: it reads +3.7 (see the xfail below)."""
+    result, truth = rear_results["rear_good_form"]
+    want = truth["metrics_image"]["step_width_pct_leg"]["overall"]
+    assert result.metric("step_width_pct_leg") == pytest.approx(want, abs=2.0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="MediaPipe's hip, knee and ankle landmarks on the rendered rear figure do not "
+    "follow its pelvic tilt, knee valgus or crossover (with the TRUE event times the "
+    "compensations clip reads pelvic drop -1.5 vs 10.0 deg, knee FPPA 1.8 vs 11.9 deg, "
+    "step width 4.4 vs -3.2 % leg; the detected hip-line tilt correlates -0.38 with the "
+    "true one frame by frame): a landmark limit, not an event one",
+)
+@pytest.mark.parametrize("metric", ["pelvic_drop_deg", "knee_valgus_deg", "step_width_pct_leg"])
+def test_rear_compensations_frontal_metrics_match_the_truth(
+    rear_results: dict, metric: str
+) -> None:
+    result, truth = rear_results["rear_compensations"]
+    want = truth["metrics_image"][metric]["overall"]
+    assert result.metric(metric) == pytest.approx(want, abs=3.0)

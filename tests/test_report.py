@@ -528,6 +528,79 @@ def test_key_frames_pick_typical_strides_and_decode(side_comp: Any) -> None:
     assert np.all(np.abs(img.astype(int) - (0, 215, 255)) <= 3, axis=2).sum() > 20
 
 
+def test_key_frame_decode_matches_the_analysed_frames(tmp_path: Path) -> None:
+    """Grabbing up to the wanted frames gives the frames the extraction decoded (same
+    numbering, pixels and rotation), on a plain clip and on one with a rotation tag."""
+    import cv2
+
+    from gait.report.frames import _frames_bgr
+    from gait.video import iter_frames
+
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    plain = SAMPLES / "side_good_form.mp4"
+    rotated = tmp_path / "rotated.mp4"
+    tag = ["-display_rotation", "90", "-i", str(plain), "-t", "1", "-c", "copy"]
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    subprocess.run([exe, "-v", "error", "-y", *tag, str(rotated)], check=True)
+    for clip, wanted in ((plain, {0, 17, 61, 149}), (rotated, {3, 20})):
+        got = _frames_bgr(clip, wanted)
+        ref = {
+            f.index: cv2.cvtColor(f.rgb, cv2.COLOR_RGB2BGR)
+            for f in iter_frames(clip, max_frames=max(wanted) + 1)
+            if f.index in wanted
+        }
+        assert sorted(got) == sorted(wanted) == sorted(ref)
+        for i in wanted:
+            assert np.array_equal(got[i], ref[i])
+    assert got[3].shape[0] > got[3].shape[1]  # the 90° tag is applied (portrait)
+    assert _frames_bgr(plain, {10_000}) == {}  # past the end: nothing, no error
+
+
+@pytest.mark.parametrize("which", ["side", "rear"])
+def test_report_figures_keep_every_text_inside(which: str, side_comp: Any, rear_comp: Any) -> None:
+    """The fixed margins leave room for every title, label, tick label and legend."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from gait.report.html import report_figures
+
+    result = side_comp if which == "side" else rear_comp
+    kinds = []
+    for kind, _label, fig in report_figures(result):
+        kinds.append(kind)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        box = fig.bbox
+        texts: list[Text] = [*fig.texts]
+        for legend in fig.legends:
+            texts += legend.get_texts()
+        for ax in fig.axes:
+            texts += ax.texts
+            if not ax.axison:
+                continue
+            (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+            texts += [ax.title, ax.xaxis.label, ax.yaxis.label]
+            if ax.get_legend() is not None:
+                texts += ax.get_legend().get_texts()
+            # tick labels outside the view limits are not drawn
+            texts += [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1]
+            texts += [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1]
+        texts = [t for t in texts if t.get_visible() and t.get_text()]
+        assert texts
+        for t in texts:
+            ext = t.get_window_extent(renderer)
+            assert ext.x0 >= box.x0 - 1 and ext.x1 <= box.x1 + 1, (kind, t.get_text())
+            assert ext.y0 >= box.y0 - 1 and ext.y1 <= box.y1 + 1, (kind, t.get_text())
+        if kind == "strides":  # neighbouring panels' labels do not overlap
+            boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.axison and ax.has_data()]
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    assert a is not None and b is not None
+                    assert not a.overlaps(b), kind
+    n_angles = 4 if which == "side" else 2
+    assert kinds == ["cycle"] * n_angles + ["strides", "left_right"]
+
+
 # ---------------------------------------------------------------- terminal text
 
 
@@ -594,3 +667,30 @@ def test_overlay_video(side_comp: Any, tmp_path: Path) -> None:
     finally:
         cap.release()
         src.release()
+
+
+def test_ankle_curve_uses_the_same_foot_flat_reference_as_the_metric() -> None:
+    """With the toe landmark offset 9° toe-down (as BlazePose places it), the plotted
+    ankle curve at midstance still equals the dorsiflexion metric, side by side."""
+    from gait.analysis import analyze_pose
+    from gait.posedata import LANDMARK_INDEX
+    from gait.report import curves
+    from gait.synth import RunnerParams, synth_landmarks
+
+    pose, _ = synth_landmarks(RunnerParams(fps=60.0, duration_s=4.0), with_truth=False)
+    img = pose.image_px.copy()
+    a = np.radians(9.0)
+    for side in ("left", "right"):
+        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
+        d = img[:, toe, :2] - img[:, heel, :2]
+        img[:, toe, 0] = img[:, heel, 0] + np.cos(a) * d[:, 0] - np.sin(a) * d[:, 1]
+        img[:, toe, 1] = img[:, heel, 1] + np.sin(a) * d[:, 0] + np.cos(a) * d[:, 1]
+    result = analyze_pose(dataclasses.replace(pose, image_px=img))
+    series = curves.result_series(result)["ankle_dorsiflexion"]
+    summary = result.summary.set_index("metric")
+    for side in ("left", "right"):
+        c = curves.cycles(series[side], result.strides, side)
+        ms = round(float(np.median(c.ms_pct[c.valid])))
+        curve = float(np.nanmedian(c.values[c.valid], axis=0)[ms])
+        metric = float(summary.loc["ankle_dorsiflexion_midstance_deg", side])
+        assert curve == pytest.approx(metric, abs=1.0), side

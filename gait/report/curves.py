@@ -195,9 +195,18 @@ def angle_series(
 
 
 def result_series(result: AnalysisResult) -> dict[str, dict[str, np.ndarray]]:
-    """:func:`angle_series` of an analysis result's cleaned landmarks."""
+    """:func:`angle_series` of an analysis result's cleaned landmarks, with the ankle
+    angle referenced to each foot's midstance (foot-flat) angle like the dorsiflexion
+    metric (the strides' ``foot_flat_offset_deg``)."""
     xy = result.cleaned.image_px[:, :, :2]
-    return angle_series(xy, view=result.view.kind, direction=result.view.direction)
+    series = angle_series(xy, view=result.view.kind, direction=result.view.direction)
+    strides = result.strides
+    if "ankle_dorsiflexion" in series and "foot_flat_offset_deg" in strides:
+        for side, values in series["ankle_dorsiflexion"].items():
+            offset = strides.loc[strides["side"] == side, "foot_flat_offset_deg"].dropna()
+            if len(offset):
+                values -= float(offset.iloc[0])
+    return series
 
 
 @dataclass(frozen=True)

@@ -224,19 +224,39 @@ def _crop_box(xy: np.ndarray, width: int, height: int, margin: float = 0.2) -> t
     return (max(0, x0), max(0, y0), min(width, x1), min(height, y1))
 
 
-def _frames(path: str | Path, wanted: set[int], slowmo: float) -> dict[int, np.ndarray]:
-    """Decode the wanted frame numbers (RGB) in one pass from the clip's start."""
-    from gait.video import iter_frames
+def _frames_bgr(path: str | Path, wanted: set[int]) -> dict[int, np.ndarray]:
+    """Decode the wanted frame numbers (BGR, upright) in one pass from the clip's start.
+
+    Frames are numbered as :func:`gait.video.iter_frames` numbers them (every frame the
+    decoder returns, from 0).  Frames before the last wanted one are decoded but not
+    converted (``grab`` without ``retrieve``).  Seeking is not used: OpenCV seeks to the
+    previous key frame and decodes forward anyway, and its frame numbering after a seek
+    is not guaranteed to match a sequential read.  The slow-motion factor does not
+    change the numbering.
+    """
+    from gait.errors import VideoError
+    from gait.video import _check_file, _cv2, _open
 
     got: dict[int, np.ndarray] = {}
     if not wanted:
         return got
+    path = Path(path)
+    _check_file(path)
+    cv2 = _cv2()
+    cap = _open(path)
     last = max(wanted)
-    for frame in iter_frames(path, slowmo=slowmo, max_frames=last + 1):
-        if frame.index in wanted:
-            got[frame.index] = frame.rgb
-        if frame.index >= last:
-            break
+    try:
+        for i in range(last + 1):
+            if not cap.grab():
+                break
+            if i in wanted:
+                ok, bgr = cap.retrieve()
+                if ok and bgr is not None:
+                    got[i] = bgr
+    except cv2.error as exc:
+        raise VideoError(f"decoding {path} failed: {exc}") from exc
+    finally:
+        cap.release()
     return got
 
 
@@ -274,14 +294,13 @@ def render_key_frames(
     import cv2
 
     picks = list(pick_key_frames(result) if picks is None else picks)
-    decoded = _frames(video_path, {p.video_frame for p in picks}, slowmo)
+    decoded = _frames_bgr(video_path, {p.video_frame for p in picks})
     out: list[KeyFrame] = []
     pose = result.cleaned
     for pick in picks:
-        rgb = decoded.get(pick.video_frame)
-        if rgb is None:
+        bgr = decoded.get(pick.video_frame)
+        if bgr is None:
             continue
-        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
         fx = bgr.shape[1] / float(pose.width)  # decoded vs landmark frame size (normally 1)
         x0, y0, x1, y1 = 0, 0, bgr.shape[1], bgr.shape[0]
         if crop:

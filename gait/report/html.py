@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import html
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,8 @@ from gait.report import _format as F
 from gait.report._style import CSS
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from gait.analysis import AnalysisResult
     from gait.report.frames import KeyFrame
 
@@ -69,46 +71,90 @@ def build_assets(
     slowmo: float = 1.0,
     dpi: int = 96,
 ) -> ReportAssets:
-    """Render the plots and (when the video is given and readable) the key frames."""
-    from matplotlib.figure import Figure
+    """Render the plots and (when the video is given and readable) the key frames.
 
-    from gait.report import curves, plots
+    The key frames are decoded and drawn in a second thread while the plots are drawn:
+    OpenCV releases the GIL while it decodes, so the two overlap on two cores.
+    """
+    from concurrent.futures import ThreadPoolExecutor
 
     assets = ReportAssets()
+    if video_path is None:
+        assets.key_frames_note = "Key frames need the video file; it was not given."
+    elif not Path(video_path).is_file():
+        assets.key_frames_note = f"Key frames need the video file; {video_path} was not found."
+    with ThreadPoolExecutor(1, thread_name_prefix="gait-frames") as pool:
+        frames = None
+        if video_path is not None and not assets.key_frames_note:
+            from gait.report.frames import render_key_frames
+
+            frames = pool.submit(render_key_frames, result, video_path, slowmo=slowmo)
+        _render_plots(result, assets, dpi)
+        if frames is not None:
+            from gait.errors import GaitError
+
+            try:
+                assets.key_frames = frames.result()
+            except GaitError as exc:
+                assets.key_frames_note = f"Key frames could not be decoded: {exc}"
+            if not assets.key_frames and not assets.key_frames_note:
+                assets.key_frames_note = (
+                    "No valid stride was found, so there is no key frame to show."
+                )
+    return assets
+
+
+def _render_plots(result: AnalysisResult, assets: ReportAssets, dpi: int) -> None:
+    """The cycle, per-stride and left/right plots as PNG, into ``assets``."""
+    from gait.report import plots
+
+    for kind, label, fig in report_figures(result):
+        png = plots.figure_png(fig, dpi=dpi)
+        if kind == "cycle":
+            assets.cycle_plots.append((label, png))
+        elif kind == "strides":
+            assets.stride_plot = png
+        else:
+            assets.left_right_plot = png
+
+
+def report_figures(result: AnalysisResult) -> Iterator[tuple[str, str, Figure]]:
+    """The report's figures, one at a time: (kind, label, figure).
+
+    ``kind`` is ``"cycle"`` (one per angle of the view, ``label`` the angle's name),
+    ``"strides"`` (every measured metric stride by stride, when any) or
+    ``"left_right"``.  The cycle and per-stride figures have fixed margins (their text
+    is known), which halves their drawing time compared with constrained layout.
+    """
+    from gait.report import curves, plots
+
     for angle in curves.angles_for_view(result.view.kind):
-        fig = plots.plot_cycle(result, angle)
-        assets.cycle_plots.append((curves.ANGLES[angle].label, plots.figure_png(fig, dpi=dpi)))
+        fig = plots.fixed_figure((6.0, 3.6), left=0.62, right=0.15, top=0.3, bottom=0.5)
+        plots.plot_cycle(result, angle, ax=fig.add_subplot())
+        yield "cycle", curves.ANGLES[angle].label, fig
     measured = [
         name for name in METRICS if name in result.strides and result.strides[name].notna().any()
     ]
     if measured:
         ncol = 4
         nrow = -(-len(measured) // ncol)
-        fig = Figure(figsize=(11.0, 2.7 * nrow + 0.5), layout="constrained")
-        axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
+        fig = plots.fixed_figure(
+            (11.0, 2.7 * nrow + 0.5), left=0.6, right=0.35, top=0.45, bottom=0.75
+        )
+        axes = plots.fixed_grid(fig, nrow, ncol, wspace_in=0.75, hspace_in=0.75).ravel()
         for ax, name in zip(axes, measured, strict=False):
             plots.plot_stride_values(result, name, ax=ax)
         for ax in axes[len(measured) :]:
             ax.set_axis_off()
-        fig.legend(handles=plots.stride_legend_handles(), loc="outside lower center", ncol=4)
-        assets.stride_plot = plots.figure_png(fig, dpi=dpi)
-    fig = plots.plot_left_right(result)
-    assets.left_right_plot = plots.figure_png(fig, dpi=dpi)
-    if video_path is None:
-        assets.key_frames_note = "Key frames need the video file; it was not given."
-    elif not Path(video_path).is_file():
-        assets.key_frames_note = f"Key frames need the video file; {video_path} was not found."
-    else:
-        from gait.errors import GaitError
-        from gait.report.frames import render_key_frames
-
-        try:
-            assets.key_frames = render_key_frames(result, video_path, slowmo=slowmo)
-        except GaitError as exc:
-            assets.key_frames_note = f"Key frames could not be decoded: {exc}"
-        if not assets.key_frames and not assets.key_frames_note:
-            assets.key_frames_note = "No valid stride was found, so there is no key frame to show."
-    return assets
+        fig.legend(
+            handles=plots.stride_legend_handles(),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=4,
+        )
+        yield "strides", "", fig
+    # metric names of any length label its rows: constrained layout fits them
+    yield "left_right", "", plots.plot_left_right(result)
 
 
 # ------------------------------------------------------------------------- sections

@@ -42,6 +42,44 @@ def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
+def fixed_figure(
+    figsize: tuple[float, float],
+    *,
+    left: float,
+    right: float,
+    top: float,
+    bottom: float,
+) -> Figure:
+    """A figure with fixed margins (inches) and no layout engine.
+
+    For figures whose text is known in advance (the report's): no layout engine runs at
+    draw time.  ``layout="constrained"`` measures every tick label and title first,
+    which costs more than drawing the figure itself.
+    """
+    from matplotlib.figure import Figure
+
+    w, h = figsize
+    fig = Figure(figsize=figsize)
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h)
+    return fig
+
+
+def fixed_grid(fig: Figure, nrow: int, ncol: int, *, wspace_in: float, hspace_in: float) -> Any:
+    """``nrow`` x ``ncol`` axes of a :func:`fixed_figure` with gaps given in inches."""
+    w, h = fig.get_size_inches()
+    p = fig.subplotpars
+    cell_w = (p.right - p.left) * w / ncol
+    cell_h = (p.top - p.bottom) * h / nrow
+    # matplotlib's wspace/hspace are fractions of the average axes width/height
+    ax_w, ax_h = cell_w - wspace_in * (ncol - 1) / ncol, cell_h - hspace_in * (nrow - 1) / nrow
+    return fig.subplots(
+        nrow,
+        ncol,
+        squeeze=False,
+        gridspec_kw={"wspace": wspace_in / ax_w, "hspace": hspace_in / ax_h},
+    )
+
+
 def figure_png(fig: Figure, *, dpi: int = 96) -> bytes:
     """PNG bytes of a figure, rendered with the Agg canvas (no global backend change)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -120,7 +158,7 @@ def plot_cycle(
     ax.set_xlabel("gait cycle (% from foot contact to the next contact of the same foot)")
     ax.set_ylabel(f"{spec.label} (degrees)")
     band_text = "middle 50 % of strides" if band == "iqr" else "range of strides"
-    ax.set_title(f"{spec.label}: + = {spec.positive}", fontsize=10)
+    ax.set_title(f"{spec.label}: + = {spec.positive}", fontsize=10, y=1.0)
     if drew:
         ax.text(
             0.01,
@@ -186,7 +224,7 @@ def plot_stride_values(
     ax.set_xticks([0, 1], ["left", "right"])
     ax.set_xlim(-0.6, 1.6)
     typical = typical_text(metric)
-    ax.set_title(spec.label + (f"\n(typical {typical})" if typical else ""), fontsize=9)
+    ax.set_title(spec.label + (f"\n(typical {typical})" if typical else ""), fontsize=9, y=1.0)
     ax.set_ylabel(unit_words(spec.unit), fontsize=8)
     ax.tick_params(labelsize=8)
     ax.grid(axis="y", alpha=0.3)
@@ -266,7 +304,7 @@ def plot_left_right(
         "left − right, in smallest meaningful changes (bar to the right: left larger)",
         fontsize=8,
     )
-    ax.set_title("Left vs right", fontsize=10)
+    ax.set_title("Left vs right", fontsize=10, y=1.0)
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(axis="x", alpha=0.3)
     return fig
