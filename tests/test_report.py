@@ -694,3 +694,18 @@ def test_ankle_curve_uses_the_same_foot_flat_reference_as_the_metric() -> None:
         curve = float(np.nanmedian(c.values[c.valid], axis=0)[ms])
         metric = float(summary.loc["ankle_dorsiflexion_midstance_deg", side])
         assert curve == pytest.approx(metric, abs=1.0), side
+
+
+def test_left_right_plot_warns_about_the_far_leg_in_a_side_view(
+    side_comp: Any, rear_comp: Any, tmp_path: Path
+) -> None:
+    """From one side camera the far leg reads differently: the report says so beside the
+    left-vs-right plot (and not for a rear view)."""
+    from gait import drills
+    from gait.report import write_report
+
+    for result, expected in ((side_comp, True), (rear_comp, False)):
+        out = tmp_path / result.view.kind
+        found = _findings(result)
+        page = write_report(result, found, drills.build_plan(found), out).read_text("utf-8")
+        assert ("the far leg is partly hidden" in page) is expected

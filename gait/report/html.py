@@ -438,8 +438,12 @@ def _plan_section(plan: Mapping[str, Any], findings: list[dict[str, Any]]) -> st
         general
         + f"<h3>Before every run: a {esc(pre.get('minutes'))}-minute routine</h3>"
         + _drill_rows(pre.get("drills") or [], names)
-        + f"<h3>Standalone sessions, {esc(stand.get('sessions_per_week') or '1-2')} a week</h3>"
-        + _drill_rows(stand.get("drills") or [], names)
+        + (
+            f"<h3>Standalone sessions, {esc(stand.get('sessions_per_week') or '1-2')} a week</h3>"
+            + _drill_rows(stand.get("drills") or [], names)
+            if stand.get("drills")
+            else ""  # nothing specific to work on: no standalone sessions are proposed
+        )
         + "<h3>After the run: slower mobility</h3>"
         + _drill_rows(post.get("drills") or [], names)
         + f"<h3>How to fit it into your week</h3><p>{esc(plan.get('weekly_structure'))}</p>"
@@ -455,7 +459,7 @@ def _plan_section(plan: Mapping[str, Any], findings: list[dict[str, Any]]) -> st
     )
 
 
-def _plots_section(assets: ReportAssets) -> str:
+def _plots_section(assets: ReportAssets, view_kind: str = "") -> str:
     figs = "".join(
         f"<figure>{_img(png, title + ' over the gait cycle')}</figure>"
         for title, png in assets.cycle_plots
@@ -472,7 +476,16 @@ def _plots_section(assets: ReportAssets) -> str:
     if assets.left_right_plot:
         body += (
             "<h3>Left vs right</h3><p class='meta'>Bars inside the grey band are differences "
-            "too small to tell apart with video.</p>"
+            "too small to tell apart with video."
+            + (
+                " Filmed from one side, the far leg is partly hidden behind the near one: its "
+                "angles read differently, so left/right differences of angles here mostly show "
+                "which leg was nearer the camera (the findings do not judge them; film the "
+                "other side too, or from behind)."
+                if view_kind == "side"
+                else ""
+            )
+            + "</p>"
             f"<figure>{_img(assets.left_right_plot, 'left vs right comparison')}</figure>"
         )
     if assets.stride_plot:
@@ -628,7 +641,7 @@ def render_html(
         _summary_section(result, rows),
         _findings_section(fnd),
         _plan_section(plan, fnd),
-        _plots_section(assets),
+        _plots_section(assets, result.view.kind),
         _frames_section(assets),
         _clip_section(result, clip),
         _not_measured_section(rows, fnd),
