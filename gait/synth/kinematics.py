@@ -86,6 +86,17 @@ class Skeleton:
     stance: dict[str, np.ndarray]
 
 
+def _foot_offset(fp: dict[str, np.ndarray], name: str, pitch: np.ndarray) -> np.ndarray:
+    """(n, 2) forward/up offset of foot point ``name`` from the ankle at foot ``pitch``."""
+    return rot2(pitch, np.broadcast_to(fp[name] - fp["ankle"], (pitch.size, 2)))
+
+
+def _lift_shapes(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The swing clearance lift shapes ``27/4 w (1 - w)^2`` (early, peak 1 at w = 1/3) and
+    ``27/4 w^2 (1 - w)`` (late, peak 1 at w = 2/3): zero at toe-off and at contact."""
+    return 27 / 4 * w * (1 - w) ** 2, 27 / 4 * w**2 * (1 - w)
+
+
 class RunnerModel:
     """The analytic runner: build once from parameters, evaluate at any times.
 
@@ -379,16 +390,30 @@ class RunnerModel:
                 w, hip, theta, dy, dsag, lift, dorsi, dur, side
             )
         early_amp, late_amp = self._lift_amps[side]
-        lift = lift + 27 / 4 * (early_amp * w * (1 - w) ** 2 + late_amp * w**2 * (1 - w))
-        ankle = hip + np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
-        knee = knee_ik(hip, ankle, np.zeros_like(w), side, b)
-        shank = ankle - knee
-        pitch = dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
+        early_shape, late_shape = _lift_shapes(w)
+        lift = lift + early_amp * early_shape + late_amp * late_shape
+        ankle, knee, pitch = self._swing_leg(hip, theta, dy, dsag, lift, dorsi, side)
         out = {"ankle": ankle, "knee": knee, "pitch": pitch}
         for name in ("heel", "toe"):
-            xz = rot2(pitch, np.broadcast_to(fp[name] - fp["ankle"], (w.size, 2)))
+            xz = _foot_offset(fp, name, pitch)
             out[name] = ankle + np.stack([xz[:, 0], 0 * w, xz[:, 1]], -1)
         return out
+
+    def _swing_leg(
+        self,
+        hip: np.ndarray,
+        theta: np.ndarray,
+        dy: np.ndarray,
+        dsag: np.ndarray,
+        lift: np.ndarray,
+        dorsi: np.ndarray,
+        side: str,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Swing ankle and knee (n, 3) and foot pitch (n,) from the swing coordinates."""
+        ankle = hip + np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
+        knee = knee_ik(hip, ankle, np.zeros_like(dsag), side, self.body)
+        shank = ankle - knee
+        return ankle, knee, dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
 
     def _clearance_amps(
         self,
@@ -415,10 +440,8 @@ class RunnerModel:
         smallest sufficient ``B`` and then ``A`` (bisection to 0.5 mm), found on the
         samples ``w`` given (a dense stride).  ``(0, 0)`` when the swing already clears.
         """
-        b = self.body
-        fp = b.foot_points()
-        early_shape = 27 / 4 * w * (1 - w) ** 2  # peaks at 1 when w = 1/3
-        late_shape = 27 / 4 * w**2 * (1 - w)  # peaks at 1 when w = 2/3
+        fp = self.body.foot_points()
+        early_shape, late_shape = _lift_shapes(w)
         early = (w > 0.02) & (w < 0.5)
         late = (w >= 0.5) & (w < 0.999)
         order = np.argsort(w[late], kind="stable")
@@ -428,16 +451,9 @@ class RunnerModel:
         drop = -_LANDING_DESCENT_MPS * dur * np.diff(wl[descent])
 
         def sole(extra: np.ndarray) -> np.ndarray:
-            up = lift + extra
-            ankle = hip + np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + up], -1)
-            knee = knee_ik(hip, ankle, np.zeros_like(w), side, b)
-            shank = ankle - knee
-            pitch = dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
-            low = np.full(w.shape, np.inf)
-            for name in ("heel_pivot", "ball_pivot"):
-                z = rot2(pitch, np.broadcast_to(fp[name] - fp["ankle"], (w.size, 2)))[:, 1]
-                low = np.minimum(low, ankle[:, 2] + z)
-            return low
+            ankle, _, pitch = self._swing_leg(hip, theta, dy, dsag, lift + extra, dorsi, side)
+            pivots = ("heel_pivot", "ball_pivot")
+            return np.min([ankle[:, 2] + _foot_offset(fp, p, pitch)[:, 1] for p in pivots], axis=0)
 
         def early_ok(amp: float) -> bool:
             return bool((sole(amp * early_shape)[early] >= -1e-4).all())
