@@ -86,3 +86,19 @@ def relative_ok(name: str, err: float, truth_value: float, *, deg: float, rel: f
     if name.endswith(("_pct", "_pct_leg")):
         return abs(err) <= 100.0 * rel
     return abs(err) <= rel * max(abs(truth_value), 1e-9)
+
+
+def toe_down(pose: PoseData, deg: float) -> PoseData:
+    """A copy with each foot-index (toe) landmark turned ``deg`` toe-down about its heel,
+    every frame: the offset BlazePose's foot points show on a flat foot (runner facing
+    image +x; image y down, so toe-down is a clockwise turn)."""
+    from gait.posedata import LANDMARK_INDEX
+
+    img = pose.image_px.copy()
+    a = np.radians(deg)
+    for side in ("left", "right"):
+        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
+        d = img[:, toe, :2] - img[:, heel, :2]
+        img[:, toe, 0] = img[:, heel, 0] + np.cos(a) * d[:, 0] - np.sin(a) * d[:, 1]
+        img[:, toe, 1] = img[:, heel, 1] + np.sin(a) * d[:, 0] + np.cos(a) * d[:, 1]
+    return dataclasses.replace(pose, image_px=img)

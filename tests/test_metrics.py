@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_helpers import metric_errors, mirror, relative_ok, swap_labels, synth
+from core_helpers import metric_errors, mirror, relative_ok, swap_labels, synth, toe_down
 
 from gait.analysis import analyze_pose
 from gait.metrics import (
@@ -244,21 +244,10 @@ def test_foot_landmark_offset_is_referenced_to_foot_flat() -> None:
     rotated 9° down about the heel on every frame - and the dorsiflexion and foot strike
     angle still match the truth, because the foot line is taken relative to its own
     midstance (foot-flat) angle; the exact landmarks give a zero offset."""
-    import dataclasses
-
-    from gait.posedata import LANDMARK_INDEX
-
     pose, truth = synth(fps=60.0, duration_s=5.0, view="side_right")
     exact = analyze_pose(pose)
     assert np.abs(exact.strides["foot_flat_offset_deg"]).max() < 0.3
-    img = pose.image_px.copy()
-    a = np.radians(9.0)  # facing right (+x), image y down: toe-down is a clockwise turn
-    for side in ("left", "right"):
-        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
-        d = img[:, toe, :2] - img[:, heel, :2]
-        img[:, toe, 0] = img[:, heel, 0] + np.cos(a) * d[:, 0] - np.sin(a) * d[:, 1]
-        img[:, toe, 1] = img[:, heel, 1] + np.sin(a) * d[:, 0] + np.cos(a) * d[:, 1]
-    biased = analyze_pose(dataclasses.replace(pose, image_px=img))
+    biased = analyze_pose(toe_down(pose, 9.0))
     offsets = biased.strides["foot_flat_offset_deg"]
     assert offsets.to_numpy() == pytest.approx(-9.0, abs=0.5)
     for name in ("ankle_dorsiflexion_midstance_deg", "foot_strike_angle_deg"):

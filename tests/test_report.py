@@ -672,20 +672,14 @@ def test_overlay_video(side_comp: Any, tmp_path: Path) -> None:
 def test_ankle_curve_uses_the_same_foot_flat_reference_as_the_metric() -> None:
     """With the toe landmark offset 9° toe-down (as BlazePose places it), the plotted
     ankle curve at midstance still equals the dorsiflexion metric, side by side."""
+    from core_helpers import toe_down
+
     from gait.analysis import analyze_pose
-    from gait.posedata import LANDMARK_INDEX
     from gait.report import curves
     from gait.synth import RunnerParams, synth_landmarks
 
     pose, _ = synth_landmarks(RunnerParams(fps=60.0, duration_s=4.0), with_truth=False)
-    img = pose.image_px.copy()
-    a = np.radians(9.0)
-    for side in ("left", "right"):
-        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
-        d = img[:, toe, :2] - img[:, heel, :2]
-        img[:, toe, 0] = img[:, heel, 0] + np.cos(a) * d[:, 0] - np.sin(a) * d[:, 1]
-        img[:, toe, 1] = img[:, heel, 1] + np.sin(a) * d[:, 0] + np.cos(a) * d[:, 1]
-    result = analyze_pose(dataclasses.replace(pose, image_px=img))
+    result = analyze_pose(toe_down(pose, 9.0))
     series = curves.result_series(result)["ankle_dorsiflexion"]
     summary = result.summary.set_index("metric")
     for side in ("left", "right"):
