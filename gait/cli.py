@@ -541,25 +541,16 @@ def _main(argv: Sequence[str] | None) -> int:
             parser.print_help()
             return 0
         return int(args.func(args))
-    except GaitError as exc:
+    except (KeyboardInterrupt, Exception) as exc:
         if debug:
             traceback.print_exc()
-        if _interrupted.is_set():  # e.g. a decoder cut short by Ctrl-C
+        if isinstance(exc, KeyboardInterrupt) or _interrupted.is_set():
+            # Ctrl-C, or an error it caused: an import or a decoder cut short (_on_sigint)
             print("gait: interrupted", file=sys.stderr)
             return EXIT_INTERRUPTED
-        print(f"gait: error: {one_line(exc)}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        if debug:
-            traceback.print_exc()
-        print("gait: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        if _interrupted.is_set():  # Ctrl-C surfaced as another error (see _on_sigint)
-            print("gait: interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
+        if isinstance(exc, GaitError):
+            print(f"gait: error: {one_line(exc)}", file=sys.stderr)
+            return exc.exit_code
         print(
             f"gait: internal error: {one_line(f'{type(exc).__name__}: {exc}')} - this is a "
             "bug in gait: rerun with --debug for the traceback and please report it",
