@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import signal
 
 from gait.errors import ConfigError
 from gait.posedata import LANDMARK_INDEX, PoseData, _landmark_major, _replace
@@ -540,6 +539,8 @@ def lowpass(x: np.ndarray, fps: float, *, cutoff_hz: float, order: int = 4) -> n
         Filtered copy, NaN where ``x`` is NaN.  It is laid out column by column (each
         signal contiguous over time), like a landmark-major input.
     """
+    from scipy import signal  # here, not at the top: it takes a second to import
+
     cut = effective_cutoff_hz(cutoff_hz, fps)
     b, a = signal.butter(order, cut, fs=fps)
     padlen = 3 * max(len(a), len(b))
@@ -628,6 +629,8 @@ def residual_cutoff_hz(
         Cut-off in Hz (at most 0.4 x fps), or None when the signals look noise-free or
         are too short to tell.
     """
+    from scipy import signal
+
     flat = x[:max_samples].reshape(min(x.shape[0], max_samples), -1)
     flat = flat[:, np.isfinite(flat).all(axis=0)]
     top = MAX_CUTOFF_FRACTION * fps

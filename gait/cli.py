@@ -17,6 +17,7 @@ import threading
 import traceback
 import typing
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +285,7 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from gait import pose
-    from gait._io import prepare_output_dir, refuse_existing
+    from gait._io import prepare_output_dir
 
     say = (lambda _m: None) if args.quiet else _say
     # Everything that can be checked is checked before the (slow) pose inference.
@@ -308,6 +309,27 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         )
     options = pose.ExtractOptions(model=args.model, slowmo=args.slowmo, max_frames=args.max_frames)
     _prewarm(report=target is not None)
+    with ExitStack() as stack:
+        figures = None
+        if target is not None and (os.cpu_count() or 1) > 1:
+            from gait.report.worker import FigureWorker
+
+            figures = stack.enter_context(FigureWorker())
+        return _analyze(args, target, options, rules, say, figures)
+
+
+def _analyze(
+    args: argparse.Namespace,
+    target: OutputDir | None,
+    options: Any,
+    rules: Any,
+    say: Any,
+    figures: Any,
+) -> int:
+    """:func:`cmd_analyze` from the extraction on (``figures``: a FigureWorker or None)."""
+    from gait import pose
+    from gait._io import refuse_existing
+
     data = pose.extract(
         args.clip,
         options=options,
@@ -344,7 +366,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         _record(result, args, say)
         print(json.dumps(result.to_dict(), indent=1))
         return 0
-    written = _write_outputs(target, result, args)
+    written = _write_outputs(target, result, args, figures=figures)
     _record(result, args, say)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
@@ -418,10 +440,14 @@ def _record(result: Any, args: argparse.Namespace, say: Any) -> None:
     say(f"recorded as session {sid} of {args.runner} in {args.db or history.default_db()}")
 
 
-def _write_outputs(target: OutputDir | Path, result: Any, args: argparse.Namespace) -> list[Path]:
+def _write_outputs(
+    target: OutputDir | Path, result: Any, args: argparse.Namespace, *, figures: Any = None
+) -> list[Path]:
     """Write every output into a staging folder, then put it in place in one rename.
 
-    A plain folder path replaces a previous result there (as ``--force`` does).
+    A plain folder path replaces a previous result there (as ``--force`` does);
+    ``figures`` is a :class:`gait.report.worker.FigureWorker` that draws some of the
+    report's figures.
     """
     from gait._io import prepare_output_dir, write_output_dir
 
@@ -453,6 +479,7 @@ def _write_outputs(target: OutputDir | Path, result: Any, args: argparse.Namespa
                     slowmo=args.slowmo,
                     title=args.title,
                     runner=args.runner,
+                    figure_worker=figures,
                 )
             finally:
                 data.result()

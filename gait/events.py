@@ -23,7 +23,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import ndimage
 
 from gait.posedata import LANDMARK_INDEX
 
@@ -66,6 +65,8 @@ def rolling_percentile(x: np.ndarray, q: float, window: int) -> np.ndarray:
     the percentile is taken on that, and the result is linearly interpolated back: a
     slowly varying reference (floor level, leg length) at a fraction of the cost.
     """
+    from scipy import ndimage  # imported on use: unpickling a result needs no scipy
+
     n = x.size
     step = max(1, window // 120)
     if step == 1:

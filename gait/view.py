@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import ndimage
 
 from gait.clean import CORE_LANDMARKS
 from gait.errors import ConfigError
@@ -435,6 +434,8 @@ def detect_view(
             segments = [{"start_frame": 0, "stop_frame": n, "facing": facing}]
         else:
             win = max(3, round(min_turn_s * pose.fps) | 1)
+            from scipy import ndimage
+
             filled = np.where(np.isfinite(sig), sig, 0.0)
             smooth = ndimage.uniform_filter1d(filled, win, mode="nearest")
             sign = np.where(smooth >= 0, 1.0, -1.0)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from gait.analysis import AnalysisResult
     from gait.report.overlay import write_overlay_video
     from gait.report.terminal import terminal_summary
+    from gait.report.worker import FigureWorker
 
 __all__ = ["terminal_summary", "write_overlay_video", "write_report"]
 
@@ -38,6 +39,7 @@ def write_report(
     slowmo: float = 1.0,
     title: str | None = None,
     runner: str | None = None,
+    figure_worker: FigureWorker | None = None,
 ) -> Path:
     """Write ``report.html`` into ``out_dir`` and return its path.
 
@@ -63,6 +65,8 @@ def write_report(
         Heading (default ``Running gait report: <clip name>``).
     runner : str, optional
         Runner's name shown under the heading.
+    figure_worker : FigureWorker, optional
+        A :class:`gait.report.worker.FigureWorker` that draws figures in parallel.
 
     Returns
     -------
@@ -78,7 +82,7 @@ def write_report(
         source = Path(result.pose.source_path)
         video_path = source if source.is_file() else None
     clip_name = Path(video_path).name if video_path is not None else None
-    assets = build_assets(result, video_path=video_path, slowmo=slowmo)
+    assets = build_assets(result, video_path=video_path, slowmo=slowmo, worker=figure_worker)
     page = render_html(
         result,
         findings,

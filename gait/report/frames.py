@@ -1,9 +1,10 @@
 """Key frames: a representative contact and midstance frame per side, annotated.
 
-:func:`pick_key_frames` chooses, per side and event (IC, MS), the valid stride whose
-value of the event's main metric is closest to that side's median (a typical stride,
-not an extreme one).  :func:`render_key_frames` decodes just those frames (one pass over
-the start of the clip, stopping after the last one needed), draws the skeleton of the
+:func:`pick_key_frames` chooses, per side and event (IC, MS), a typical valid stride:
+the earliest one whose value of the event's main metric is among the half closest to
+that side's median (typical, not extreme; early, so that only the start of a long clip
+is decoded).  :func:`render_key_frames` decodes just those frames (one pass over the
+start of the clip, stopping after the last one needed), draws the skeleton of the
 cleaned landmarks and the measured angles (arc + number) with OpenCV, and returns PNGs.
 
 The cleaned landmarks are roll-levelled (:func:`gait.view.level_pose`); drawings are
@@ -91,7 +92,8 @@ def _family(view: str) -> str:
 def pick_key_frames(
     result: AnalysisResult, *, events: Sequence[str] = ("ic", "ms")
 ) -> list[KeyFramePick]:
-    """Representative IC and MS frames per side from the valid strides.
+    """Representative IC and MS frames per side from the valid strides (the earliest of
+    the half of the strides closest to the side's median of the event's main metric).
 
     Parameters
     ----------
@@ -121,12 +123,13 @@ def pick_key_frames(
             vals = s[key].to_numpy(dtype=float) if key in s else np.full(len(s), np.nan)
             cand = ok & np.isfinite(vals)
             if cand.any():
-                med = float(np.median(vals[cand]))
-                score = np.where(cand, np.abs(vals - med), np.inf)
+                dev = np.where(cand, np.abs(vals - np.median(vals[cand])), np.inf)
+                # the typical half: within the median distance from the median
+                typical = dev <= np.median(dev[cand])
             else:
-                mid = np.median(pos[ok])
-                score = np.where(ok, np.abs(pos - mid), np.inf)
-            i = int(np.argmin(score))
+                typical = ok
+            # the earliest typical stride: only the clip's start has to be decoded
+            i = int(np.flatnonzero(typical)[np.argmin(pos[typical])])
             row = round(float(pos[i]))
             rec = s.iloc[i]
             names = DRAWN[(fam, ev)] + LISTED[(fam, ev)]

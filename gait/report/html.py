@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from gait.analysis import AnalysisResult
     from gait.report.frames import KeyFrame
+    from gait.report.worker import FigureWorker
 
 ACCURACY_NOTE = (
     "These numbers come from one camera and a 2D pose model. Joint angles measured this "
@@ -70,11 +71,14 @@ def build_assets(
     video_path: str | Path | None = None,
     slowmo: float = 1.0,
     dpi: int = 96,
+    worker: FigureWorker | None = None,
 ) -> ReportAssets:
     """Render the plots and (when the video is given and readable) the key frames.
 
     The key frames are decoded and drawn in a second thread while the plots are drawn:
-    OpenCV releases the GIL while it decodes, so the two overlap on two cores.
+    OpenCV releases the GIL while it decodes, so the two overlap on two cores.  A
+    ``worker`` process (:class:`gait.report.worker.FigureWorker`) draws some or all of
+    the plots in parallel with this process.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -89,7 +93,7 @@ def build_assets(
             from gait.report.frames import render_key_frames
 
             frames = pool.submit(render_key_frames, result, video_path, slowmo=slowmo)
-        _render_plots(result, assets, dpi)
+        _render_plots(result, assets, dpi, worker)
         if frames is not None:
             from gait.errors import GaitError
 
@@ -104,12 +108,36 @@ def build_assets(
     return assets
 
 
-def _render_plots(result: AnalysisResult, assets: ReportAssets, dpi: int) -> None:
-    """The cycle, per-stride and left/right plots as PNG, into ``assets``."""
-    from gait.report import plots
+def _render_plots(
+    result: AnalysisResult, assets: ReportAssets, dpi: int, worker: FigureWorker | None = None
+) -> None:
+    """The cycle, per-stride and left/right plots as PNG, into ``assets``.
 
-    for kind, label, fig in report_figures(result):
-        png = plots.figure_png(fig, dpi=dpi)
+    With a ``worker`` (a second process, see :mod:`gait.report.worker`) the figures are
+    shared out: the per-stride grid (the costliest) and half the cycle plots are drawn
+    there while this process draws the rest - or all of them are drawn there when
+    matplotlib is not imported here yet (importing it would cost more than waiting).
+    """
+    import sys
+
+    from gait.report import curves
+
+    keys = figure_keys(result)
+    series = curves.result_series(result)
+    here, there = keys, []
+    if worker is not None:
+        if "matplotlib.figure" in sys.modules:
+            cycles = [k for k in keys if k[0] == "cycle"]
+            there = [k for k in keys if k[0] == "strides"] + cycles[: len(cycles) // 2]
+            here = [k for k in keys if k not in there]
+        else:
+            here, there = [], keys
+    pending = worker.render(result, there, series=series, dpi=dpi) if worker and there else None
+    drawn = dict(render_figures(result, here, series=series, dpi=dpi))
+    if pending is not None:
+        drawn.update(pending.get())
+    for key in keys:
+        kind, label, png = drawn[key]
         if kind == "cycle":
             assets.cycle_plots.append((label, png))
         elif kind == "strides":
@@ -118,24 +146,49 @@ def _render_plots(result: AnalysisResult, assets: ReportAssets, dpi: int) -> Non
             assets.left_right_plot = png
 
 
-def report_figures(result: AnalysisResult) -> Iterator[tuple[str, str, Figure]]:
-    """The report's figures, one at a time: (kind, label, figure).
+#: A report figure: ("cycle", angle name) | ("strides", "") | ("left_right", "").
+FigureKey = tuple[str, str]
+
+
+def _measured_metrics(result: AnalysisResult) -> list[str]:
+    strides = result.strides
+    return [name for name in METRICS if name in strides and strides[name].notna().any()]
+
+
+def figure_keys(result: AnalysisResult) -> list[FigureKey]:
+    """The report's figures in page order (see :func:`make_figure`)."""
+    from gait.report import curves
+
+    keys = [("cycle", angle) for angle in curves.angles_for_view(result.view.kind)]
+    if _measured_metrics(result):
+        keys.append(("strides", ""))
+    keys.append(("left_right", ""))
+    return keys
+
+
+def make_figure(
+    result: AnalysisResult,
+    key: FigureKey,
+    *,
+    series: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[str, str, Figure]:
+    """One report figure: (kind, label, figure).
 
     ``kind`` is ``"cycle"`` (one per angle of the view, ``label`` the angle's name),
-    ``"strides"`` (every measured metric stride by stride, when any) or
-    ``"left_right"``.  The cycle and per-stride figures have fixed margins (their text
-    is known), which halves their drawing time compared with constrained layout.
+    ``"strides"`` (every measured metric stride by stride) or ``"left_right"``.  The
+    cycle and per-stride figures have fixed margins (their text is known), which halves
+    their drawing time compared with constrained layout.  ``series`` is
+    :func:`gait.report.curves.result_series` of ``result`` when already computed.
     """
     from gait.report import curves, plots
 
-    for angle in curves.angles_for_view(result.view.kind):
+    kind, angle = key
+    if kind == "cycle":
         fig = plots.fixed_figure((6.0, 3.6), left=0.62, right=0.15, top=0.3, bottom=0.5)
-        plots.plot_cycle(result, angle, ax=fig.add_subplot())
-        yield "cycle", curves.ANGLES[angle].label, fig
-    measured = [
-        name for name in METRICS if name in result.strides and result.strides[name].notna().any()
-    ]
-    if measured:
+        plots.plot_cycle(result, angle, ax=fig.add_subplot(), series=series)
+        return kind, curves.ANGLES[angle].label, fig
+    if kind == "strides":
+        measured = _measured_metrics(result)
         ncol = 4
         nrow = -(-len(measured) // ncol)
         fig = plots.fixed_figure(
@@ -152,9 +205,39 @@ def report_figures(result: AnalysisResult) -> Iterator[tuple[str, str, Figure]]:
             bbox_to_anchor=(0.5, 0.0),
             ncol=4,
         )
-        yield "strides", "", fig
-    # metric names of any length label its rows: constrained layout fits them
-    yield "left_right", "", plots.plot_left_right(result)
+        return kind, "", fig
+    if kind == "left_right":
+        # metric names of any length label its rows: constrained layout fits them
+        return kind, "", plots.plot_left_right(result)
+    raise ValueError(f"unknown report figure {key!r}")
+
+
+def report_figures(result: AnalysisResult) -> Iterator[tuple[str, str, Figure]]:
+    """The report's figures, one at a time: (kind, label, figure); see :func:`make_figure`."""
+    from gait.report import curves
+
+    series = curves.result_series(result)
+    for key in figure_keys(result):
+        yield make_figure(result, key, series=series)
+
+
+def render_figures(
+    result: AnalysisResult,
+    keys: Sequence[FigureKey],
+    *,
+    series: Mapping[str, Mapping[str, Any]] | None = None,
+    dpi: int = 96,
+) -> list[tuple[FigureKey, tuple[str, str, bytes]]]:
+    """The figures ``keys`` drawn as PNG: [(key, (kind, label, png bytes))]."""
+    if not keys:
+        return []
+    from gait.report import plots
+
+    out = []
+    for key in keys:
+        kind, label, fig = make_figure(result, key, series=series)
+        out.append((key, (kind, label, plots.figure_png(fig, dpi=dpi))))
+    return out
 
 
 # ------------------------------------------------------------------------- sections

@@ -12,7 +12,7 @@ Colours: left = blue, right = orange, everywhere in the report.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -113,6 +113,7 @@ def plot_cycle(
     sides: Sequence[str] = ("left", "right"),
     band: str = "iqr",
     ax: Axes | None = None,
+    series: Mapping[str, Mapping[str, np.ndarray]] | None = None,
 ) -> Figure:
     """An angle over the normalised gait cycle (IC to the next IC of the same foot).
 
@@ -128,6 +129,9 @@ def plot_cycle(
     sides : sequence of {"left", "right"}
     band : {"iqr", "minmax"}
     ax : matplotlib Axes, optional
+    series : mapping, optional
+        :func:`gait.report.curves.result_series` of ``result`` when already computed
+        (it is computed here otherwise).
 
     Returns
     -------
@@ -135,12 +139,12 @@ def plot_cycle(
     """
     spec = curves.ANGLES[angle]
     fig, ax = _axes(ax, (6.0, 3.6))
-    series = curves.result_series(result).get(angle)
+    values = (curves.result_series(result) if series is None else series).get(angle)
     drew = False
     for side in sides:
-        if series is None:
+        if values is None:
             break
-        cyc = curves.cycles(series[side], result.strides, side)
+        cyc = curves.cycles(values[side], result.strides, side)
         med, lo, hi = cyc.band(band)
         if not np.isfinite(med).any():
             continue
