@@ -308,14 +308,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             same_run=args.output is None,
         )
     options = pose.ExtractOptions(model=args.model, slowmo=args.slowmo, max_frames=args.max_frames)
-    _prewarm(report=target is not None)
     with ExitStack() as stack:
-        figures = None
-        if target is not None and (os.cpu_count() or 1) > 1:
-            from gait.report.worker import FigureWorker
+        worker = None
+        if (os.cpu_count() or 1) > 1:
+            from gait.worker import Worker
 
-            figures = stack.enter_context(FigureWorker())
-        return _analyze(args, target, options, rules, say, figures)
+            worker = stack.enter_context(Worker())
+        return _analyze(args, target, options, rules, say, worker)
 
 
 def _analyze(
@@ -324,9 +323,11 @@ def _analyze(
     options: Any,
     rules: Any,
     say: Any,
-    figures: Any,
+    worker: Any,
 ) -> int:
-    """:func:`cmd_analyze` from the extraction on (``figures``: a FigureWorker or None)."""
+    """:func:`cmd_analyze` from the extraction on (``worker``: a
+    :class:`gait.worker.Worker` importing the analysis and plotting modules meanwhile,
+    or None)."""
     from gait import pose
     from gait._io import refuse_existing
 
@@ -353,9 +354,17 @@ def _analyze(
         if _analysed_clip(target.previous) != data.source_sha256:
             raise refuse_existing(target)
         say(f"replacing the previous analysis of this clip in {target.path}")
-    from gait.analysis import analyze_pose
+    how = {"view": args.view, "setting": args.setting, "rules": rules}
+    if worker is not None and worker.warm:  # after an inference: analysed there
+        _prewarm(report=target is not None, analysis=False)
+        result = worker.analyze(data, **how)
+    else:  # landmarks from the cache: the worker is still importing
+        if worker is not None:
+            worker.plots_only()
+        _prewarm(report=target is not None, analysis=True)
+        from gait.analysis import analyze_pose
 
-    result = analyze_pose(data, view=args.view, setting=args.setting, rules=rules)
+        result = analyze_pose(data, **how)
     announced = int(data.settings["video_frame_count"])
     if data.n_frames < 0.9 * announced:
         result.warnings.append(
@@ -366,7 +375,7 @@ def _analyze(
         _record(result, args, say)
         print(json.dumps(result.to_dict(), indent=1))
         return 0
-    written = _write_outputs(target, result, args, figures=figures)
+    written = _write_outputs(target, result, args, figures=worker)
     _record(result, args, say)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
@@ -382,8 +391,9 @@ def _analyze(
     return 0
 
 
-#: Modules the analysis and the outputs need, imported by :func:`_prewarm`.
+#: Modules the result (pandas) and the outputs need, imported by :func:`_prewarm`.
 _PREWARM = ("gait.analysis",)
+_PREWARM_ANALYSIS = ("scipy.signal", "scipy.ndimage")
 _PREWARM_REPORT = (
     "pyarrow.parquet",
     "gait.report.html",
@@ -393,21 +403,20 @@ _PREWARM_REPORT = (
 )
 
 
-def _prewarm(*, report: bool) -> threading.Thread:
-    """Import the analysis (scipy, pandas) and output (pyarrow) modules on a thread while
-    the landmarks are extracted.
+def _prewarm(*, report: bool, analysis: bool) -> threading.Thread:
+    """Import the modules the result and the outputs need (pandas, pyarrow; scipy too
+    when ``analysis``) on a thread while the main thread analyses or waits for the
+    worker's analysis.
 
-    The model call releases the GIL and extraction keeps about one core busy, so on a
-    cache miss these imports (1-2 s) cost no wall time; on a cache hit they run in the
-    thread instead of later in the main one. matplotlib is left out: MediaPipe imports
-    it (pyplot) on the main thread, and two threads importing one package's modules
-    with circular imports could meet a half-initialised module. The thread is not a
+    Not during the extraction: an import there holds the interpreter lock the
+    extraction loop needs between model calls (measured: 2 s slower on a 12-s clip);
+    the worker process imports what it needs meanwhile instead. The thread is not a
     daemon (interpreter shutdown never meets a half-done import); a failed import is
     left for the main thread to raise where the module is used.
     """
     import importlib
 
-    names = _PREWARM + (_PREWARM_REPORT if report else ())
+    names = _PREWARM + (_PREWARM_ANALYSIS if analysis else ()) + (_PREWARM_REPORT if report else ())
 
     def run() -> None:
         for name in names:

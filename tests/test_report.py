@@ -708,17 +708,17 @@ def test_left_right_plot_warns_about_the_far_leg_in_a_side_view(
         assert ("the far leg is partly hidden" in page) is expected
 
 
-# ------------------------------------------------------------------ figure worker
-def test_figure_worker_draws_the_same_report_images(side_comp: Any) -> None:
+# ------------------------------------------------------------------------ worker
+def test_worker_draws_the_same_report_images(side_comp: Any) -> None:
     """Figures drawn in the worker process are byte-identical to those drawn here, and
     the page keeps its order whichever process drew which figure."""
     from gait.report.html import build_assets, figure_keys
-    from gait.report.worker import FigureWorker
+    from gait.worker import Worker
 
     here = build_assets(side_comp)
-    with FigureWorker() as worker:
+    with Worker() as worker:
         there = build_assets(side_comp, worker=worker)
-        again = build_assets(side_comp, worker=worker)  # a worker serves many batches
+        again = build_assets(side_comp, worker=worker)  # a worker serves many jobs
     assert len(figure_keys(side_comp)) == len(here.cycle_plots) + 2
     for got in (there, again):
         assert got.cycle_plots == here.cycle_plots
@@ -726,17 +726,35 @@ def test_figure_worker_draws_the_same_report_images(side_comp: Any) -> None:
         assert got.left_right_plot == here.left_right_plot
 
 
-def test_figure_worker_failures_are_errors_not_hangs(side_comp: Any) -> None:
+def test_worker_analysis_equals_the_analysis_here(side_comp: Any) -> None:
+    from gait.errors import ConfigError
+    from gait.worker import Worker
+
+    pose = side_comp.pose
+    with Worker() as worker:
+        got = worker.analyze(pose)
+        assert worker.warm
+        assert got.pose is pose
+        pd.testing.assert_frame_equal(got.summary, side_comp.summary)
+        pd.testing.assert_frame_equal(got.strides, side_comp.strides)
+        np.testing.assert_array_equal(got.cleaned.image_px, side_comp.cleaned.image_px)
+        assert got.warnings == side_comp.warnings
+        with pytest.raises(ConfigError, match="view"):  # gait's errors come back as they are
+            worker.analyze(pose, view="sideways")
+
+
+def test_worker_failures_are_errors_not_hangs(side_comp: Any) -> None:
     from gait.errors import GaitError
     from gait.report import curves
-    from gait.report.worker import FigureWorker
+    from gait.worker import Worker
 
     series = curves.result_series(side_comp)
-    with FigureWorker() as worker:
+    with Worker() as worker:
+        worker.plots_only()
         bad = worker.render(side_comp, [("no such figure", "")], series=series)
-        with pytest.raises(RuntimeError, match="no such figure"):
+        with pytest.raises(ValueError, match="no such figure"):
             bad.get()
         worker._proc.kill()  # the process dies: the wait ends with a clear error
         worker._proc.join()
-        with pytest.raises(GaitError, match="figure process"):
+        with pytest.raises(GaitError, match="worker process ended"):
             worker.render(side_comp, [("left_right", "")], series=series).get()

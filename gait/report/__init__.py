@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from gait.analysis import AnalysisResult
     from gait.report.overlay import write_overlay_video
     from gait.report.terminal import terminal_summary
-    from gait.report.worker import FigureWorker
+    from gait.worker import Worker
 
 __all__ = ["terminal_summary", "write_overlay_video", "write_report"]
 
@@ -39,7 +39,7 @@ def write_report(
     slowmo: float = 1.0,
     title: str | None = None,
     runner: str | None = None,
-    figure_worker: FigureWorker | None = None,
+    figure_worker: Worker | None = None,
 ) -> Path:
     """Write ``report.html`` into ``out_dir`` and return its path.
 
@@ -65,8 +65,8 @@ def write_report(
         Heading (default ``Running gait report: <clip name>``).
     runner : str, optional
         Runner's name shown under the heading.
-    figure_worker : FigureWorker, optional
-        A :class:`gait.report.worker.FigureWorker` that draws figures in parallel.
+    figure_worker : Worker, optional
+        A :class:`gait.worker.Worker` that draws figures in parallel.
 
     Returns
     -------

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from gait.analysis import AnalysisResult
     from gait.report.frames import KeyFrame
-    from gait.report.worker import FigureWorker
+    from gait.worker import Worker
 
 ACCURACY_NOTE = (
     "These numbers come from one camera and a 2D pose model. Joint angles measured this "
@@ -71,13 +71,13 @@ def build_assets(
     video_path: str | Path | None = None,
     slowmo: float = 1.0,
     dpi: int = 96,
-    worker: FigureWorker | None = None,
+    worker: Worker | None = None,
 ) -> ReportAssets:
     """Render the plots and (when the video is given and readable) the key frames.
 
     The key frames are decoded and drawn in a second thread while the plots are drawn:
     OpenCV releases the GIL while it decodes, so the two overlap on two cores.  A
-    ``worker`` process (:class:`gait.report.worker.FigureWorker`) draws some or all of
+    ``worker`` process (:class:`gait.worker.Worker`) draws some or all of
     the plots in parallel with this process.
     """
     from concurrent.futures import ThreadPoolExecutor
@@ -109,11 +109,11 @@ def build_assets(
 
 
 def _render_plots(
-    result: AnalysisResult, assets: ReportAssets, dpi: int, worker: FigureWorker | None = None
+    result: AnalysisResult, assets: ReportAssets, dpi: int, worker: Worker | None = None
 ) -> None:
     """The cycle, per-stride and left/right plots as PNG, into ``assets``.
 
-    With a ``worker`` (a second process, see :mod:`gait.report.worker`) the figures are
+    With a ``worker`` (a second process, see :mod:`gait.worker`) the figures are
     shared out: the per-stride grid (the costliest) and half the cycle plots are drawn
     there while this process draws the rest - or all of them are drawn there when
     matplotlib is not imported here yet (importing it would cost more than waiting).
@@ -124,12 +124,10 @@ def _render_plots(
 
     keys = figure_keys(result)
     series = curves.result_series(result)
-    here, there = keys, []
+    here, there = keys, list[FigureKey]()
     if worker is not None:
         if "matplotlib.figure" in sys.modules:
-            cycles = [k for k in keys if k[0] == "cycle"]
-            there = [k for k in keys if k[0] == "strides"] + cycles[: len(cycles) // 2]
-            here = [k for k in keys if k not in there]
+            here, there = _share_figures(result, keys)
         else:
             here, there = [], keys
     pending = worker.render(result, there, series=series, dpi=dpi) if worker and there else None
@@ -148,6 +146,32 @@ def _render_plots(
 
 #: A report figure: ("cycle", angle name) | ("strides", "") | ("left_right", "").
 FigureKey = tuple[str, str]
+
+#: Drawing time of each figure in units of one cycle plot (measured: a cycle plot about
+#: 0.12 s, each axes of the per-stride grid 0.07 s, the left/right bars 0.03 s), and
+#: what this process does besides drawing (key frames, page) in the same units.
+_FIGURE_COST = {"cycle": 1.0, "strides_axes": 0.6, "left_right": 0.25}
+_HERE_BESIDES = 1.0
+
+
+def _share_figures(
+    result: AnalysisResult, keys: Sequence[FigureKey]
+) -> tuple[list[FigureKey], list[FigureKey]]:
+    """(drawn here, drawn by the worker): the costliest figure first, each to the less
+    loaded process; both lists in page order."""
+
+    def cost(key: FigureKey) -> float:
+        if key[0] == "strides":
+            return _FIGURE_COST["strides_axes"] * len(_measured_metrics(result))
+        return _FIGURE_COST[key[0]]
+
+    load = {"here": _HERE_BESIDES, "there": 0.0}
+    where = {}
+    for key in sorted(keys, key=cost, reverse=True):
+        side = min(load, key=lambda k: (load[k], k == "here"))
+        where[key] = side
+        load[side] += cost(key)
+    return [k for k in keys if where[k] == "here"], [k for k in keys if where[k] == "there"]
 
 
 def _measured_metrics(result: AnalysisResult) -> list[str]:
