@@ -33,7 +33,7 @@ from scipy import ndimage
 
 from gait.clean import CORE_LANDMARKS
 from gait.errors import ConfigError
-from gait.floor import SLIDE_MIN_DEG, FloorLine, floor_roll_deg
+from gait.floor import SLIDE_NOTE_DEG, FloorLine, floor_roll_deg
 from gait.posedata import LANDMARK_INDEX, PoseData
 from gait.posedata import point as _pt
 
@@ -185,8 +185,7 @@ ROLL_PASSES = 3
 #: Rolls smaller than this are not corrected: a floor line this little off level may as
 #: well come from a path not quite parallel to the image plane or from the pose model's
 #: bias on the feet, and levelling by it would tilt every angle measured against the
-#: vertical (trunk lean, shank) by that much.  Treadmill (slide) estimates need more:
-#: :data:`gait.floor.SLIDE_MIN_DEG`.
+#: vertical (trunk lean, shank) by that much.
 ROLL_MIN_DEG = 2.0
 
 
@@ -379,7 +378,7 @@ def detect_view(
     if kind == "side":
         floor = _side_roll(leveller, leg if np.isfinite(leg) else torso * 1.6, pose.fps)
         roll = floor.roll_deg if floor.trusted and abs(floor.roll_deg) >= ROLL_MIN_DEG else 0.0
-        if floor.method == "slide" and not floor.trusted and abs(floor.roll_deg) >= SLIDE_MIN_DEG:
+        if floor.method == "slide" and not floor.trusted and abs(floor.roll_deg) >= SLIDE_NOTE_DEG:
             notes.append(
                 f"the floor line slopes {floor.roll_deg:+.1f} deg, but the feet disagree on "
                 "it and on a treadmill the pose model's foot errors can fake a slope: the "
