@@ -15,7 +15,9 @@ Cues (METRICS.md §1-2):
   (never frame by frame: Sports2D issues #35, #39); overground, the pelvis progression;
 * treadmill vs overground - the pelvis crosses the image (side) or the runner's image
   size changes (rear/front) overground;
-* roll - side view: a line through the feet's lowest points during stance (the floor);
+* roll - side view: a line through the feet's lowest points during stance (the floor),
+  between contacts overground, along the sliding stance foot on a treadmill (trusted only
+  when large: :mod:`gait.floor`);
   frontal view: the median trunk inclination (lateral lean alternates about zero).
 """
 
@@ -30,6 +32,7 @@ import numpy as np
 
 from gait.clean import CORE_LANDMARKS
 from gait.errors import ConfigError
+from gait.floor import SLIDE_NOTE_DEG, FloorLine, floor_roll_deg
 from gait.posedata import LANDMARK_INDEX, PoseData
 from gait.posedata import point as _pt
 
@@ -50,7 +53,8 @@ class ViewInfo:
         0-1, the weakest of the kind / facing / setting decisions.
     roll_deg : float
         Camera roll estimated from the floor line (image rotated by ``-roll_deg`` to
-        level it), degrees, positive = floor line descending to the right.
+        level it), degrees, positive = floor line descending to the right; 0 when the
+        estimate is too small or not trusted (see :mod:`gait.floor`).
     direction : ndarray of shape (n,)
         +1 where the runner faces image +x, -1 where they face -x (side view), 0 else.
     segments : list of dict
@@ -60,7 +64,12 @@ class ViewInfo:
     overridden : bool
         The kind/facing came from the caller.
     notes : list of str
-        Human-readable warnings (turns, low confidence).
+        Human-readable warnings (turns, low confidence, a floor line not trusted).
+    details : dict of str to float
+        The cues behind the answers; in a side view also the floor line
+        (:class:`gait.floor.FloorLine`): ``roll_estimate_deg`` (before the decision to
+        use it; NaN without evidence), ``roll_confidence``, ``roll_uncertainty_deg``,
+        ``roll_from_steps`` (1 = between contacts, overground) and ``floor_spread``.
     """
 
     kind: str
@@ -172,62 +181,11 @@ def level_pose(pose: PoseData, roll_deg: float) -> PoseData:
 
 #: Refinement passes of the floor-line roll estimate.
 ROLL_PASSES = 3
-#: Rolls smaller than this are not corrected: on the roll-free rendered sample clips the
-#: floor-line estimate scatters by up to 1.7 deg (MediaPipe's foot points are biased by
-#: the foot's phase), so a smaller estimate is noise, and levelling by it would tilt
-#: every angle measured against the vertical (trunk lean, shank) by that much.
+#: Rolls smaller than this are not corrected: a floor line this little off level may as
+#: well come from a path not quite parallel to the image plane or from the pose model's
+#: bias on the feet, and levelling by it would tilt every angle measured against the
+#: vertical (trunk lean, shank) by that much.
 ROLL_MIN_DEG = 2.0
-
-
-def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> tuple[float, float]:
-    """Camera roll from the floor line through the feet during contact (side view).
-
-    Per foot, the lowest of heel and toe is taken on every frame; frames where the foot is
-    near its floor (:func:`gait.events.contact_envelope` below 6 % of the leg length) are
-    fitted by ``y = a x + b_foot`` (common slope, one intercept per foot: the far foot
-    lands higher in the image).  On a treadmill the stance foot slides along the floor,
-    overground successive contacts sit at different x: both trace the floor line.  Call it
-    repeatedly on the levelled points to refine (the contact selection improves).
-
-    Parameters
-    ----------
-    xy : ndarray of shape (n, 33, 2)
-    leg_length : float
-        Leg length in pixels.
-    fps : float
-
-    Returns
-    -------
-    (float, float)
-        Roll in degrees (``atan(a)``) and the spread of the fitted points along x in leg
-        lengths (below ~0.3 the estimate is unreliable).
-    """
-    from gait.events import contact_envelope
-
-    env = contact_envelope(xy, fps, leg_length=leg_length, per_point=False)
-    xs, ys = [], []
-    for j, side in enumerate(("left", "right")):
-        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
-        toe_low = xy[:, toe, 1] > xy[:, heel, 1]
-        low_x = np.where(toe_low, xy[:, toe, 0], xy[:, heel, 0])
-        low_y = np.where(toe_low, xy[:, toe, 1], xy[:, heel, 1])
-        sel = np.isfinite(low_x) & np.isfinite(low_y) & (env[:, j] < 0.06)  # NaN: False
-        xs.append(low_x[sel].astype(float))  # the fit in float64 whatever the input
-        ys.append(low_y[sel].astype(float))
-    if sum(v.size for v in xs) < 10:
-        return 0.0, 0.0
-    # least squares with one intercept per foot: the slope of the pooled within-foot
-    # regression (each foot's points centred on their own means)
-    sxy = sxx = 0.0
-    for x, y in zip(xs, ys, strict=True):
-        if x.size:
-            dx = x - x.mean()
-            sxy += float(dx @ (y - y.mean()))
-            sxx += float(dx @ dx)
-    x = np.concatenate(xs)
-    spread = float(np.ptp(x) / leg_length)
-    slope = sxy / sxx if sxx > 0 else 0.0
-    return float(np.degrees(np.arctan(slope))), spread
 
 
 class _CoreLeveller:
@@ -272,6 +230,39 @@ class _CoreLeveller:
 
 #: The landmarks :func:`floor_roll_deg` reads (heels and toes).
 _FEET = [LANDMARK_INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("heel", "foot_index")]
+
+
+def _side_roll(leveller: _CoreLeveller, leg_px: float, fps: float) -> FloorLine:
+    """The floor line refined on the feet levelled by the roll so far (contacts are picked
+    against a rolling floor level, cleaner once levelled); ``roll_deg`` is the total.
+    Beyond 20 deg it is no answer (NaN)."""
+    roll = 0.0
+    line = FloorLine(np.nan, "none", 0.0, 0, np.inf, np.nan)
+    for _ in range(ROLL_PASSES):
+        line = floor_roll_deg(leveller.feet(roll), leg_length=leg_px, fps=fps)
+        step = line.roll_deg
+        if not np.isfinite(step):
+            break
+        roll += step
+        if abs(step) < 0.05:
+            break
+    if line.method == "none" or abs(roll) > 20:
+        return dataclasses.replace(line, roll_deg=np.nan)
+    return dataclasses.replace(line, roll_deg=roll)
+
+
+def _floor_details(floor: FloorLine | None) -> dict[str, float]:
+    """The side-view floor line for ``ViewInfo.details`` (nothing in a frontal view)."""
+    if floor is None:
+        return {}
+    return {
+        "roll_estimate_deg": floor.roll_deg,
+        "roll_confidence": floor.confidence,
+        "roll_uncertainty_deg": floor.uncertainty_deg,
+        "roll_from_steps": float(floor.method == "steps"),
+        "floor_spread": floor.spread,
+        "roll_feet_disagree_deg": floor.feet_disagree_deg,
+    }
 
 
 def _facing_signal(xy: np.ndarray) -> np.ndarray:
@@ -382,18 +373,16 @@ def detect_view(
     # --- roll
     # only the core landmarks are levelled here: the cues below read nothing else
     leveller = _CoreLeveller(xy, (pose.width / 2, pose.height / 2))
+    floor: FloorLine | None = None
     if kind == "side":
-        roll = 0.0
-        leg_px = leg if np.isfinite(leg) else torso * 1.6
-        for _ in range(ROLL_PASSES):
-            step, spread = floor_roll_deg(leveller.feet(roll), leg_length=leg_px, fps=pose.fps)
-            if spread < 0.3 or not np.isfinite(step):
-                break
-            roll += step
-            if abs(step) < 0.05:
-                break
-        if abs(roll) > 20 or abs(roll) < ROLL_MIN_DEG:
-            roll = 0.0
+        floor = _side_roll(leveller, leg if np.isfinite(leg) else torso * 1.6, pose.fps)
+        roll = floor.roll_deg if floor.trusted and abs(floor.roll_deg) >= ROLL_MIN_DEG else 0.0
+        if floor.method == "slide" and not floor.trusted and abs(floor.roll_deg) >= SLIDE_NOTE_DEG:
+            notes.append(
+                f"the floor line slopes {floor.roll_deg:+.1f} deg, but the feet disagree on "
+                "it and on a treadmill the pose model's foot errors can fake a slope: the "
+                "camera roll is not corrected"
+            )
     else:
         d = mid_sh - mid_hip
         roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
@@ -491,5 +480,6 @@ def detect_view(
             "travel": float(travel),
             "lr_sign": lr,
             "excursion": excursion,
+            **_floor_details(floor),
         },
     )

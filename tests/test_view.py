@@ -11,7 +11,9 @@ from core_helpers import mirror, synth
 from gait.analysis import analyze_pose
 from gait.clean import clean_pose
 from gait.errors import ConfigError
-from gait.view import detect_view
+from gait.floor import floor_roll_deg
+from gait.posedata import LANDMARK_INDEX, PoseData
+from gait.view import detect_view, rotate_image
 
 
 @pytest.mark.parametrize(
@@ -37,14 +39,96 @@ def test_overground_side_view() -> None:
     assert (info.kind, info.facing, info.setting) == ("side", "left", "overground")
 
 
-@pytest.mark.parametrize("roll", [-5.0, 4.0])
-def test_camera_roll_is_levelled(roll: float) -> None:
-    pose, _ = synth(fps=60.0, duration_s=4.0, camera_roll_deg=roll)
-    level, _ = synth(fps=60.0, duration_s=4.0)
+@pytest.mark.parametrize(
+    ("roll", "treadmill", "noise_px"),
+    [(-6.0, True, 0.0), (7.0, True, 0.0), (-7.0, True, 1.5), (-3.0, False, 0.0), (4.0, False, 1.5)],
+)
+def test_camera_roll_is_levelled(roll: float, treadmill: bool, noise_px: float) -> None:
+    """A rolled camera is levelled: overground from the line between contacts (small rolls
+    too), on a treadmill from the sliding stance foot when the roll is large.  The synth
+    convention is opposite to the view's (camera turned clockwise: floor rises to the
+    right, a negative view roll)."""
+    kw = dict(fps=60.0, duration_s=4.0, treadmill=treadmill, noise_px=noise_px, seed=3)
+    pose, _ = synth(camera_roll_deg=roll, **kw)
+    level, _ = synth(**kw)
     res, ref = analyze_pose(pose), analyze_pose(level)
-    assert abs(res.view.roll_deg) == pytest.approx(abs(roll), abs=0.5)
+    assert res.view.roll_deg == pytest.approx(-roll, abs=0.5 if noise_px == 0 else 1.0)
+    assert ref.view.roll_deg == 0.0
+    assert res.view.details["roll_from_steps"] == float(not treadmill)
     for name in ("trunk_lean_deg", "shank_angle_ic_deg", "foot_strike_angle_deg"):
         assert res.metric(name) == pytest.approx(ref.metric(name), abs=1.5), name
+
+
+@pytest.mark.parametrize("tilt", [-6.0, 6.0])
+def test_a_floor_line_one_foot_alone_sees_is_not_applied(tilt: float) -> None:
+    """On a treadmill the floor line is the stance foot's slide, where the pose model's
+    bias on the near foot reads as a slope (side_compensations: -4.1 deg, the feet 4.3
+    apart).  The near foot's points turned by ``tilt`` about their median: the floor line
+    is measured part of the way, the feet disagree, nothing is corrected."""
+    pose, _ = synth(fps=60.0, duration_s=4.0, view="side_right")
+    image = pose.image_px.copy()
+    near = [LANDMARK_INDEX[f"right_{p}"] for p in ("heel", "foot_index")]
+    centre = np.median(image[:, near, :2].reshape(-1, 2), axis=0)
+    image[:, near, :2] = rotate_image(image[:, near, :2], tilt, (centre[0], centre[1]))
+    info = detect_view(clean_pose(dataclasses.replace(pose, image_px=image)))
+    assert info.roll_deg == 0.0
+    # part of the way to the near foot's slope (-tilt: rotate_image levels a roll), the
+    # feet weighted by their x spread (measured +4.1 and -1.5, the feet 3.9 and 4.5 apart)
+    assert 0.2 <= info.details["roll_estimate_deg"] / -tilt <= 0.8
+    assert abs(info.details["roll_feet_disagree_deg"]) > 3.5
+    assert info.details["roll_confidence"] <= 0.2
+
+
+def _phase_biased_feet(pose: PoseData, truth: dict, side: str, lift_px: float) -> PoseData:
+    """The ``side`` foot's heel and toe raised in the image by ``lift_px`` times the phase
+    of stance (0 at contact, 1 at toe-off), as MediaPipe does to the near foot."""
+    t = pose.time_s
+    phase = np.zeros(t.size)
+    for ic, to in zip(truth["events"][side]["ic_s"], truth["events"][side]["to_s"], strict=False):
+        to_after = [x for x in truth["events"][side]["to_s"] if x > ic]
+        if not to_after:
+            continue
+        to = to_after[0]
+        inside = (t >= ic) & (t <= to)
+        phase[inside] = (t[inside] - ic) / (to - ic)
+    image = pose.image_px.copy()
+    for part in ("heel", "foot_index"):
+        image[:, LANDMARK_INDEX[f"{side}_{part}"], 1] -= lift_px * phase
+    return dataclasses.replace(pose, image_px=image)
+
+
+def test_phase_dependent_foot_bias_does_not_tilt_the_line_between_contacts() -> None:
+    """The near foot raised by up to 12 px late in stance (the bias measured on the
+    rendered clips) and the roll kept: overground every contact point is taken at the
+    same phase, so the line between contacts keeps the true slope."""
+    for roll in (0.0, -4.0):
+        pose, truth = synth(
+            fps=60.0, duration_s=4.0, treadmill=False, view="side_right", camera_roll_deg=roll
+        )
+        biased = _phase_biased_feet(pose, truth, "right", 12.0)
+        info = detect_view(clean_pose(biased))
+        assert info.details["roll_from_steps"] == 1.0
+        assert info.roll_deg == pytest.approx(-roll, abs=0.3)
+        assert abs(info.details["roll_estimate_deg"] + roll) < 0.3
+
+
+def _leg_px(pose: PoseData) -> float:
+    xy = pose.image_px[..., :2]
+    hip, ankle = LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["left_ankle"]
+    return float(np.nanmedian(np.linalg.norm(xy[:, hip] - xy[:, ankle], axis=1)))
+
+
+def test_no_feet_no_roll() -> None:
+    """Without foot landmarks there is no floor line: no roll, confidence 0."""
+    pose, _ = synth(fps=30.0, duration_s=2.0, camera_roll_deg=8.0)
+    image = pose.image_px.copy()
+    feet = [LANDMARK_INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("heel", "foot_index")]
+    image[:, feet] = np.nan
+    xy = image[..., :2]
+    floor = floor_roll_deg(xy, leg_length=_leg_px(pose), fps=pose.fps)
+    assert floor.method == "none" and not floor.trusted and floor.confidence == 0.0
+    info = detect_view(dataclasses.replace(pose, image_px=image))
+    assert info.roll_deg == 0.0 and info.details["roll_confidence"] == 0.0
 
 
 def test_view_override() -> None:

@@ -1,0 +1,214 @@
+"""Camera roll from the floor line in a side view: which evidence, and how far to trust it.
+
+The feet rest on the floor during stance, so their lowest points trace the floor line;
+its slope in the image is the camera roll.  Two kinds of evidence differ in how well they
+resist the pose model's bias on the feet:
+
+* **steps** (overground) - successive contacts of one foot sit at different places along
+  the floor.  Each contact is reduced to one point, the median of its lowest foot point
+  over the middle half of the contact, so every point is taken at the same phase of
+  stance and carries the same bias; the slope between two contacts of the same foot
+  (one floor line per foot: the far foot lands higher in the image) is then free of it.
+  The roll is the median of the pairwise slopes (Theil-Sen: Theil 1950, Sen 1968), robust
+  to a mislabelled or misplaced contact.  Measured on rendered overground clips through
+  MediaPipe (level and rolled -5..+4 deg): within 0.5 deg.
+* **slide** (treadmill) - every contact happens at about the same place, and the floor
+  line is only traced by the stance foot sliding back with the belt, over about half a
+  leg length.  The pose model's error on the foot changes with the phase of stance
+  (MediaPipe places the near foot 2-18 px too high, most in late stance, on the rendered
+  sample clips), and on a treadmill the phase and the position along the floor are the
+  same thing: the bias becomes a slope.  Measured on the roll-free rendered treadmill
+  clips: -4.1 to +0.8 deg; on rotated copies of them: errors up to 3.8 deg.  The near
+  foot is biased more than the far one, so the two feet's own slide slopes then
+  disagree (by 1.9-4.4 deg on the side_compensations clip and its rotated copies, by
+  0.1-1.3 on exact and 1.5-px-noise synthetic feet): a slide estimate is used only when
+  they agree (:data:`SLIDE_MAX_DISAGREE_DEG`) and, like any, when it is at least
+  :data:`gait.view.ROLL_MIN_DEG`.  What agreeing feet measure is the
+  floor line as the image shows it: on the real garage treadmill clip (+3.0 deg, feet
+  within 0.7) the room's edges put the camera roll near -1.5 deg and the belt's slope in
+  the image down to perspective (a camera not square to the belt) - the events need that
+  line levelled (levelling by 0 or -1.5 deg there mistimes 2-3 of 15 contacts), the
+  angles against the vertical would not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gait.posedata import LANDMARK_INDEX
+
+#: Contacts whose points spread over at least this many leg lengths along x give a
+#: step-based estimate (treadmill contacts spread 0.4-1.0 on the rendered and real clips,
+#: overground ones 2.5-8).
+STEPS_MIN_SPREAD = 1.5
+#: Two contacts of one foot form a pair only this many leg lengths apart (or more).
+STEPS_MIN_DX = 0.5
+#: A step-based roll needs at least this many pairs.
+STEPS_MIN_PAIRS = 2
+#: Typical bias of a slide (treadmill) estimate through MediaPipe, degrees (its
+#: uncertainty).
+SLIDE_BIAS_DEG = 4.0
+#: A slide estimate is applied only when the two feet's own slide slopes agree this
+#: closely, degrees.
+SLIDE_MAX_DISAGREE_DEG = 2.0
+#: An untrusted slide estimate this large is worth a note.
+SLIDE_NOTE_DEG = 5.0
+#: A contact must last this many frames to give a contact point.
+_MIN_CONTACT_FRAMES = 2
+#: Foot height (leg lengths above the rolling floor) below which the foot is in contact.
+_CONTACT_HEIGHT = 0.06
+#: Window of that rolling floor, seconds: about one stride, so that overground, before
+#: levelling, a rolled floor does not drift far within it (the events' 2-s window lost
+#: the contacts of a 3-deg roll crossing the image).
+_FLOOR_WINDOW_S = 1.0
+
+
+@dataclass(frozen=True)
+class FloorLine:
+    """One floor-line estimate of the camera roll.
+
+    Attributes
+    ----------
+    roll_deg : float
+        Slope of the floor line, degrees (positive = descending to the right); NaN when
+        there is no usable evidence.
+    method : {"steps", "slide", "none"}
+        Between contacts (overground), along the sliding stance foot (treadmill), or none.
+    spread : float
+        Spread along x of the contact points, leg lengths.
+    n_pairs : int
+        Pairs of contacts the step estimate used.
+    uncertainty_deg : float
+        Half-width of the error to expect: the Theil-Sen standard error for steps
+        (1.4826 MAD / sqrt(pairs)), :data:`SLIDE_BIAS_DEG` or the feet's disagreement
+        for a slide; infinite without evidence.
+    feet_disagree_deg : float
+        Left minus right foot slide slope, degrees (NaN if a foot has too few points).
+    """
+
+    roll_deg: float
+    method: str
+    spread: float
+    n_pairs: int
+    uncertainty_deg: float
+    feet_disagree_deg: float
+
+    @property
+    def trusted(self) -> bool:
+        """The estimate is strong enough to level the clip by."""
+        if not np.isfinite(self.roll_deg):
+            return False
+        if self.method == "steps":  # and clearly above its own scatter
+            return abs(self.roll_deg) >= 2.0 * self.uncertainty_deg
+        return self.method == "slide" and abs(self.feet_disagree_deg) <= SLIDE_MAX_DISAGREE_DEG
+
+    @property
+    def confidence(self) -> float:
+        """0-1: 1 / (1 + uncertainty in degrees); 0 without evidence."""
+        if not np.isfinite(self.roll_deg) or not np.isfinite(self.uncertainty_deg):
+            return 0.0
+        return float(1.0 / (1.0 + self.uncertainty_deg))
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def _contact_points(
+    x: np.ndarray, y: np.ndarray, contact: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(k,) x and y of each contact: medians over the middle half of the contact run."""
+    start, stop = _runs(contact)
+    keep = stop - start >= _MIN_CONTACT_FRAMES
+    start, stop = start[keep], stop[keep]
+    cx, cy = np.empty(start.size), np.empty(start.size)
+    for k, (a, b) in enumerate(zip(start, stop, strict=True)):
+        last = b - a - 1
+        lo, hi = a + int(np.floor(0.25 * last)), a + int(np.ceil(0.75 * last)) + 1
+        cx[k], cy[k] = np.median(x[lo:hi]), np.median(y[lo:hi])
+    return cx, cy
+
+
+def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> FloorLine:
+    """Camera roll from the floor line through the feet during contact (side view).
+
+    Per foot, the lowest of heel and toe is taken on every frame; frames where the foot is
+    near its floor (:func:`gait.events.contact_envelope` below 6 % of the leg length) are
+    contacts.  Contacts spread along the image (overground) give the "steps" estimate,
+    else the contact frames' common-slope line fit (one intercept per foot) gives the
+    "slide" one; see the module docstring for why they are trusted differently.  Call it
+    repeatedly on the levelled points to refine (the contact selection improves).
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+    leg_length : float
+        Leg length in pixels.
+    fps : float
+
+    Returns
+    -------
+    FloorLine
+    """
+    from gait.events import contact_envelope
+
+    env = contact_envelope(
+        xy, fps, leg_length=leg_length, floor_window_s=_FLOOR_WINDOW_S, per_point=False
+    )
+    pair_slopes: list[np.ndarray] = []
+    spread = 0.0
+    sxy = sxx = 0.0
+    foot_slope = np.full(2, np.nan)
+    n_slide = 0
+    slide_x: list[np.ndarray] = []
+    for j, side in enumerate(("left", "right")):
+        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
+        toe_low = xy[:, toe, 1] > xy[:, heel, 1]
+        # the fit in float64 whatever the input
+        low_x = np.where(toe_low, xy[:, toe, 0], xy[:, heel, 0]).astype(float)
+        low_y = np.where(toe_low, xy[:, toe, 1], xy[:, heel, 1]).astype(float)
+        contact = np.isfinite(low_x) & np.isfinite(low_y) & (env[:, j] < _CONTACT_HEIGHT)
+        # steps: pairs of this foot's contact points far enough apart
+        cx, cy = _contact_points(low_x, low_y, contact)
+        if cx.size >= 2:
+            spread = max(spread, float(np.ptp(cx)) / leg_length)
+            a, b = np.triu_indices(cx.size, 1)
+            dx, dy = cx[b] - cx[a], cy[b] - cy[a]
+            far = np.abs(dx) >= STEPS_MIN_DX * leg_length
+            pair_slopes.append(dy[far] / dx[far])
+        # slide: this foot's contact frames, centred on their own means
+        x, y = low_x[contact], low_y[contact]
+        if x.size >= 5:
+            dx, dy = x - x.mean(), y - y.mean()
+            fx, fxy = float(dx @ dx), float(dx @ dy)
+            if fx > 0:
+                foot_slope[j] = fxy / fx
+            sxx += fx
+            sxy += fxy
+            n_slide += x.size
+            slide_x.append(x)
+    pairs = np.concatenate(pair_slopes) if pair_slopes else np.zeros(0)
+    disagree = float(np.degrees(np.arctan(foot_slope[0]) - np.arctan(foot_slope[1])))
+    if spread >= STEPS_MIN_SPREAD:
+        if pairs.size < STEPS_MIN_PAIRS:  # overground, but too few contacts to tell
+            return FloorLine(np.nan, "none", spread, int(pairs.size), np.inf, disagree)
+        angles = np.degrees(np.arctan(pairs))
+        mad = float(np.median(np.abs(angles - np.median(angles))))
+        return FloorLine(
+            float(np.degrees(np.arctan(np.median(pairs)))),
+            "steps",
+            spread,
+            int(pairs.size),
+            1.4826 * mad / np.sqrt(pairs.size),
+            disagree,
+        )
+    # the slide must span some floor for one foot at least (not just both feet's places)
+    slide_spread = max((float(np.ptp(x)) for x in slide_x), default=0.0) / leg_length
+    if n_slide < 10 or sxx <= 0 or slide_spread < 0.3:
+        return FloorLine(np.nan, "none", spread, 0, np.inf, disagree)
+    roll = float(np.degrees(np.arctan(sxy / sxx)))
+    unc = max(SLIDE_BIAS_DEG, abs(disagree)) if np.isfinite(disagree) else SLIDE_BIAS_DEG
+    return FloorLine(roll, "slide", spread, 0, unc, disagree)
