@@ -438,6 +438,7 @@ def analyze_pose(
         fps=pose.fps,
         xy_events=raw_xy,
         xy_oscillation=ev_xy,
+        noise_free=not level.settings["noisy"],
     )
     strides = pd.concat(
         [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1
