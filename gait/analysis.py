@@ -372,6 +372,7 @@ def analyze_pose(
         refine_ic=True,
         ic_forward_stop_s=0.1 if side_view else 0.0,
         refine_to=not side_view,
+        curved_to=level.settings["event_cutoff_hz"] is None,  # kinks not rounded off
         # On a treadmill seen from behind the stance foot slides towards the camera (it
         # reaches its lowest image point at toe-off, so look back for the landing); seen
         # from the front it slides away (extend each contact along that drift).
@@ -437,6 +438,7 @@ def analyze_pose(
         fps=pose.fps,
         xy_events=raw_xy,
         xy_oscillation=ev_xy,
+        noise_free=not level.settings["noisy"],
     )
     strides = pd.concat(
         [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1

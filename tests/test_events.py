@@ -36,9 +36,10 @@ def test_exact_events_within_one_frame(fps: float, view: str) -> None:
     pose, truth = synth(fps=fps, duration_s=5.0, view=view)
     res = analyze_pose(pose)
     errs = event_errors_frames(res, truth)
+    # measured: within 0.22 frame (IC at 30 fps), TO within 0.04 frame
     for kind in ("ic", "ms", "to"):
         assert errs[kind].size >= 10, kind
-        assert np.max(np.abs(errs[kind])) <= 1.0, (kind, errs[kind])
+        assert np.max(np.abs(errs[kind])) <= 0.5, (kind, errs[kind])
     # every true contact inside the clip was found, on the right side
     n_true = sum(len(truth["events"][s]["ic_s"]) for s in ("left", "right"))
     assert (res.events["kind"] == "ic").sum() >= n_true - 2
@@ -49,7 +50,14 @@ def test_noisy_events_mostly_within_two_frames(fps: float) -> None:
     """Jitter 1 px (2 px on the far leg), 5 % dropouts, 3 leg swaps.
 
     Measured (seeds 0-2): 77-100 % of the events of valid strides within 2 frames, the
-    rest within 6 frames; most misses are initial contacts of the far leg.
+    rest within 7.2 frames; most misses are initial contacts of the far leg.  Seeds 0-3,
+    all three rates: 32 of 498 events beyond 2 frames.  At 30 and 60 fps 13 of the 15
+    lie within 6 frames of a dropout: the foot lands during a 2-5 frame gap that the
+    cleaning fills with a straight line (up to 167 ms at 30 fps), so the landing is not
+    in the data; the stride is not flagged, since the gap check in detect_events sees
+    the filled landmarks.  At 120 fps 2 frames are 17 ms and the misses (16 of 17, 12
+    without a dropout) are the far foot's 2-px jitter against a heel that comes down at
+    0.3 m/s: the landing kink in the foot height is 2-3 % of the leg over 8 frames.
     """
     pose, truth = synth(
         fps=fps, duration_s=6.0, noise_px=1.0, dropout_fraction=0.05, n_leg_swaps=3, seed=2
@@ -62,6 +70,26 @@ def test_noisy_events_mostly_within_two_frames(fps: float) -> None:
         within = np.mean(np.abs(errs[kind]) <= 2.0)
         assert within >= 0.75, (kind, np.round(errs[kind], 2))
         assert np.max(np.abs(errs[kind])) <= 6.5, (kind, np.round(errs[kind], 2))
+
+
+def test_curved_kink_fit_places_a_kink_between_curved_sides() -> None:
+    """The knee at toe-off: flattening out before, flexing ever faster after.  Straight
+    lines through two samples a side (_kink_min) put such a kink up to 0.4 frame off; the
+    two-cubic fit finds it from a start within its search range, and moves no further."""
+    from gait.events import _kink_min, curved_kink_fit
+
+    t = np.arange(40, dtype=float)
+    worst = 0.0
+    for kink in (17.0, 17.3, 17.6, 17.9):
+        d = t - kink
+        y = 24.0 + np.where(d < 0, 6.4 * d**2 - 0.2 * d**3, 10.7 * d + 6.0 * d**2)
+        worst = max(worst, abs(_kink_min(y, np.array([int(np.argmin(y))]))[0] - kink))
+        start = kink + np.array([-0.2, 0.1, 0.24])
+        got = curved_kink_fit(y, start, half=4, search=0.2, coarse_step=0.05)
+        np.testing.assert_allclose(got, kink, atol=0.011)
+        far = curved_kink_fit(y, np.array([kink + 0.6]), half=4, search=0.2, coarse_step=0.05)
+        assert 0.3 <= far[0] - kink <= 0.6  # a bounded correction
+    assert worst > 0.2
 
 
 def test_time_shift_moves_events() -> None:
