@@ -60,7 +60,7 @@ class Worker:
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe()
         self._proc = ctx.Process(target=_serve, args=(child,), name="gait-worker", daemon=True)
-        self._proc.start()
+        _start_silently(self._proc)
         child.close()
         self._warm = False
         self._busy = False
@@ -165,6 +165,28 @@ class PendingFigures:
         exception if drawing failed."""
         figures: list[tuple[FigureKey, tuple[str, str, bytes]]] = self._worker._wait()
         return figures
+
+
+def _start_silently(proc: Any) -> None:
+    """Start ``proc`` with its standard error on the null device.
+
+    A worker killed or interrupted while Python starts it up (before it can ignore
+    Ctrl-C), or left behind by a main process killed at that moment, would print a
+    traceback under gait's own messages; the worker reports its errors through the
+    pipe instead.  The descriptor is swapped only while the process is started, when
+    gait has no other thread that writes to it.
+    """
+    import os
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    saved = os.dup(2)
+    try:
+        os.dup2(null, 2)
+        proc.start()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def _without_landmarks(result: AnalysisResult) -> AnalysisResult:
