@@ -59,6 +59,11 @@ SLIDE_NOTE_DEG = 5.0
 _MIN_CONTACT_FRAMES = 2
 #: Foot height (leg lengths above the rolling floor) below which the foot is in contact.
 _CONTACT_HEIGHT = 0.06
+#: The median of a contact's middle half reads at most this many of its frames.
+_MAX_MEDIAN_FRAMES = 256
+#: Contacts of one foot a step estimate pairs at most (evenly chosen beyond: the pairs
+#: grow with the square of the contacts, 20 000 at most).
+_MAX_STEP_CONTACTS = 200
 #: Window of that rolling floor, seconds: about one stride, so that overground, before
 #: levelling, a rolled floor does not drift far within it (the events' 2-s window lost
 #: the contacts of a 3-deg roll crossing the image).
@@ -124,11 +129,21 @@ def _contact_points(
     start, stop = _runs(contact)
     keep = stop - start >= _MIN_CONTACT_FRAMES
     start, stop = start[keep], stop[keep]
-    cx, cy = np.empty(start.size), np.empty(start.size)
-    for k, (a, b) in enumerate(zip(start, stop, strict=True)):
-        last = b - a - 1
-        lo, hi = a + int(np.floor(0.25 * last)), a + int(np.ceil(0.75 * last)) + 1
-        cx[k], cy[k] = np.median(x[lo:hi]), np.median(y[lo:hi])
+    if start.size == 0:
+        return np.zeros(0), np.zeros(0)
+    last = stop - start - 1
+    lo = start + np.floor(0.25 * last).astype(int)
+    size = start + np.ceil(0.75 * last).astype(int) + 1 - lo
+    # all contacts at once: one row of frames per contact, NaN-padded (a contact longer
+    # than _MAX_MEDIAN_FRAMES is sampled evenly)
+    width = int(min(size.max(), _MAX_MEDIAN_FRAMES))
+    j = np.arange(width)
+    step = np.maximum(size / width, 1.0)
+    idx = lo[:, None] + np.floor(j[None, :] * step[:, None]).astype(int)
+    inside = j[None, :] < np.minimum(size, width)[:, None]
+    idx = np.where(inside, idx, lo[:, None])
+    cx = np.nanmedian(np.where(inside, x[idx], np.nan), axis=1)
+    cy = np.nanmedian(np.where(inside, y[idx], np.nan), axis=1)
     return cx, cy
 
 
@@ -175,6 +190,9 @@ def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> FloorLin
         cx, cy = _contact_points(low_x, low_y, contact)
         if cx.size >= 2:
             spread = max(spread, float(np.ptp(cx)) / leg_length)
+            if cx.size > _MAX_STEP_CONTACTS:
+                pick = np.linspace(0, cx.size - 1, _MAX_STEP_CONTACTS).round().astype(int)
+                cx, cy = cx[pick], cy[pick]
             a, b = np.triu_indices(cx.size, 1)
             dx, dy = cx[b] - cx[a], cy[b] - cy[a]
             far = np.abs(dx) >= STEPS_MIN_DX * leg_length

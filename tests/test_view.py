@@ -221,3 +221,31 @@ def test_side_view_with_a_short_leg_swing_is_not_called_rear() -> None:
     assert res.metric("contact_time_ms") == pytest.approx(
         truth["metrics_image"]["contact_time_ms"]["overall"], abs=17.0
     )
+
+
+def test_contact_points_are_the_medians_of_each_contacts_middle_half() -> None:
+    """The vectorised contact points equal a plain loop over the contacts (runs of 1 to
+    600 frames: beyond 256 the middle half is sampled, which moves the median little)."""
+    from gait.floor import _contact_points
+
+    rng = np.random.default_rng(3)
+    lengths = np.concatenate([rng.integers(1, 40, 60), [300, 600]])
+    contact = np.concatenate(
+        [np.r_[np.ones(n, bool), np.zeros(rng.integers(1, 9), bool)] for n in lengths]
+    )
+    x = rng.normal(size=contact.size).cumsum()
+    y = rng.normal(size=contact.size)
+    got_x, got_y = _contact_points(x, y, contact)
+    want = []
+    a = 0
+    for n in lengths:
+        if n >= 2:
+            last = n - 1
+            lo, hi = a + int(np.floor(0.25 * last)), a + int(np.ceil(0.75 * last)) + 1
+            want.append((np.median(x[lo:hi]), np.median(y[lo:hi]), hi - lo))
+        a += n + int(np.flatnonzero(contact[a + n :])[0]) if contact[a + n :].any() else n
+    want_x, want_y, size = (np.array(v) for v in zip(*want, strict=True))
+    short = size <= 256
+    np.testing.assert_allclose(got_x[short], want_x[short], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got_y[short], want_y[short], rtol=0, atol=1e-12)
+    assert np.all(np.abs(got_x[~short] - want_x[~short]) < 0.05 * np.ptp(x))
