@@ -28,6 +28,7 @@ from gait.clean import (
     CORE_LANDMARKS,
     clean_pose,
     effective_cutoff_hz,
+    interpolated_mask,
     lowpass,
     residual_cutoff_hz,
 )
@@ -379,6 +380,7 @@ def analyze_pose(
         ic_lookback_s=0.15 if info.kind == "rear" and info.setting == "treadmill" else 0.0,
         follow_drift=info.kind == "front" and info.setting == "treadmill",
         frame_index=pose.frame_index,
+        filled=interpolated_mask(level),  # events timed on gap-filled samples: invalid
     )
     if info.kind in FRONTAL_EVENT_VIEWS:
         # Second opinion from behind: which foot is lower in the image.  The foot-height

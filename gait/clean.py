@@ -25,7 +25,14 @@ from typing import Any
 import numpy as np
 
 from gait.errors import ConfigError
-from gait.posedata import LANDMARK_INDEX, PoseData, _landmark_major, _replace
+from gait.posedata import (
+    LANDMARK_INDEX,
+    LANDMARK_NAMES,
+    N_LANDMARKS,
+    PoseData,
+    _landmark_major,
+    _replace,
+)
 
 #: Landmarks the gait core reads; cleaning is restricted to them by default.
 CORE_LANDMARKS: tuple[str, ...] = (
@@ -677,6 +684,38 @@ def filter_pose(
     )
 
 
+def _filled_runs(filled: np.ndarray, idx: np.ndarray) -> dict[str, list[list[int]]]:
+    """``{"<landmark>.<x|y>": [[start, stop], ...]}``: the True runs of ``filled`` (n, k,
+    2), whose column c is landmark ``idx[c]``; coordinates without a run are left out."""
+    out: dict[str, list[list[int]]] = {}
+    for c, a in zip(*np.nonzero(filled.any(axis=0)), strict=True):
+        start, stop = _segments(filled[:, c, a])
+        key = f"{LANDMARK_NAMES[int(idx[c])]}.{'xy'[a]}"
+        out[key] = np.stack([start, stop], axis=1).tolist()
+    return out
+
+
+def interpolated_mask(pose: PoseData) -> np.ndarray:
+    """(n, 33, 2) bool: the image x, y samples :func:`clean_pose` filled by interpolation.
+
+    Read from ``settings["cleaning"]["interpolated_runs"]``; all False for a pose that
+    was not cleaned.  A filled sample - missing, or rejected as an outlier, then
+    interpolated - is a straight line between the real samples around its gap, so an
+    event timed on it (a foot landing inside the gap) is a guess.  x and y are told
+    apart: the outlier filter may reject one and keep the other.
+    """
+    mask = np.zeros((pose.n_frames, N_LANDMARKS, 2), dtype=bool)
+    runs = pose.settings.get("cleaning", {}).get("interpolated_runs", {})
+    for key, spans in runs.items():
+        name, axis = key.rsplit(".", 1)
+        se = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+        d = np.zeros(pose.n_frames + 1, dtype=np.int64)
+        np.add.at(d, se[:, 0], 1)
+        np.add.at(d, se[:, 1], -1)
+        mask[:, LANDMARK_INDEX[name], "xy".index(axis)] = np.cumsum(d[:-1]) > 0
+    return mask
+
+
 def _leg_scale_px(xy: np.ndarray) -> float:
     """Median leg length (hip -> knee -> ankle, both legs) in pixels; 0 if unknown."""
     _li, _ = _leg_indices()
@@ -735,8 +774,10 @@ def clean_pose(
     Returns
     -------
     PoseData
-        Cleaned copy; ``settings["cleaning"]`` records the options and the counts of
-        gated, swapped, rejected and interpolated points.
+        Cleaned copy; ``settings["cleaning"]`` records the options, the counts of
+        gated, swapped, rejected and interpolated points, and under
+        ``interpolated_runs`` the [start, stop) frame runs filled per landmark and
+        coordinate (see :func:`interpolated_mask`).
     """
     if max_gap_s < 0 or hampel_window_s <= 0:
         raise ConfigError("max_gap_s must be >= 0 and hampel_window_s > 0")
@@ -771,9 +812,9 @@ def clean_pose(
     window = round(hampel_window_s * pose.fps)
     min_dev = hampel_min_leg * _leg_scale_px(image[:, :, :2])
     xy, outliers = hampel(xy, window=window, n_sigmas=hampel_sigmas, min_deviation=min_dev)
-    missing_before = np.isnan(xy).sum()
+    missing_before = np.isnan(xy)
     xy = interpolate_gaps(xy, pose.time_s, max_gap_s=max_gap_s)
-    n_interp = int(missing_before - np.isnan(xy).sum())
+    filled = missing_before & ~np.isnan(xy)  # (n, len(idx), 2)
     used_cut: float | None = None
     torso = [i for i, k in enumerate(idx) if k in _TORSO]
     jitter = noise_px(xy[:, torso]) if torso else float("nan")
@@ -800,7 +841,8 @@ def clean_pose(
         "n_gated": n_gated,
         "n_swapped_frames": n_swapped,
         "n_outliers": int(outliers[..., 0].sum()),
-        "n_interpolated": n_interp // 2,
+        "n_interpolated": int(filled.sum()) // 2,
+        "interpolated_runs": _filled_runs(filled, idx),
     }
     settings = {**dict(pose.settings), "cleaning": record}
     # derived from a validated PoseData (NaN where missing, never infinite): no re-check

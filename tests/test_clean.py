@@ -15,6 +15,7 @@ from gait.clean import (
     gate_visibility,
     hampel,
     interpolate_gaps,
+    interpolated_mask,
     lowpass,
     noise_px,
     residual_cutoff_hz,
@@ -191,6 +192,32 @@ def test_clean_pose_leaves_exact_landmarks_alone() -> None:
     assert rec["n_outliers"] == 0 and rec["n_swapped_frames"] == 0
     assert rec["cutoff_hz"] is None  # noise-free: no filtering
     np.testing.assert_allclose(cleaned.image_px[..., :2], pose.image_px[..., :2])
+
+
+def test_clean_pose_records_which_samples_it_filled() -> None:
+    """A 3-frame gap of the left heel is filled in x and y; a spike in the left knee's x
+    alone is rejected and filled in x only; a gap longer than max_gap_s stays missing and
+    is not reported; nothing else is marked."""
+    pose, _ = synth(fps=30.0, duration_s=2.0)
+    image = pose.image_px.copy()
+    heel, knee, toe = (LANDMARK_INDEX[n] for n in ("left_heel", "left_knee", "right_foot_index"))
+    image[10:13, heel] = np.nan
+    image[30, knee, 0] += 200.0
+    image[40:55, toe] = np.nan  # 0.5 s
+    cleaned = clean_pose(dataclasses.replace(pose, image_px=image), cutoff_hz=None)
+    mask = interpolated_mask(cleaned)
+    assert mask.shape == (pose.n_frames, 33, 2)
+    want = np.zeros_like(mask)
+    want[10:13, heel] = True
+    want[30, knee, 0] = True
+    np.testing.assert_array_equal(mask, want)
+    assert cleaned.settings["cleaning"]["interpolated_runs"] == {
+        "left_heel.x": [[10, 13]],
+        "left_heel.y": [[10, 13]],
+        "left_knee.x": [[30, 31]],
+    }
+    assert np.isnan(cleaned.image_px[40:55, toe]).all()
+    assert not interpolated_mask(pose).any()  # not cleaned: nothing filled
 
 
 def test_noise_estimate_and_auto_cutoff_follow_the_jitter() -> None:

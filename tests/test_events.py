@@ -17,6 +17,7 @@ from gait.events import (
     hinge_fit,
     strides_from_events,
 )
+from gait.posedata import LANDMARK_INDEX, PoseData
 
 
 def test_hinge_fit_finds_a_subframe_kink() -> None:
@@ -46,30 +47,69 @@ def test_exact_events_within_one_frame(fps: float, view: str) -> None:
 
 
 @pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])
-def test_noisy_events_mostly_within_two_frames(fps: float) -> None:
-    """Jitter 1 px (2 px on the far leg), 5 % dropouts, 3 leg swaps.
+def test_noisy_events_of_valid_strides_within_two_frames(fps: float) -> None:
+    """Jitter 1 px (2 px on the far leg), 5 % dropouts of 2-5 frames, 3 leg swaps.
 
-    Measured (seeds 0-2): 77-100 % of the events of valid strides within 2 frames, the
-    rest within 7.2 frames; most misses are initial contacts of the far leg.  Seeds 0-3,
-    all three rates: 32 of 498 events beyond 2 frames.  At 30 and 60 fps 13 of the 15
-    lie within 6 frames of a dropout: the foot lands during a 2-5 frame gap that the
-    cleaning fills with a straight line (up to 167 ms at 30 fps), so the landing is not
-    in the data; the stride is not flagged, since the gap check in detect_events sees
-    the filled landmarks.  At 120 fps 2 frames are 17 ms and the misses (16 of 17, 12
-    without a dropout) are the far foot's 2-px jitter against a heel that comes down at
-    0.3 m/s: the landing kink in the foot height is 2-3 % of the leg over 8 frames.
+    A foot that lands inside a dropout is not in the data: the cleaning fills the gap
+    with a straight line.  Its events are timed on the real samples around the gap, and
+    a contact still next to one is kept in the table, invalid ("contact inside a
+    landmark gap").  Measured, seeds 0-3, events of valid strides beyond 2 frames
+    (before this rule): 30 fps 0 of 129 (8 of 168), 60 fps 2 of 138 (6 of 165), 120 fps
+    15 of 135 (18 of 165); valid strides 43, 46, 45 of 64 (56, 55, 55).  The misses
+    left are the far foot's 2-px jitter, none next to a gap: seeds 0-5 at 60 fps 3 of
+    ~210 (IC 3.1, TO 2.9 and 2.4 frames off); at 120 fps, where 2 frames are 17 ms, the
+    heel's landing kink is 2-3 % of the leg over 8 frames and IC errors reach 8 frames
+    (19 on seed 5).
     """
     pose, truth = synth(
         fps=fps, duration_s=6.0, noise_px=1.0, dropout_fraction=0.05, n_leg_swaps=3, seed=2
     )
     res = analyze_pose(pose)
-    assert res.strides["valid"].sum() >= 10
+    assert res.strides["valid"].sum() >= 10  # measured 11, 10, 12
+    in_gap = res.strides["reason"].astype(str).str.endswith("inside a landmark gap")
+    assert 2 <= in_gap.sum() <= 5  # measured 3, 4, 2 of 16
     res.events = res.events[res.events["valid"]]
     errs = event_errors_frames(res, truth)
     for kind in ("ic", "ms", "to"):
-        within = np.mean(np.abs(errs[kind]) <= 2.0)
-        assert within >= 0.75, (kind, np.round(errs[kind], 2))
-        assert np.max(np.abs(errs[kind])) <= 6.5, (kind, np.round(errs[kind], 2))
+        assert errs[kind].size >= 10, kind
+        if fps <= 60:  # measured within 1.3 / 1.9 frames
+            assert np.max(np.abs(errs[kind])) <= 2.0, (kind, np.round(errs[kind], 2))
+        else:  # measured IC 2.2, TO 2.4 frames at worst, 11 of 12 within 2
+            assert np.mean(np.abs(errs[kind]) <= 2.0) >= 0.9, (kind, np.round(errs[kind], 2))
+            assert np.max(np.abs(errs[kind])) <= 3.0, (kind, np.round(errs[kind], 2))
+
+
+def _drop(pose: PoseData, frames: slice, names: list[str] | None = None) -> PoseData:
+    """A copy with the landmarks ``names`` (default all) missing on ``frames``."""
+    image = pose.image_px.copy()
+    cols = slice(None) if names is None else [LANDMARK_INDEX[n] for n in names]
+    image[frames, cols] = np.nan
+    return dataclasses.replace(pose, image_px=image)
+
+
+def test_a_landing_inside_a_filled_gap_invalidates_its_stride() -> None:
+    """Exact side-view runner at 30 fps (near foot right, true ICs at frames 50.8, 72.0,
+    93.2).  A 4-frame dropout over the landing at 72.0 - short enough to be filled -
+    takes that stride out, kept in the table with the reason; the same dropout of the
+    right leg in mid-swing (after TO 79.4, before IC 93.2), or a single filled frame at
+    the landing, takes nothing out."""
+    pose, _ = synth(fps=30.0, duration_s=5.0, view="side_right")
+    base = analyze_pose(pose).strides
+    n_valid = int(base["valid"].sum())
+    right_leg = [f"right_{p}" for p in ("hip", "knee", "ankle", "heel", "foot_index")]
+
+    res = analyze_pose(_drop(pose, slice(71, 75)))
+    st = res.strides
+    hit = st[(st["side"] == "right") & ((st["ic_pos"] - 72.0).abs() < 5)]
+    assert len(hit) == 1 and not hit["valid"].iloc[0]
+    assert hit["reason"].iloc[0] == "contact inside a landmark gap"
+    assert int(st["valid"].sum()) == n_valid - 1
+    assert (res.events[res.events["reason"] == "contact inside a landmark gap"].shape[0]) == 3
+
+    for dropped in (_drop(pose, slice(84, 88), right_leg), _drop(pose, slice(72, 73))):
+        st = analyze_pose(dropped).strides
+        assert not st["reason"].astype(str).str.contains("landmark gap").any()
+        assert int(st["valid"].sum()) == n_valid
 
 
 def test_curved_kink_fit_places_a_kink_between_curved_sides() -> None:
