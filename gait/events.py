@@ -501,7 +501,10 @@ def hinge_fit(
     inside = (idx >= 0) & (idx < n)
     y = sig[np.clip(idx, 0, n - 1)]
     win = inside & np.isfinite(y)
+    # about each window's own level: the sums of squares stay small, so the fit is
+    # not lost to rounding (and y -> a - y, a mirrored clip, gives the same breaks)
     y = np.where(win, y, 0.0)
+    y = np.where(win, y - y.sum(axis=0) / np.maximum(win.sum(axis=0), 1), 0.0)
     sums = _window_sums(offs, y, win)
     coarse = np.arange(-search, search + 1e-9, coarse_step)
     best = _hinge_best(sums, half, cz[:, None] + coarse[None, :] - base[:, None])
