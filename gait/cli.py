@@ -9,6 +9,7 @@ interrupted``), never a traceback unless ``--debug`` (or ``GAIT_DEBUG=1``) is gi
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -564,6 +565,9 @@ def run() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+    # Everything is written and closed: spare the exit its final garbage collection,
+    # which walks every object the libraries created (0.25 s of an 8-s analysis).
+    gc.freeze()
     sys.exit(code)
 
 
