@@ -87,12 +87,25 @@ def _hip_centres(m: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return base - 0.36 * width * lat, base + 0.36 * width * lat
 
 
-def markers_to_pose(trc_path: str | Path, view: str, *, step: int = 1) -> PoseData:
+def markers_to_pose(
+    trc_path: str | Path,
+    view: str,
+    *,
+    step: int = 1,
+    distance_mm: float | None = None,
+    camera_height_mm: float = 1000.0,
+) -> PoseData:
     """A marker trial as BlazePose landmarks seen by a virtual ``side`` or ``rear`` camera.
 
     The marker set is that of Dorn et al. 2012 (LSH/RSH, LASI/RASI/SACR, LLEPI/RLEPI,
     LLMAL/RLMAL, LHEEL/RHEEL, LTOE/RTOE); the projection is orthographic at
-    :data:`PX_PER_MM` pixels per millimetre.
+    :data:`PX_PER_MM` pixels per millimetre, or - with ``distance_mm`` - a pinhole
+    camera that far from the runner's mean path (behind it for ``rear``, on its left
+    for ``side``) at ``camera_height_mm``, travelling forward at the runner's mean
+    speed (what a camera behind or beside a treadmill sees: the stance foot moves
+    towards it, or backwards, during stance), scaled to :data:`PX_PER_MM` at that
+    distance.  Seen from behind, orthographic images lose the cue a real rear camera
+    gives - the stance foot sliding down the image as it comes closer.
 
     Parameters
     ----------
@@ -126,8 +139,11 @@ def markers_to_pose(trc_path: str | Path, view: str, *, step: int = 1) -> PoseDa
     n = time_s[sl].size
     image = np.full((n, N_LANDMARKS, 3), np.nan)
     vis = np.zeros((n, N_LANDMARKS))
-    all_xyz = np.concatenate([p[sl] for p in points.values()])
     horiz = 0 if view == "side" else 2
+    if distance_mm is not None:
+        points = _camera_frame(points, time_s, view, distance_mm, camera_height_mm)
+        horiz = 0
+    all_xyz = np.concatenate([p[sl] for p in points.values()])
     x0 = np.nanmin(all_xyz[:, horiz]) - 200.0
     for name, xyz in points.items():
         xyz = xyz[sl]
@@ -150,3 +166,29 @@ def markers_to_pose(trc_path: str | Path, view: str, *, step: int = 1) -> PoseDa
         source_path=str(trc_path),
         model="mocap-markers",
     )
+
+
+def _camera_frame(
+    points: dict[str, np.ndarray],
+    time_s: np.ndarray,
+    view: str,
+    distance_mm: float,
+    height_mm: float,
+) -> dict[str, np.ndarray]:
+    """The points as a travelling pinhole camera images them, in millimetres at the
+    camera's distance: x across the image, y up (as the TRC's Y), z unused."""
+    hips = 0.5 * (points["left_hip"] + points["right_hip"])
+    ok = np.isfinite(hips[:, 0])
+    speed, start = np.polyfit(time_s[ok], hips[ok, 0], 1)  # mean forward path (mm)
+    lateral = float(np.nanmean(hips[:, 2]))
+    out = {}
+    for name, p in points.items():
+        fwd = p[:, 0] - (start + speed * time_s)  # forward of the travelling camera line
+        if view == "rear":  # camera behind: depth along forward, x = the runner's right
+            depth, across = fwd + distance_mm, p[:, 2] - lateral
+        else:  # camera on the runner's left: depth along Z, x = forward
+            depth, across = distance_mm + (p[:, 2] - lateral), fwd
+        scale = distance_mm / depth
+        up = height_mm + (p[:, 1] - height_mm) * scale
+        out[name] = np.stack([across * scale, up, np.zeros_like(up)], axis=-1)
+    return out

@@ -43,9 +43,12 @@ def force_plate_events(threshold_n: float = 20.0) -> dict[str, dict[str, np.ndar
     )
 
 
-def mocap_pose(view: str, *, step: int = 1) -> PoseData:
-    """The trial as landmarks seen by a virtual ``side`` or ``rear`` camera."""
-    return mocap.markers_to_pose(mocap_file("mocap_dorn2012_jog3p5ms_markers.trc"), view, step=step)
+def mocap_pose(view: str, *, step: int = 1, distance_mm: float | None = None) -> PoseData:
+    """The trial as landmarks seen by a virtual ``side`` or ``rear`` camera (orthographic,
+    or a pinhole camera ``distance_mm`` away; see :func:`gait.mocap.markers_to_pose`)."""
+    return mocap.markers_to_pose(
+        mocap_file("mocap_dorn2012_jog3p5ms_markers.trc"), view, step=step, distance_mm=distance_mm
+    )
 
 
 def ik_angles() -> dict[str, np.ndarray]:
