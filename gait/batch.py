@@ -199,9 +199,9 @@ def _analyze_to_folder(job: ClipJob, options: BatchOptions) -> dict[str, Any]:
         offline=options.offline,
         workers=_segment_workers,
     )
-    if data.frames_with_pose == 0:
-        raise GaitError(f"no person was detected in any of the {data.n_frames} frames")
+    warnings = pose.check_extracted(data, job.clip)  # the checks of `gait analyze`
     result = analyze_pose(data)
+    result.warnings.extend(warnings)
     how = argparse.Namespace(
         clip=job.clip, slowmo=1.0, title=None, runner=None, video_overlay=False
     )

@@ -30,7 +30,6 @@ from gait.errors import (
     EXIT_USAGE,
     ConfigError,
     GaitError,
-    VideoError,
 )
 
 #: Every file ``gait analyze`` may write into its output folder.
@@ -43,8 +42,6 @@ ANALYZE_OUTPUTS = (
     "report.html",
     "overlay.mp4",
 )
-#: No stride fits in a shorter clip (a stride at 240 steps/min takes 0.5 s).
-MIN_CLIP_S = 0.5
 EPILOG = (
     "exit codes: 0 success, 2 usage error (options, --rules file, existing output "
     "folder), 3 bad input (video, landmarks, database, model or output folder cannot be "
@@ -340,17 +337,7 @@ def _analyze(
         offline=args.offline or None,
         report=say,
     )
-    span_s = float(data.time_s[-1] - data.time_s[0])
-    if span_s < MIN_CLIP_S:
-        raise VideoError(
-            f"{args.clip} is only {span_s:.2f} s long ({data.n_frames} frames): no stride "
-            f"fits in less than {MIN_CLIP_S} s; film at least 5 s of running"
-        )
-    if data.frames_with_pose == 0:
-        raise VideoError(
-            f"no person was detected in any of the {data.n_frames} frames of {args.clip}; "
-            "film the runner's whole body, side-on or from behind, in good light"
-        )
+    extraction_warnings = pose.check_extracted(data, args.clip)
     if target is not None and target.previous is not None and not args.force:
         if _analysed_clip(target.previous) != data.source_sha256:
             raise refuse_existing(target)
@@ -366,12 +353,7 @@ def _analyze(
         from gait.analysis import analyze_pose
 
         result = analyze_pose(data, **how)
-    announced = int(data.settings["video_frame_count"])
-    if data.n_frames < 0.9 * announced:
-        result.warnings.append(
-            f"only {data.n_frames} of the {announced} frames the file announces could "
-            "be decoded (truncated file?)"
-        )
+    result.warnings.extend(extraction_warnings)
     if target is None:
         _record(result, args, say)
         print(json.dumps(result.to_dict(), indent=1))

@@ -151,6 +151,39 @@ def extract(
     return pose
 
 
+#: Shortest clip (seconds, first to last frame) an analysis is attempted on: no stride
+#: fits in a shorter one (a stride at 240 steps/min takes 0.5 s).
+MIN_CLIP_S = 0.5
+
+
+def check_extracted(data: PoseData, clip: str | Path) -> list[str]:
+    """Refuse landmarks no analysis can use; return warnings about the extraction.
+
+    Raises :class:`~gait.errors.VideoError` when the clip is shorter than
+    :data:`MIN_CLIP_S` or no person was found in any frame; warns when fewer than 90 %
+    of the frames the file announces could be decoded (a truncated file).  Shared by
+    ``gait analyze`` and ``gait batch``.
+    """
+    span_s = float(data.time_s[-1] - data.time_s[0]) if data.n_frames else 0.0
+    if span_s < MIN_CLIP_S:
+        raise VideoError(
+            f"{clip} is only {span_s:.2f} s long ({data.n_frames} frames): no stride "
+            f"fits in less than {MIN_CLIP_S} s; film at least 5 s of running"
+        )
+    if data.frames_with_pose == 0:
+        raise VideoError(
+            f"no person was detected in any of the {data.n_frames} frames of {clip}; "
+            "film the runner's whole body, side-on or from behind, in good light"
+        )
+    announced = int(data.settings.get("video_frame_count") or 0)
+    if data.n_frames < 0.9 * announced:
+        return [
+            f"only {data.n_frames} of the {announced} frames the file announces could "
+            "be decoded (truncated file?)"
+        ]
+    return []
+
+
 def extract_with_bundle(
     path: str | Path,
     bundle: str | Path,

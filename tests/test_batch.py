@@ -152,16 +152,18 @@ def test_a_crashing_worker_fails_only_its_clip(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def clip_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two 3-s side clips cut from the sample videos, and a file that is not a video."""
+    """Two 3-s side clips cut from the sample videos, a 0.3-s one (too short for
+    ``gait analyze``), and a file that is not a video."""
     import cv2
 
     folder = tmp_path_factory.mktemp("clips")
-    for name in ("side_good_form", "side_compensations"):
-        cap = cv2.VideoCapture(str(REPO / "sample_videos" / f"{name}.mp4"))
+    for name, n in (("side_good_form", 90), ("side_compensations", 90), ("tiny", 10)):
+        source = "side_good_form" if name == "tiny" else name
+        cap = cv2.VideoCapture(str(REPO / "sample_videos" / f"{source}.mp4"))
         size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
         fourcc = cv2.VideoWriter.fourcc(*"mp4v")
         out = cv2.VideoWriter(str(folder / f"{name}.mp4"), fourcc, cap.get(cv2.CAP_PROP_FPS), size)
-        for _ in range(90):
+        for _ in range(n):
             ok, frame = cap.read()
             assert ok
             out.write(frame)
@@ -208,6 +210,10 @@ def test_local_batch_analyses_the_clips_and_reports_the_broken_one(
     assert table.loc["broken", "status"] == "failed"
     assert "cannot be opened as a video" in table.loc["broken", "reason"]
     assert not (out / "broken").exists()
+    # the checks of `gait analyze` hold in a batch too
+    assert table.loc["tiny", "status"] == "failed"
+    assert "is only 0.30 s long (10 frames)" in table.loc["tiny", "reason"]
+    assert not (out / "tiny").exists()
     for name in ("side_good_form", "side_compensations"):
         row = table.loc[name]
         assert row["status"] == "ok" and row["report"] == f"{name}/report.html"
@@ -234,8 +240,9 @@ def test_a_rerun_skips_what_is_done_unless_forced(
         "broken.mp4": "failed",
         "side_compensations.mp4": "skipped",
         "side_good_form.mp4": "skipped",
+        "tiny.mp4": "failed",
     }
-    assert len(lines) == 3 and lines[-1].startswith("[3/3] ")
+    assert len(lines) == 4 and lines[-1].startswith("[4/4] ")
     assert (out / "side_good_form" / "report.html").stat().st_mtime_ns == before
     assert metric_rows(out / "index.csv")["side_good_form.mp4"]["cadence_spm"] > 0
     one = [c for c in clips if c.stem == "side_good_form"]
@@ -253,7 +260,7 @@ def test_dask_cluster_gives_the_same_results_as_local_workers(
 ) -> None:
     distributed = pytest.importorskip("distributed")
     _, _, local = local_run
-    clips = [c for c in batch.find_clips(clip_dir) if c.name != "broken.mp4"]
+    clips = [c for c in batch.find_clips(clip_dir) if c.name not in ("broken.mp4", "tiny.mp4")]
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
