@@ -361,6 +361,7 @@ def analyze_pose(
         cut = effective_cutoff_hz(contact_cutoff_hz, pose.fps)
         smooth = lowpass(raw_xy, pose.fps, cutoff_hz=cut)
         envelope, refine_xy = contact_envelope(smooth, pose.fps, leg_length=leg), ev_xy
+    filled = interpolated_mask(level)
     frontal = info.kind in FRONTAL_EVENT_VIEWS
     if frontal and envelope is None:  # also needed below to judge the feet's rise
         envelope = contact_envelope(ev_xy, pose.fps, leg_length=leg)
@@ -383,7 +384,7 @@ def analyze_pose(
         ic_lookback_s=0.15 if info.kind == "rear" and info.setting == "treadmill" else 0.0,
         follow_drift=info.kind == "front" and info.setting == "treadmill",
         frame_index=pose.frame_index,
-        filled=interpolated_mask(level),  # events timed on gap-filled samples: invalid
+        filled=filled,  # events timed on gap-filled samples: invalid
     )
     if frontal:
         # Second opinion from behind: which foot is lower in the image.  Where the feet
@@ -397,7 +398,12 @@ def analyze_pose(
         # 43 px); the foot-height rule then finds long, overlapping contacts ("walking")
         # and whichever rule yields more strides that pass the running checks is kept.
         lower = frontal_events(
-            ev_xy, pose.time_s, pose.fps, refine_xy=raw_xy, frame_index=pose.frame_index
+            ev_xy,
+            pose.time_s,
+            pose.fps,
+            refine_xy=raw_xy,
+            frame_index=pose.frame_index,
+            filled=filled,
         )
         n_height = int(strides_from_events(events, pose.time_s)["valid"].sum())
         n_lower = int(strides_from_events(lower, pose.time_s)["valid"].sum())

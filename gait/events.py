@@ -1016,6 +1016,9 @@ def frontal_events(
     refine_ic: bool = False,
     to_search_s: float = 0.1,
     frame_index: np.ndarray | None = None,
+    filled: np.ndarray | None = None,
+    min_gap_frames: int = 2,
+    gap_reach_s: float = 0.035,
 ) -> pd.DataFrame:
     """Initial contacts, midstances and toe-offs of both feet in a rear (or front) view.
 
@@ -1060,6 +1063,11 @@ def frontal_events(
         How long (seconds) after the other foot becomes the lower one TO may still lie.
     frame_index : ndarray of shape (n,), optional
         Video frame numbers reported in the ``frame`` column (default 0..n-1).
+    filled, min_gap_frames, gap_reach_s
+        As in :func:`detect_events`: an IC within ``gap_reach_s`` of a filled gap in
+        either ankle's image y (the crossing is timed on both), or a TO within it of a
+        gap in its leg's hip, knee or ankle, is marked invalid ("contact inside a
+        landmark gap" / "toe-off inside a landmark gap").
 
     Returns
     -------
@@ -1095,6 +1103,13 @@ def frontal_events(
     # rolling leg length: a runner moving towards or away from the camera changes size
     leg = leg_length_px(xy, fps, percentile=90.0)
     ank = [LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]]
+    reach = int(np.clip(round(gap_reach_s * fps), 1, 2))
+    ankle_gap = np.zeros(n, dtype=bool)
+    if filled is not None:
+        for a in ank:
+            start, stop = _segments(filled[:, a, 1])
+            long = stop - start >= min_gap_frames
+            ankle_gap |= _run_mask(n, start[long], stop[long])
     hip = [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]
     frames: list[pd.DataFrame] = []
     for j, side in enumerate(SIDES):
@@ -1122,12 +1137,23 @@ def frontal_events(
         hi = np.clip(np.ceil(np.where(np.isfinite(to), to, run_end)).astype(int) + 3, 0, n)
         gap = cm[hi] - cm[lo] > 0
         no_to = ~np.isfinite(to)
+        _, leg_gap = _gap_masks(filled, side, n, min_frames=min_gap_frames)
+        ic_in = _near_gap(ankle_gap, ic, reach=reach)
+        to_in = _near_gap(leg_gap, to, reach=reach)
         reason = np.where(
             gap,
             "foot landmarks missing around the contact",
-            np.where(no_to, "no toe-off found (no clear leg-length peak)", ""),
+            np.where(
+                no_to,
+                "no toe-off found (no clear leg-length peak)",
+                np.where(
+                    ic_in,
+                    "contact inside a landmark gap",
+                    np.where(to_in, "toe-off inside a landmark gap", ""),
+                ),
+            ),
         )
-        valid = ~gap & ~no_to
+        valid = ~gap & ~no_to & ~ic_in & ~to_in
         for kind, pos in (("ic", ic), ("ms", ms), ("to", to)):
             p = np.nan_to_num(pos, nan=0.0)
             frames.append(

@@ -302,3 +302,31 @@ def test_frontal_events_on_exact_rear_treadmill_landmarks(fps: float) -> None:
             err = 1000.0 * np.array([got[np.argmin(np.abs(got - t))] - t for t in true])
             inner = (true > np.min(truth["events"][side]["ic_s"])) & (true < 4.8)
             assert np.all((err[inner] > lo) & (err[inner] < hi)), (kind, side, err[inner])
+
+
+def test_a_rear_crossing_inside_a_filled_gap_is_invalid() -> None:
+    """The lower-foot rule (rear view) honours filled gaps like the foot-height rule: a
+    4-frame dropout of the left ankle over one of its landings takes that contact out
+    with the reason; the contacts away from the gap stay valid."""
+    from gait.clean import clean_pose, interpolated_mask
+    from gait.events import frontal_events
+
+    pose, truth = synth(fps=30.0, duration_s=5.0, view="rear")
+    ics = np.asarray(truth["events"]["left"]["ic_s"])
+    t_ic = float(ics[np.argmin(np.abs(ics - 2.5))])
+    f_ic = round(t_ic * pose.fps)
+    dropped = _drop(pose, slice(f_ic - 2, f_ic + 2), ["left_ankle"])
+    for p, expect_hit in ((pose, False), (dropped, True)):
+        level = clean_pose(p)
+        ev = frontal_events(
+            level.image_px[:, :, :2], p.time_s, p.fps, filled=interpolated_mask(level)
+        )
+        ic = ev[(ev["side"] == "left") & (ev["kind"] == "ic")]
+        near = ic[(ic["time_s"] - t_ic).abs() < 0.1]
+        assert len(near) == 1
+        hit = ic["reason"] == "contact inside a landmark gap"
+        assert hit.sum() == int(expect_hit)
+        assert bool(near["valid"].iloc[0]) is not expect_hit
+        if expect_hit:
+            assert near["reason"].iloc[0] == "contact inside a landmark gap"
+        assert ic.loc[~hit, "valid"].sum() >= len(ic) - 2  # the others (ends aside)
