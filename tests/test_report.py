@@ -625,6 +625,8 @@ def test_terminal_summary(side_comp: Any) -> None:
     assert over.status == "fired" and over.sides  # the clip overstrides on both sides
     assert f"Overstride (heel ahead of hip): {over.sides[0]}" in text and "> 30.0 % leg" in text
     assert "Not measurable (needs a rear or front view" in text
+    # which leg the camera saw best (MediaPipe's visibility: left 0.98, right 0.78)
+    assert "Left/Right: the left leg was nearer the camera; the right leg is partly" in text
     assert METRICS["pelvic_drop_deg"].label in text
     assert any(line.startswith("Pre-run routine (") for line in lines)
     assert lines[-1] == "Report: /tmp/out/report.html"
@@ -634,6 +636,12 @@ def test_terminal_summary(side_comp: Any) -> None:
     assert "\033[" in coloured
     plain = [ln for ln in terminal_summary(side_comp, found, plan, width=80).splitlines()]
     assert max(len(ln) for ln in plain) <= 80
+
+
+def test_terminal_summary_names_the_near_leg_only_in_a_side_view(rear_comp: Any) -> None:
+    from gait.report import terminal_summary
+
+    assert "nearer the camera" not in terminal_summary(rear_comp)
 
 
 # ---------------------------------------------------------------- overlay video

@@ -135,6 +135,15 @@ def terminal_summary(
         out.append(line + " " + _paint(_MARKS[st.level], st.level, color))
     legend = "ok = within typical range, ! = outside it, · = no range or for information"
     out += _wrap(legend, width)
+    near = _near_leg(result)
+    if near is not None:
+        far = "right" if near == "left" else "left"
+        out += _wrap(
+            f"Left/Right: the {near} leg was nearer the camera; the {far} leg is partly "
+            f"hidden behind it, so its angles read less reliably (film the {far} side for "
+            "it).",
+            width,
+        )
     for reason, labels in missing.items():
         out += _wrap(f"Not measurable ({reason}): {', '.join(labels)}", width, "    ", "")
     out.append("")
@@ -179,3 +188,12 @@ def terminal_summary(
         out.append("")
         out += _wrap(f"Report: {report_path}", width)
     return "\n".join(line.rstrip() for line in out)
+
+
+def _near_leg(result: AnalysisResult) -> str | None:
+    """The leg nearer the camera in a side view (None in other views or when unclear)."""
+    if result.view.kind != "side":
+        return None
+    from gait.analysis import near_side
+
+    return near_side(result.cleaned)
