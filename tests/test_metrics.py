@@ -145,14 +145,16 @@ def test_exact_side_metrics_match_truth(fps: float, view: str) -> None:
     assert not bad, bad
 
 
-@pytest.mark.parametrize("fps", [60.0, 120.0])
+@pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])
 def test_exact_rear_metrics_match_truth(fps: float) -> None:
     pose, truth = synth(fps=fps, duration_s=5.0, view="rear")
     res = analyze_pose(pose)
     assert res.view.kind == "rear"
     errs = metric_errors(res, truth)
-    # measured: pelvic drop and knee angle about -0.4 deg (midstance about 1.5 frames
-    # late), step width +1 % leg (leg-length estimate in the frontal view)
+    # measured at 30/60/120 fps: pelvic drop -0.39/-0.45/-0.50 deg, knee FPPA -0.50/
+    # -0.55/-0.60 deg - midstance 0.8/1.6/3.4 frames late: the foot-height toe-off comes
+    # about 50 ms after this runner's (its toe lifts slowly; on motion capture +5 to
+    # +13 ms) - step width +0.93 % leg (leg-length estimate in the frontal view)
     assert abs(errs["cadence_spm"]) < 0.01 * 170
     assert abs(errs["pelvic_drop_deg"]) < 1.0
     assert abs(errs["knee_valgus_deg"]) < 1.0
