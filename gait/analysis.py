@@ -376,6 +376,7 @@ def analyze_pose(
         toe_off="knee" if side_view else "height",
         refine_ic=True,
         ic_forward_stop_s=0.1 if side_view else 0.0,
+        stance_level_sds=2.0 if side_view else 0.0,
         refine_to=not side_view,
         curved_to=level.settings["event_cutoff_hz"] is None,  # kinks not rounded off
         # On a treadmill seen from behind the stance foot slides towards the camera (it

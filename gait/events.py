@@ -765,6 +765,7 @@ def detect_events(
     filled: np.ndarray | None = None,
     min_gap_frames: int = 2,
     gap_reach_s: float = 0.035,
+    stance_level_sds: float = 0.0,
 ) -> pd.DataFrame:
     """Initial contacts, midstances and toe-offs of both feet.
 
@@ -879,6 +880,20 @@ def detect_events(
         At 120 fps a reach of 4 frames invalidated 8 more of 64 strides there without
         lowering the share of events more than 2 frames off (11.7 vs 11.1 %).
 
+    stance_level_sds : float
+        The first IC/TO estimate is where the foot comes within 3 frame-to-frame noise
+        SDs of its stance level - or, when positive, within this many robust SDs of its
+        height in early stance (the second sixth to the half of each contact), if that is
+        wider.  Low-passed landmarks at a high frame rate keep a slow wobble the
+        frame-to-frame noise does not show: at 120 fps the far foot of the noisy
+        synthetic runner stayed just above the narrow level for up to 19 frames after
+        landing, and the landing fit, searching about that late estimate, missed the
+        landing (seeds 0-5 with 2: largest IC error 19.3 -> 5.7 frames, MS 9.1 -> 2.9;
+        30/60 fps, the exact runner, the side motion capture and the rendered and real
+        clips unchanged within a frame).  Side views only: seen from behind the stance
+        foot slides down the image, and its early-stance spread is motion (motion
+        capture from 4 m behind: IC +22..+32 -> -36..-55 ms).
+
     Returns
     -------
     DataFrame
@@ -922,6 +937,12 @@ def detect_events(
         ground = float(np.nanmedian(h[in_contact])) if in_contact.any() else 0.0
         ground = min(ground, 0.5 * thr)
         level = ground + max(3.0 * noise, 0.002)
+        if stance_level_sds > 0:
+            early = _run_mask(n, s + (e - s) // 6, s + (e - s) // 2)
+            vals = h[early & np.isfinite(h)]
+            if vals.size >= 10:
+                spread = 1.4826 * float(np.median(np.abs(vals - np.median(vals))))
+                level = max(level, ground + stance_level_sds * spread)
         ic = _subframe_ic(h, s, e, level, ground)
         to = _subframe_to(h, s, e, level, ground)
         half = max(2, round(kink_window_s * fps))
