@@ -78,8 +78,10 @@ def test_noisy_events_of_valid_strides_within_two_frames(fps: float) -> None:
     15 of 135 (18 of 165); valid strides 43, 46, 45 of 64 (56, 55, 55).  The misses
     left are the far foot's 2-px jitter, none next to a gap: seeds 0-5 at 60 fps 3 of
     ~210 (IC 3.1, TO 2.9 and 2.4 frames off); at 120 fps, where 2 frames are 17 ms, the
-    heel's landing kink is 2-3 % of the leg over 8 frames and IC errors reach 8 frames
-    (19 on seed 5).
+    heel's landing kink is 2-3 % of the leg over 8 frames and IC errors reached 8 frames
+    (19 on seed 5).  With the early-stance level (``stance_level_sds``), seeds 0-3:
+    60 fps 1 of 138, 120 fps 13 of 138; the largest 120-fps IC error 5.7 frames (see
+    test_noisy_far_foot_landings_at_120fps_are_not_lost).
     """
     pose, truth = synth(
         fps=fps, duration_s=6.0, noise_px=1.0, dropout_fraction=0.05, n_leg_swaps=3, seed=2
