@@ -151,15 +151,17 @@ def test_exact_rear_metrics_match_truth(fps: float) -> None:
     res = analyze_pose(pose)
     assert res.view.kind == "rear"
     errs = metric_errors(res, truth)
-    # measured at 30/60/120 fps: pelvic drop -0.39/-0.45/-0.50 deg, knee FPPA -0.50/
-    # -0.55/-0.60 deg - midstance 0.8/1.6/3.4 frames late: the foot-height toe-off comes
-    # about 50 ms after this runner's (its toe lifts slowly; on motion capture +5 to
-    # +13 ms) - step width +0.93 % leg (leg-length estimate in the frontal view)
+    # measured at 30/60/120 fps: pelvic drop -0.02/-0.03/-0.02 deg, knee FPPA -0.05/
+    # -0.05/-0.04 deg, lateral lean 0.00 deg, step width +0.93 % leg (the leg-length
+    # estimate in the frontal view).  With the middle of stance as midstance (before the
+    # lowest pelvis was the rear default): -0.39..-0.50 and -0.50..-0.60 deg - the
+    # foot-height toe-off comes about 50 ms after this runner's (its toe lifts slowly;
+    # on motion capture +5 to +13 ms).
     assert abs(errs["cadence_spm"]) < 0.01 * 170
-    assert abs(errs["pelvic_drop_deg"]) < 1.0
-    assert abs(errs["knee_valgus_deg"]) < 1.0
-    assert abs(errs["lateral_trunk_lean_deg"]) < 0.5
-    assert abs(errs["step_width_pct_leg"]) < 1.5
+    assert abs(errs["pelvic_drop_deg"]) <= 0.5
+    assert abs(errs["knee_valgus_deg"]) <= 0.5
+    assert abs(errs["lateral_trunk_lean_deg"]) <= 0.5
+    assert abs(errs["step_width_pct_leg"]) <= 1.0
 
 
 def test_noisy_side_angles_within_two_degrees_at_60fps() -> None:
