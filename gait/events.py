@@ -18,6 +18,7 @@ middle of stance by default, or the lowest pelvis or peak knee flexion.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -589,19 +590,38 @@ def _gap_masks(
     """(n,) bool masks of the frames inside gaps of at least ``min_frames`` frames that
     the cleaning filled by interpolation (``filled`` (n, 33, 2)): of the foot points'
     (heel, toe) image y, and of either coordinate of a leg point (hip, knee, ankle)."""
-    none = np.zeros(n, dtype=bool)
+    foot = _filled_runs(
+        filled, [f"{side}_{p}" for p in ("heel", "foot_index")], (1,), n, min_frames
+    )
+    leg = _filled_runs(
+        filled, [f"{side}_{p}" for p in ("hip", "knee", "ankle")], (0, 1), n, min_frames
+    )
+    return foot, leg
+
+
+def _filled_runs(
+    filled: np.ndarray | None,
+    names: Sequence[str],
+    axes: tuple[int, ...],
+    n: int,
+    min_frames: int,
+) -> np.ndarray:
+    """(n,) bool: frames inside a filled run of at least ``min_frames`` frames of any of
+    the landmarks ``names`` along any of ``axes`` (0 = image x, 1 = image y)."""
+    mask = np.zeros(n, dtype=bool)
     if filled is None:
-        return none, none
-    out = []
-    for parts, axes in ((("heel", "foot_index"), (1,)), (("hip", "knee", "ankle"), (0, 1))):
-        mask = none.copy()
-        for p in parts:
-            for a in axes:
-                start, stop = _segments(filled[:, LANDMARK_INDEX[f"{side}_{p}"], a])
-                long = stop - start >= min_frames
-                mask |= _run_mask(n, start[long], stop[long])
-        out.append(mask)
-    return out[0], out[1]
+        return mask
+    for name in names:
+        for a in axes:
+            start, stop = _segments(filled[:, LANDMARK_INDEX[name], a])
+            long = stop - start >= min_frames
+            mask |= _run_mask(n, start[long], stop[long])
+    return mask
+
+
+def _reach_frames(gap_reach_s: float, fps: float) -> int:
+    """``gap_reach_s`` in frames, 1 or 2 (see :func:`detect_events`)."""
+    return int(np.clip(round(gap_reach_s * fps), 1, 2))
 
 
 def _near_gap(gap: np.ndarray, pos: np.ndarray, *, reach: int) -> np.ndarray:
@@ -948,7 +968,7 @@ def detect_events(
         half = max(2, round(kink_window_s * fps))
         search = max(1.5, 0.05 * fps)
         foot_y_gap, leg_gap = _gap_masks(filled, side, n, min_frames=min_gap_frames)
-        reach = int(np.clip(round(gap_reach_s * fps), 1, 2))
+        reach = _reach_frames(gap_reach_s, fps)
         if refine_ic:
             back = ic_lookback_s * fps / 2
             # the landing is timed on real samples only: a filled one is a straight line
@@ -1124,13 +1144,8 @@ def frontal_events(
     # rolling leg length: a runner moving towards or away from the camera changes size
     leg = leg_length_px(xy, fps, percentile=90.0)
     ank = [LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]]
-    reach = int(np.clip(round(gap_reach_s * fps), 1, 2))
-    ankle_gap = np.zeros(n, dtype=bool)
-    if filled is not None:
-        for a in ank:
-            start, stop = _segments(filled[:, a, 1])
-            long = stop - start >= min_gap_frames
-            ankle_gap |= _run_mask(n, start[long], stop[long])
+    reach = _reach_frames(gap_reach_s, fps)
+    ankle_gap = _filled_runs(filled, ["left_ankle", "right_ankle"], (1,), n, min_gap_frames)
     hip = [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]
     frames: list[pd.DataFrame] = []
     for j, side in enumerate(SIDES):
