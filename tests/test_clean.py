@@ -114,16 +114,88 @@ def test_leg_swaps_are_found_and_repaired() -> None:
     assert np.nanmax(err) < 1.0
 
 
-def _swap_objective(swapped: np.ndarray, cost: np.ndarray, prior: float, switch: float) -> float:
+def _collapse(xy: np.ndarray, frame: int) -> np.ndarray:
+    """A copy with both legs' knee, ankle, heel and toe pulled 90 % of the way to their
+    midpoint on ``frame`` (a pose model's both-feet-in-the-middle miss)."""
+    from gait.clean import _leg_indices
+
+    left, right = _leg_indices()
+    out = xy.copy()
+    mid = 0.5 * (out[frame, left[1:]] + out[frame, right[1:]])
+    out[frame, left[1:]] = mid + 0.1 * (out[frame, left[1:]] - mid)
+    out[frame, right[1:]] = mid + 0.1 * (out[frame, right[1:]] - mid)
+    return out
+
+
+def test_one_collapsed_frame_does_not_swap_other_frames() -> None:
+    """A frame with both feet pulled to the middle looks like the middle of a crossing;
+    with the acceleration uncapped and a run reaching the clip's end charged nothing,
+    the repair swapped other frames next to it in 68 of these 120 cases (up to 17
+    frames, to the clip's start or end); now 1 (a collapse 10 frames from the start
+    at 60 fps)."""
+    from gait.clean import _leg_indices
+
+    left, right = _leg_indices()
+    bad = total = 0
+    for fps in (30.0, 60.0):
+        for seed in range(3):
+            pose, _ = synth(fps=fps, duration_s=4.0, noise_px=1.0, seed=seed)
+            xy = pose.image_px[..., :2]
+            apart = np.linalg.norm(xy[:, left[3]] - xy[:, right[3]], axis=1)
+            for f in range(10, xy.shape[0] - 10, 7):
+                if apart[f] < 40:  # feet apart (leg about 100 px)
+                    continue
+                swapped = find_leg_swaps(_collapse(xy, f), fps)
+                swapped[f] = False  # the collapsed frame itself may go either way
+                bad += int(swapped.any())
+                total += 1
+    assert total == 120
+    assert bad <= 2, bad
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])
+def test_swaps_reaching_the_clip_edge_are_repaired(fps: float) -> None:
+    """A swap that starts before the clip (or ends after it) shows one jump only; it is
+    still repaired wherever the feet are apart (>= 0.3 leg), for 2-4 swapped frames at
+    every start over a second of running (all of 438 cases at 30/60/120 fps)."""
+    from gait.clean import _leg_indices, _swap_permutation
+
+    left, right = _leg_indices()
+    perm = _swap_permutation(33)
+    pose, _ = synth(fps=fps, duration_s=4.0, noise_px=1.0, seed=1)
+    full = pose.image_px[..., :2]
+    leg = np.median(np.linalg.norm(full[:, left[0]] - full[:, left[2]], axis=-1))
+    n_cases = 0
+    for cut in range(0, int(fps), max(1, int(fps / 30))):
+        for k in (2, 3, 4):
+            for at_end in (False, True):
+                xy = full[: full.shape[0] - cut].copy() if at_end else full[cut:].copy()
+                run = np.arange(xy.shape[0] - k, xy.shape[0]) if at_end else np.arange(k)
+                gap = np.linalg.norm(xy[run][:, left[3]] - xy[run][:, right[3]], axis=-1)
+                if gap.min() < 0.3 * leg:
+                    continue
+                xy[run] = xy[run][:, perm]
+                want = np.zeros(xy.shape[0], dtype=bool)
+                want[run] = True
+                np.testing.assert_array_equal(find_leg_swaps(xy, fps), want)
+                n_cases += 1
+    assert n_cases >= 100
+
+
+def _swap_objective(
+    swapped: np.ndarray, cost: np.ndarray, prior: float, switch: float, edge: float = 0.0
+) -> float:
     """find_leg_swaps' objective for one labelling (the Viterbi's known answer)."""
     change = swapped[1:] != swapped[:-1]
     kind = 2 * change[:-1] + change[1:]  # (t-2 -> t-1, t-1 -> t): 00 same, 01, 11, 10
     row = np.array([0, 1, 3, 2])[kind]  # rows: same, one, both, back_only
     total = cost[row, np.arange(cost.shape[1])].sum()
-    return float(total + prior * swapped.sum() + switch * change.sum())
+    ends = float(swapped[0]) + float(swapped[-1])
+    return float(total + prior * swapped.sum() + switch * change.sum() + edge * ends)
 
 
-def test_viterbi_swaps_is_the_exact_minimiser() -> None:
+@pytest.mark.parametrize("edge", [0.0, 0.15])
+def test_viterbi_swaps_is_the_exact_minimiser(edge: float) -> None:
     from itertools import product
 
     from gait.clean import _viterbi_swaps
@@ -135,16 +207,17 @@ def test_viterbi_swaps_is_the_exact_minimiser() -> None:
             cost = rng.exponential(0.2, size=(4, m))
             cost[0] *= rng.uniform(0.0, 2.0)  # sometimes swapping is cheaper
             labels = [np.array(lab, dtype=bool) for lab in product((0, 1), repeat=m + 2)]
-            values = np.array([_swap_objective(lab, cost, prior, switch) for lab in labels])
-            found = _viterbi_swaps(cost, prior, switch)
+            values = np.array([_swap_objective(lab, cost, prior, switch, edge) for lab in labels])
+            found = _viterbi_swaps(cost, prior, switch, edge=edge)
             # labellings mirrored in time with as many swapped frames tie: compare costs
-            best = _swap_objective(found, cost, prior, switch)
+            best = _swap_objective(found, cost, prior, switch, edge)
             assert best == pytest.approx(values.min(), rel=1e-12, abs=1e-12)
     # all-missing frames cost nothing: the tie keeps the model's labels
-    assert not _viterbi_swaps(np.zeros((4, 50)), prior, switch).any()
+    assert not _viterbi_swaps(np.zeros((4, 50)), prior, switch, edge=edge).any()
 
 
-def test_surely_kept_frames_are_unswapped_in_every_minimiser() -> None:
+@pytest.mark.parametrize("edge", [0.0, 0.15])
+def test_surely_kept_frames_are_unswapped_in_every_minimiser(edge: float) -> None:
     from itertools import product
 
     from gait.clean import _surely_kept
@@ -158,15 +231,16 @@ def test_surely_kept_frames_are_unswapped_in_every_minimiser() -> None:
             cost = rng.exponential(0.2, size=(4, m))
             cost[1:] += rng.uniform(0.0, 1.0) * (rng.random(m) < 0.5)  # clear frames
             cost[0] *= rng.uniform(0.0, 2.0)
-            values = np.array([_swap_objective(lab, cost, prior, switch) for lab in labels])
+            values = np.array([_swap_objective(lab, cost, prior, switch, edge) for lab in labels])
             optimal = labels[values <= values.min() + 1e-12]
-            kept = _surely_kept(cost, prior, switch)
+            kept = _surely_kept(cost, prior, switch, edge=edge)
             assert not optimal[:, kept].any()
             n_kept += int(kept.sum())
     assert n_kept > 100  # the bound does certify frames
 
 
-def test_viterbi_swaps_by_stretches_equals_one_pass() -> None:
+@pytest.mark.parametrize("edge", [0.0, 0.3])
+def test_viterbi_swaps_by_stretches_equals_one_pass(edge: float) -> None:
     from gait.clean import _surely_kept, _viterbi_path, _viterbi_swaps
 
     rng = np.random.default_rng(5)
@@ -178,9 +252,9 @@ def test_viterbi_swaps_by_stretches_equals_one_pass() -> None:
         cost[1:] += rng.uniform(0.0, 3.0) * (rng.random(m) < 0.8)
         cost[0] *= rng.uniform(0.0, 1.5, m) if trial % 2 else rng.uniform(0.0, 2.0)
         prior, switch = ((0.05, 0.1), (0.1, 0.1), (0.01, 0.3))[trial % 3]
-        one_pass = _viterbi_path(cost, prior, switch, start_kept=False, end_kept=False)
-        np.testing.assert_array_equal(_viterbi_swaps(cost, prior, switch), one_pass)
-        n_free += int((~_surely_kept(cost, prior, switch)).sum())
+        one_pass = _viterbi_path(cost, prior, switch, start_kept=False, end_kept=False, edge=edge)
+        np.testing.assert_array_equal(_viterbi_swaps(cost, prior, switch, edge=edge), one_pass)
+        n_free += int((~_surely_kept(cost, prior, switch, edge=edge)).sum())
         n_total += m + 2
     assert 0.05 < n_free / n_total < 0.95  # both paths exercised
 

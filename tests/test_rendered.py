@@ -125,12 +125,19 @@ def _label_agreement(name: str) -> float:
 
 @pytest.mark.parametrize(
     ("name", "least"),
-    [("side_good_form", 0.97), ("before_side", 0.9), ("after_side", 0.95)],
+    [
+        ("side_good_form", 0.97),
+        ("side_compensations", 0.97),
+        ("before_side", 0.93),
+        ("after_side", 0.97),
+    ],
 )
 def test_late_stance_leg_swaps_are_repaired(name: str, least: float) -> None:
     """MediaPipe hands the near leg's label to the swing leg in late stance on every
     stride of these clips (raw labels right on 77-87 % of the frames where the feet are
-    apart); the Viterbi repair must get nearly all of them (measured 1.0, 0.92, 0.99)."""
+    apart); the Viterbi repair must get nearly all of them (measured 1.0, 0.986, 0.945,
+    0.992; without the capped acceleration and the charge for a swapped run reaching
+    the clip's start or end: 1.0, 0.943, 0.921, 0.992)."""
     assert _label_agreement(name) >= least
 
 
