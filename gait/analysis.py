@@ -660,8 +660,11 @@ def _data_warnings(
         return out
     n_valid = int(strides["valid"].sum()) if len(strides) else 0
     if n_valid < MIN_STEPS:
+        have = (
+            "no valid steps" if n_valid == 0 else f"only {n_valid} valid step" + "s" * (n_valid > 1)
+        )
         out.append(
-            f"only {n_valid} valid steps (at least {MIN_STEPS} are needed for stable values; "
+            f"{have} (at least {MIN_STEPS} are needed for stable values; "
             "Dingenen 2018): film a longer clip"
         )
     if pose.fps < 50:

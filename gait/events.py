@@ -29,6 +29,14 @@ from gait.posedata import LANDMARK_INDEX
 
 SIDES = ("left", "right")
 EVENT_COLUMNS = ("side", "kind", "frame", "time_s", "pos", "contact", "valid", "reason")
+#: Reasons that mark a contact timed next to missing or gap-filled landmarks: its events
+#: say nothing about the gait (a contact cut by the start or end of the pose data, a
+#: landing inside a dropout).
+LANDMARK_GAP_REASONS = (
+    "foot landmarks missing around the contact",
+    "contact inside a landmark gap",
+    "toe-off inside a landmark gap",
+)
 
 Midstance = Literal["middle", "pelvis", "knee"]
 
@@ -1006,7 +1014,7 @@ def detect_events(
         cm = np.concatenate([[0], np.cumsum(missing)])
         lo, hi = np.clip(s - 2, 0, n), np.clip(e + 2, 0, n)
         gap = cm[hi] - cm[lo] > 0
-        reason = np.where(gap, "foot landmarks missing around the contact", "")
+        reason = np.where(gap, LANDMARK_GAP_REASONS[0], "")
         # events next to a gap the cleaning filled: the foot may have landed (left) in it
         ic_in = _near_gap(foot_y_gap if initial_contact == "height" else leg_gap, ic, reach=reach)
         to_in = _near_gap(leg_gap if toe_off in ("knee", "leg") else foot_y_gap, to, reach=reach)
@@ -1015,8 +1023,8 @@ def detect_events(
             reason,
             np.where(
                 ic_in,
-                "contact inside a landmark gap",
-                np.where(to_in, "toe-off inside a landmark gap", ""),
+                LANDMARK_GAP_REASONS[1],
+                np.where(to_in, LANDMARK_GAP_REASONS[2], ""),
             ),
         )
         gap |= ic_in | to_in

@@ -100,6 +100,23 @@ def test_rear_clip_is_a_rear_view(results: dict[str, AnalysisResult]) -> None:
     assert res.gait is not None and res.gait.running  # too few contacts to call it walking
 
 
+def test_side_overlay_clip_is_not_called_walking(results: dict[str, AnalysisResult]) -> None:
+    """A runner for about 1.5 strides, the pose found on frames 9-62 of 88 only.  The two
+    contacts the start of the pose data cuts "began" together, which made the clip
+    "walking" (both feet down in 83 % of 6 steps); with those left out, the one step
+    between two junk contacts read "sped up about 2x", and the running limits scaled by
+    that factor let a junk stride through (knee at contact 47 deg, shank -33 deg).  Now:
+    no gait or speed verdict, no valid stride, nothing measured, and the notes say why."""
+    res = results["side_overlay"]
+    assert res.gait is not None and res.gait.running
+    assert not any("walking" in w or "sped up" in w or "slowed" in w for w in res.warnings)
+    assert int(res.strides["valid"].sum()) == 0
+    assert any("a pose was found on only 54 of 88 frames" in w for w in res.warnings)
+    assert any("no valid steps" in w for w in res.warnings)
+    for name, m in _doc(res)["metrics"].items():
+        assert "not_measurable" in m, name
+
+
 def test_treadmill_clip_is_a_consistent_runner(results: dict[str, AnalysisResult]) -> None:
     """Side view facing left; the far (right) leg is hidden by the console and its
     landmarks are often drawn on the near foot.

@@ -115,6 +115,30 @@ def test_walking_and_standing_are_not_running() -> None:
     assert check_gait(_stride_table(0.62, 0.5, n=2)).running
 
 
+def test_contacts_next_to_missing_landmarks_give_no_verdict() -> None:
+    """Contacts timed next to missing or filled landmarks (the pose data starting in the
+    middle of a contact) are left out of the gait and speed checks."""
+    from gait.events import LANDMARK_GAP_REASONS
+    from gait.timing import check_gait, check_speed
+
+    hop = _stride_table(0.35, 0.02)  # both feet down together: not running
+    hop["reason"] = ""
+    assert not check_gait(hop).running
+    hop["reason"] = LANDMARK_GAP_REASONS[0]
+    assert check_gait(hop).running and check_gait(hop).n_steps == 0
+    # a fast rhythm of two steps is no verdict on the footage's speed; six are
+    rows = [("left" if k % 2 == 0 else "right", "ic", 0.15 * k, "") for k in range(3)]
+    rows += [(side, "to", t + 0.05, r) for side, _, t, r in rows]
+    few = pd.DataFrame(rows, columns=["side", "kind", "time_s", "reason"])
+    assert check_speed(few).plausible and check_speed(few).warning is None
+    rows = [("left" if k % 2 == 0 else "right", "ic", 0.15 * k, "") for k in range(7)]
+    rows += [(side, "to", t + 0.05, r) for side, _, t, r in rows]
+    many = pd.DataFrame(rows, columns=["side", "kind", "time_s", "reason"])
+    assert not check_speed(many).plausible
+    many["reason"] = LANDMARK_GAP_REASONS[0]
+    assert check_speed(many).plausible
+
+
 def test_a_jump_to_another_person_is_found() -> None:
     from gait.timing import find_person_switches
 
