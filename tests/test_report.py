@@ -296,6 +296,17 @@ def test_plan_not_measured_and_provenance(
     assert "several degrees" in how and "same camera" in how
 
 
+def test_report_names_the_near_leg_in_a_side_view(
+    comp_report: tuple[Path, str, list[Any]], good_report: str
+) -> None:
+    """The left/right caveat names the legs, as the terminal summary does
+    (side_compensations: left near; side_good_form: right near)."""
+    _, text, _ = comp_report
+    assert "Filmed from the left side, the right leg is partly hidden behind the left" in text
+    assert "film the right side too, or from behind" in text
+    assert "Filmed from the right side, the left leg is partly hidden" in good_report
+
+
 def test_user_strings_are_escaped(comp_report: tuple[Path, str, list[Any]]) -> None:
     _, text, _ = comp_report
     page = _parse(text)
@@ -713,7 +724,7 @@ def test_left_right_plot_warns_about_the_far_leg_in_a_side_view(
         out = tmp_path / result.view.kind
         found = _findings(result)
         page = write_report(result, found, drills.build_plan(found), out).read_text("utf-8")
-        assert ("the far leg is partly hidden" in page) is expected
+        assert ("leg is partly hidden behind the" in page) is expected
 
 
 # ------------------------------------------------------------------------ worker

@@ -566,7 +566,26 @@ def _plan_section(plan: Mapping[str, Any], findings: list[dict[str, Any]]) -> st
     )
 
 
-def _plots_section(assets: ReportAssets, view_kind: str = "") -> str:
+def _far_leg_note(near: str | None) -> str:
+    """The side-view caveat on left/right angle differences, naming the legs if known."""
+    if near is None:
+        seen = " Filmed from one side, the far leg is partly hidden behind the near one: its "
+        other = "the other side"
+    else:
+        far = "right" if near == "left" else "left"
+        seen = (
+            f" Filmed from the {near} side, the {far} leg is partly hidden behind the {near} "
+            "one: its "
+        )
+        other = f"the {far} side"
+    return (
+        seen + "angles read differently, so left/right differences of angles here mostly show "
+        f"which leg was nearer the camera (the findings do not judge them; film {other} "
+        "too, or from behind)."
+    )
+
+
+def _plots_section(assets: ReportAssets, view_kind: str = "", near: str | None = None) -> str:
     figs = "".join(
         f"<figure>{_img(png, title + ' over the gait cycle')}</figure>"
         for title, png in assets.cycle_plots
@@ -584,14 +603,7 @@ def _plots_section(assets: ReportAssets, view_kind: str = "") -> str:
         body += (
             "<h3>Left vs right</h3><p class='meta'>Bars inside the grey band are differences "
             "too small to tell apart with video."
-            + (
-                " Filmed from one side, the far leg is partly hidden behind the near one: its "
-                "angles read differently, so left/right differences of angles here mostly show "
-                "which leg was nearer the camera (the findings do not judge them; film the "
-                "other side too, or from behind)."
-                if view_kind == "side"
-                else ""
-            )
+            + (_far_leg_note(near) if view_kind == "side" else "")
             + "</p>"
             f"<figure>{_img(assets.left_right_plot, 'left vs right comparison')}</figure>"
         )
@@ -748,7 +760,7 @@ def render_html(
         _summary_section(result, rows),
         _findings_section(fnd),
         _plan_section(plan, fnd),
-        _plots_section(assets, result.view.kind),
+        _plots_section(assets, result.view.kind, F.near_leg(result)),
         _frames_section(assets),
         _clip_section(result, clip),
         _not_measured_section(rows, fnd),

@@ -135,7 +135,7 @@ def terminal_summary(
         out.append(line + " " + _paint(_MARKS[st.level], st.level, color))
     legend = "ok = within typical range, ! = outside it, · = no range or for information"
     out += _wrap(legend, width)
-    near = _near_leg(result)
+    near = F.near_leg(result)
     if near is not None:
         far = "right" if near == "left" else "left"
         out += _wrap(
@@ -188,12 +188,3 @@ def terminal_summary(
         out.append("")
         out += _wrap(f"Report: {report_path}", width)
     return "\n".join(line.rstrip() for line in out)
-
-
-def _near_leg(result: AnalysisResult) -> str | None:
-    """The leg nearer the camera in a side view (None in other views or when unclear)."""
-    if result.view.kind != "side":
-        return None
-    from gait.analysis import near_side
-
-    return near_side(result.cleaned)
