@@ -37,7 +37,11 @@ FORCE_HELP = "replace a previous result in the output folder"
 
 
 def _say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    """A progress line on stderr, on one line with control characters (from file names)
+    escaped, as ``gait analyze`` prints its own."""
+    from gait.cli import one_line
+
+    print(one_line(msg), file=sys.stderr, flush=True)
 
 
 def add_parser(subparsers: Any) -> None:

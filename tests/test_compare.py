@@ -508,3 +508,15 @@ def test_real_treadmill_clip_cadence_interval(treadmill_clip: Path, model_full: 
     change = v1 - v0
     lo, hi = clip_interval(change, e0, e1)
     assert lo < 0.0 < hi, (change, lo, hi)
+
+
+def test_compare_progress_lines_escape_control_characters(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Progress lines name the clips: a hostile file name can neither break the line nor
+    drive the terminal (as in ``gait analyze``)."""
+    from gait.compare_cli import _say
+
+    _say("analysing evil\nname\x1b[31m.mp4")
+    err = capsys.readouterr().err
+    assert err == "analysing evil\\nname\\x1b[31m.mp4\n"
