@@ -382,6 +382,7 @@ def analyze_pose(
         refine_ic=True,
         ic_forward_stop_s=0.1 if side_view else 0.0,
         stance_level_sds=2.0 if side_view else 0.0,
+        ic_min_low_frames=3 if side_view else 1,
         refine_to=not side_view,
         curved_to=level.settings["event_cutoff_hz"] is None,  # kinks not rounded off
         # On a treadmill seen from behind the stance foot slides towards the camera (it

@@ -220,6 +220,41 @@ def test_strides_enforce_alternation_and_ranges() -> None:
     assert "end of clip" in st.iloc[-1]["reason"]
 
 
+def test_a_stride_mostly_on_the_ground_is_not_running() -> None:
+    """A contact that lasts over 60 % of its stride is no running stride, whichever
+    foot: the near (trusted) foot of the real overground side clip passed every other
+    check at 64 % (pose missing on a third of its frames)."""
+    rows = []
+    for k in range(6):
+        rows += _stance("left", 10 + 70 * k)
+        rows += _stance("right", 45 + 70 * k)
+    rows = [
+        (s_, kind, pos + 20 if (s_, kind) == ("left", "to") and pos == 244 else pos)
+        for s_, kind, pos in rows
+    ]  # left contact 3: 44 of 70 frames on the ground
+    time_s = np.arange(600) / 100.0
+    st = strides_from_events(_events(rows), time_s, trusted_side="left")
+    left = st[st["side"] == "left"].reset_index(drop=True)
+    assert not left.loc[3, "valid"]
+    assert (
+        left.loc[3, "reason"]
+        == "the foot is on the ground for 63 % of the stride: not a running stride"
+    )
+    assert left.loc[[1, 2, 4], "valid"].all()  # 24 of 70 frames: 34 %
+
+
+def test_the_first_contact_estimate_needs_the_foot_to_stay_down() -> None:
+    """A swing foot that dips to the contact level for a frame before it lands (it skims
+    the belt) does not start the contact with ``min_low_frames=3``."""
+    from gait.events import _subframe_ic
+
+    h = np.array([0.3, 0.2, 0.1, 0.04, 0.09, 0.1, 0.08, 0.05, 0.02, 0.0, 0.0, 0.0, 0.0, 0.1])
+    s, e = np.array([3]), np.array([13])
+    assert _subframe_ic(h, s, e, level=0.05, ground=0.0)[0] < 4.0  # the dip at frame 3
+    held = _subframe_ic(h, s, e, level=0.05, ground=0.0, min_low_frames=3)[0]
+    assert 7.5 < held <= 9.0  # the descent through frames 6-8 reaches the floor at 9
+
+
 def test_bad_frames_invalidate_the_stride_containing_them() -> None:
     rows = []
     for k in range(5):
