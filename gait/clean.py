@@ -117,6 +117,7 @@ def find_leg_swaps(
     prior_per_s: float = 3.0,
     switch_cost: float = 0.1,
     max_step_cost: float = 0.3,
+    compare_hz: float = 15.0,
 ) -> np.ndarray:
     """Frames whose left and right leg labels are swapped, by the smoothest assignment.
 
@@ -125,8 +126,7 @@ def find_leg_swaps(
     frame's labels are either kept or swapped, and the sequence of choices minimising
 
     ``sum_t sum_points min(|acceleration of the point|, max_step_cost)``
-    ``+ prior_per_s / fps`` per swapped frame ``+ switch_cost`` per change of choice
-    ``+ 4 max_step_cost`` per end of the clip inside a swapped run
+    ``+ prior_per_s / rate`` per swapped frame ``+ switch_cost`` per change of choice
 
     (all in hip-to-ankle lengths) is found exactly by dynamic programming over the
     choices at two consecutive frames (Viterbi).  Smoothness alone cannot tell the two
@@ -134,20 +134,23 @@ def find_leg_swaps(
     labels win unless swapping them removes the jumps at both ends of an episode.
     Knee, ankle, heel and toe decide; hips are swapped with them.
 
-    Two guards keep a single bad frame from buying a swap.  A point's second difference
-    counts up to ``max_step_cost`` only: beyond that it is a swap or an outlier either
-    way.  And a run of swapped frames that reaches the clip's start or end shows only
-    one of its two jumps, so the unseen one is charged as one leg's four points jumping
-    by that cap.  A frame where the model put both feet in the middle looks like the
-    middle of a crossing: on the rendered side_compensations clip (frame 112, both heels
-    30-45 px off) the repair swapped the four correctly labelled frames after it, and
-    near the clip's start the model's lag at a crossing (frames 3-4) had frames 0-4
-    swapped.  Measured: on the four rendered side clips the frames still wrongly
-    labelled where the truth is clear fell from 21 to 8 (of 75 the model had swapped);
-    one frame collapsed to the feet's midpoint in noisy synthetic runs (120 cases, 30 and
-    60 fps) made other frames swap in 68 cases, now 1; swaps reaching the clip's start
-    or end (438 cases, feet 0.3 leg or more apart, 30-120 fps) are all still repaired,
-    as are the noisy synthetic runner's injected swaps.
+    The legs are compared about ``compare_hz`` times a second: the frames are split
+    into ``round(fps / compare_hz)`` interleaved series (every second frame at 30 fps,
+    every eighth at 120), each solved on its own.  In VIDEO mode MediaPipe hands a label
+    over smoothly, across a few tens of milliseconds: at 60 and 120 fps the switch
+    shows no jump from one frame to the next, and the repair, run on every frame, fixed
+    almost none of them.  A point's acceleration counts up to ``max_step_cost`` only:
+    beyond that it is a swap or an outlier either way, and a frame where the model put
+    both feet in the middle looks like the middle of a crossing.
+
+    Measured against the truth on rendered side clips through MediaPipe (frames where
+    the true labelling is clear; the raw model swapped 75 of them at 30 fps, 508 at 60
+    and 120 fps): still wrong after the repair at 30 fps 21 (every frame, uncapped) ->
+    8 (capped) -> 1 (this), at 60 and 120 fps 474 -> 29.  The noisy synthetic runner's
+    swaps at 30/60/120 fps are all repaired; one frame collapsed to the feet's midpoint
+    (120 noisy synthetic cases, 30 and 60 fps) made other frames swap in 68 cases
+    uncapped, now in none; swaps reaching the clip's start or end (438 cases, 30-120 fps)
+    are all repaired.
 
     Parameters
     ----------
@@ -160,14 +163,29 @@ def find_leg_swaps(
     switch_cost : float
         Cost of each change between kept and swapped, in leg lengths.
     max_step_cost : float
-        Largest cost of one point's acceleration at one frame, and the charge for a
-        swapped run's end hidden beyond the clip, in leg lengths.
+        Largest cost of one point's acceleration at one compared sample, in leg lengths.
+    compare_hz : float
+        About how often per second the legs are compared.
 
     Returns
     -------
     ndarray of shape (n,) bool
         True on frames to swap back.
     """
+    n = xy.shape[0]
+    step = max(1, round(fps / compare_hz)) if fps > 0 else 1
+    out = np.zeros(n, dtype=bool)
+    for k in range(min(step, n)):
+        out[k::step] = _swaps_in_series(
+            xy[k::step], fps / step, prior_per_s, switch_cost, max_step_cost
+        )
+    return out
+
+
+def _swaps_in_series(
+    xy: np.ndarray, rate: float, prior_per_s: float, switch_cost: float, max_step_cost: float
+) -> np.ndarray:
+    """:func:`find_leg_swaps` on one series of samples ``rate`` per second."""
     n = xy.shape[0]
     li, ri = _leg_indices()
     d = np.linalg.norm(xy[:, li[0]] - xy[:, li[2]], axis=-1)
@@ -195,16 +213,11 @@ def find_leg_swaps(
                 _acceleration_cost(l2, r1, r0, cap) + _acceleration_cost(r2, l1, l0, cap),
             ]
         )
-    # a swapped run's end beyond the clip: charged as one leg's four points jumping
-    edge = (li.size - 1) * max_step_cost
-    return _viterbi_swaps(cost / leg, prior_per_s / fps, switch_cost, edge=edge)
+    return _viterbi_swaps(cost / leg, prior_per_s / rate, switch_cost)
 
 
-def _viterbi_swaps(
-    cost: np.ndarray, prior: float, switch: float, *, edge: float = 0.0
-) -> np.ndarray:
-    """Exact minimiser of :func:`find_leg_swaps`' objective; ``cost`` has shape (4, n - 2)
-    and ``edge`` is the charge for a swapped first or last frame.
+def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
+    """Exact minimiser of :func:`find_leg_swaps`' objective; ``cost`` has shape (4, n - 2).
 
     Most frames cannot be swapped in any optimal labelling (:func:`_surely_kept`); the
     dynamic programme runs only over the stretches between them, each starting and
@@ -213,7 +226,7 @@ def _viterbi_swaps(
     """
     n = cost.shape[1] + 2
     swapped = np.zeros(n, dtype=bool)
-    free = ~_surely_kept(cost, prior, switch, edge=edge)
+    free = ~_surely_kept(cost, prior, switch)
     if not free.any():
         return swapped
     # a single kept frame between free ones cannot anchor a stretch: merge across it
@@ -223,23 +236,17 @@ def _viterbi_swaps(
     for a, b in zip(*_segments(free), strict=True):
         lo, hi = max(a - 2, 0), min(b + 1, n - 1)
         swapped[lo : hi + 1] = _viterbi_path(
-            cost[:, lo : hi - 1],
-            prior,
-            switch,
-            start_kept=a >= 2,
-            end_kept=b <= n - 2,
-            edge=edge,
+            cost[:, lo : hi - 1], prior, switch, start_kept=a >= 2, end_kept=b <= n - 2
         )
     return swapped
 
 
-def _surely_kept(cost: np.ndarray, prior: float, switch: float, *, edge: float = 0.0) -> np.ndarray:
+def _surely_kept(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
     """Frames whose labels stay unswapped in every minimiser of the swap objective.
 
     Swapping back a maximal run of swapped frames [u, v] changes only the costs of the
     triplets that straddle its ends (two at each end; three in all for a single frame),
-    saves ``prior`` per frame, ``switch`` per end inside the clip and ``edge`` per end
-    at the clip's start or end.  With the unknown
+    saves ``prior`` per frame and ``switch`` per end inside the clip.  With the unknown
     frames u - 2 and v + 2 taken at their worst, that bounds the saving from below by
     ``prior * (v - u + 1) + start(u) + end(v)``; frame t is surely kept when the bound is
     positive for every run through t (a prefix minimum over u and a suffix minimum over
@@ -257,15 +264,14 @@ def _surely_kept(cost: np.ndarray, prior: float, switch: float, *, edge: float =
     # last triplet of a run ending at f: (swapped, kept, x) -> all kept
     last = np.minimum(k - s, b - o)[2 : n + 2]
     last[n - 2 :] = 0.0
-    start = np.where(f >= 1, switch + first + (k - s)[1 : n + 1], edge)
-    end = np.where(f <= n - 2, switch + (o - s)[1 : n + 1] + last, edge)
+    start = np.where(f >= 1, switch + first + (k - s)[1 : n + 1], 0.0)
+    end = np.where(f <= n - 2, switch + (o - s)[1 : n + 1] + last, 0.0)
     runs = (
         np.minimum.accumulate(start - prior * f)
         + np.minimum.accumulate((end + prior * f)[::-1])[::-1]
         + prior
     )
-    inner = switch * ((f >= 1) + (f <= n - 2)) + edge * ((f == 0) + (f == n - 1))
-    single = prior + inner + first + (b - s)[1 : n + 1] + last
+    single = prior + switch * ((f >= 1) + (f <= n - 2)) + first + (b - s)[1 : n + 1] + last
     margin = 1e-9 * (1.0 + prior * n)
     return np.asarray((runs > margin) & (single > margin))
 
@@ -277,17 +283,10 @@ _BACKTRACK = bytes(((c >> s) & 1) * 2 + (s >> 1) for c in range(16) for s in ran
 
 
 def _viterbi_path(
-    cost: np.ndarray,
-    prior: float,
-    switch: float,
-    *,
-    start_kept: bool,
-    end_kept: bool,
-    edge: float = 0.0,
+    cost: np.ndarray, prior: float, switch: float, *, start_kept: bool, end_kept: bool
 ) -> np.ndarray:
     """Viterbi pass of :func:`_viterbi_swaps` over frames 0 .. m + 1 of ``cost`` (4, m),
-    optionally with the first two and last two frames held unswapped (else a swapped
-    first or last frame costs ``edge``).
+    optionally with the first two and last two frames held unswapped.
 
     The state is (swapped at t-1, swapped at t).  Plain floats and branches in the loop
     keep it at about 1 us per frame; each frame's four choices are packed in one byte,
@@ -297,7 +296,7 @@ def _viterbi_path(
     if start_kept:
         d00, d01, d10, d11 = 0.0, math.inf, math.inf, math.inf
     else:
-        d00, d01, d10, d11 = 0.0, prior + switch, prior + switch + edge, 2.0 * prior + edge
+        d00, d01, d10, d11 = 0.0, prior + switch, prior + switch, 2.0 * prior
     codes = bytearray()
     for s, o, b, k in zip(*cost.tolist(), strict=True):
         p, q = d00 + s, d10 + k
@@ -325,7 +324,7 @@ def _viterbi_path(
     if end_kept:
         prev, cur = 0, 0
     else:
-        _, prev, cur = min((d00, 0, 0), (d01 + edge, 0, 1), (d10, 1, 0), (d11 + edge, 1, 1))
+        _, prev, cur = min((d00, 0, 0), (d01, 0, 1), (d10, 1, 0), (d11, 1, 1))
     state = 2 * prev + cur
     back = bytearray(m)
     table = _BACKTRACK
