@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 from core_helpers import metric_errors, mirror, relative_ok, swap_labels, synth, toe_down
@@ -182,6 +184,69 @@ def test_noisy_side_angles_within_two_degrees_at_60fps() -> None:
         assert abs(errs[name]) <= 2.0, (name, errs[name])
     assert abs(errs["cadence_spm"]) <= 0.02 * 170
     assert abs(errs["vertical_oscillation_pct_leg"]) <= 1.0
+
+
+NOISY_ANGLES = (
+    "trunk_lean_deg",
+    "knee_flexion_ic_deg",
+    "knee_flexion_midstance_deg",
+    "ankle_dorsiflexion_midstance_deg",
+    "shank_angle_ic_deg",
+    "foot_strike_angle_deg",
+    "hip_extension_to_deg",
+)
+
+
+@functools.cache
+def _noisy_angle_errors(fps: float) -> dict[str, np.ndarray]:
+    """Each side angle's error (deg) on the noisy runner, seeds 0-9."""
+    out: dict[str, list[float]] = {name: [] for name in NOISY_ANGLES}
+    for seed in range(10):
+        pose, truth = synth(
+            fps=fps, duration_s=6.0, noise_px=1.0, dropout_fraction=0.05, n_leg_swaps=3, seed=seed
+        )
+        errs = metric_errors(analyze_pose(pose), truth)
+        for name in NOISY_ANGLES:
+            out[name].append(errs[name])
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+@pytest.mark.parametrize(
+    ("fps", "name"),
+    [
+        pytest.param(
+            fps,
+            name,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="at 30 fps the knee at contact reads +2.5 deg on average (median "
+                "|error| 2.9, 3 of 10 seeds within 2): the cubic through the frames next "
+                "to the contact rounds the knee's kink off; a two-piece fit with its break "
+                "at IC removes the bias on this runner (-0.2 deg) but passes event-timing "
+                "errors through on MediaPipe's landmarks (what the events add on the four "
+                "rendered side clips: +2.9 / -5.2 / +3.8 / -1.2 deg, against +0.7 / +1.1 / "
+                "+6.0 / -1.7 with the cubic), so it is not used",
+            )
+            if (fps, name) == (30.0, "knee_flexion_ic_deg")
+            else (),
+        )
+        for fps in (30.0, 60.0, 120.0)
+        for name in NOISY_ANGLES
+    ],
+)
+def test_noisy_side_angles_over_ten_seeds(fps: float, name: str) -> None:
+    """The issue's "angles within 2 deg" on the noisy runner (1 px jitter, 2 px on the far
+    leg, 5 % dropouts, 3 leg swaps), over seeds 0-9: the median absolute error is within
+    2 deg for every side angle at 30, 60 and 120 fps but the knee at contact at 30 fps
+    (xfail), and no seed is off by more than 5.5 deg.  Measured median |error| (deg) at
+    30 / 60 / 120 fps: trunk lean 0.1 / 0.1 / 0.1, knee at contact 2.9 / 1.2 / 0.7, knee
+    at midstance 0.7 / 0.7 / 0.4, ankle 1.1 / 0.9 / 0.9, shank 0.8 / 0.6 / 1.0, foot
+    strike 1.4 / 1.3 / 1.9, hip extension 1.3 / 1.1 / 1.4; seeds within 2 deg: all 10 for
+    trunk lean and knee at midstance, 6-10 for the others (knee at contact 3 / 6 / 8,
+    foot strike 8 / 8 / 6); largest error 5.2 deg (foot strike, 120 fps)."""
+    err = np.abs(_noisy_angle_errors(fps)[name])
+    assert np.median(err) <= 2.0, np.round(err, 2)
+    assert np.max(err) <= 5.5, np.round(err, 2)
 
 
 def test_mirroring_swaps_facing_but_not_metrics() -> None:
