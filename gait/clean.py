@@ -762,7 +762,7 @@ def interpolated_mask(pose: PoseData) -> np.ndarray:
     return mask
 
 
-def _leg_scale_px(xy: np.ndarray) -> float:
+def leg_scale_px(xy: np.ndarray) -> float:
     """Median leg length (hip -> knee -> ankle, both legs) in pixels; 0 if unknown."""
     _li, _ = _leg_indices()
     vals = []
@@ -856,7 +856,7 @@ def clean_pose(
     )
     xy = image[:, idx, :2]
     window = round(hampel_window_s * pose.fps)
-    min_dev = hampel_min_leg * _leg_scale_px(image[:, :, :2])
+    min_dev = hampel_min_leg * leg_scale_px(image[:, :, :2])
     xy, outliers = hampel(xy, window=window, n_sigmas=hampel_sigmas, min_deviation=min_dev)
     missing_before = np.isnan(xy)
     xy = interpolate_gaps(xy, pose.time_s, max_gap_s=max_gap_s)

@@ -98,17 +98,19 @@ def test_rolled_overground_clip_is_levelled(tmp_path: Path, model_full: Path, ro
     assert res.view.roll_deg == pytest.approx(-roll, abs=1.0)
 
 
-def _label_agreement(name: str, video: Path | None = None, params: object = None) -> float:
+def _label_agreement(name: str, detected: object = None, params: object = None) -> float:
     """Share of frames whose repaired ankle labels match the truth (feet apart > 0.3 leg):
-    the sample clip ``name``, or ``video`` rendered from ``params``."""
+    the sample clip ``name``, or the landmarks ``detected`` on a clip rendered from
+    ``params``."""
     from gait import pose
     from gait.clean import find_leg_swaps, gate_visibility
     from gait.posedata import LANDMARK_INDEX as LI
     from gait.synth import synth_landmarks
     from gait.synth.samples import SAMPLES
 
-    video = video or Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
-    detected = pose.extract(video, progress=False, cache=params is None)
+    if detected is None:
+        detected = pose.extract(Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4")
+    assert isinstance(detected, pose.PoseData)
     true = synth_landmarks(params or SAMPLES[name])[0].image_px[..., :2]  # type: ignore[arg-type]
     xy = gate_visibility(detected).image_px[..., :2]
     swap = find_leg_swaps(xy, detected.fps)
@@ -148,16 +150,25 @@ def test_leg_swaps_are_repaired_at_120fps(tmp_path: Path, model_full: Path) -> N
     comparing consecutive frames saw no jump and left the swaps (labels right on 0.84 of
     the clear frames of this 3-s clip; on the 5-s clip toe-off came 47 ms early and the
     contact time 88 ms short); comparing the legs about 15 times a second gets them
-    (measured 1.0; 5-s clip: toe-off +0 ms, contact time +14 ms)."""
+    (measured 1.0; 5-s clip: toe-off +0 ms, contact time +14 ms).
+
+    And its landmarks count as noisy: MediaPipe smooths them over time, so their
+    frame-to-frame jitter is small at 120 fps (0.06 px here, 0.36 at 30 fps) although
+    their errors are not; per second of leg length (0.06 leg/s) they are above the
+    0.025 threshold.  With a fixed 0.2 px they were treated as noise-free."""
     from dataclasses import replace
 
+    from gait import pose
     from gait.synth import render_video
     from gait.synth.samples import SAMPLES
 
     params = replace(SAMPLES["side_good_form"], fps=120.0, duration_s=3.0)
     video = tmp_path / "side_120.mp4"
     render_video(params, video, write_truth=False)
-    assert _label_agreement("side_good_form", video, params) >= 0.95
+    detected = pose.extract(video, progress=False, cache=False)
+    assert _label_agreement("side_good_form", detected, params) >= 0.95
+    settings = analyze_pose(detected).cleaned.settings
+    assert settings["noise_px"] < 0.2 and settings["noisy"], settings
 
 
 def test_rhythm_cadence_of_the_sample_clips() -> None:
@@ -356,7 +367,7 @@ def test_rear_clip_events_match_the_truth(rear_results: dict, name: str) -> None
     """Rear-view events (which foot is lower in the image; leg-length peak at TO) through
     MediaPipe, 30 fps: every event within 2 frames (67 ms) of the truth, mean absolute
     error under 35 ms, none missed or extra.  Measured (good form / compensations):
-    IC mean |err| 11 / 26 ms (max 17 / 47), MS 9 / 27 (24 / 46), TO 19 / 32 (59 / 49).
+    IC mean |err| 11 / 26 ms (max 18 / 47), MS 8 / 27 (19 / 46), TO 21 / 32 (47 / 49).
     The foot-height rule used before read contacts 70 ms early and 60 ms late on the
     compensations clip (feet down together: "walking")."""
     result, truth = rear_results[name]
@@ -372,7 +383,7 @@ def test_rear_clip_events_match_the_truth(rear_results: dict, name: str) -> None
 @pytest.mark.parametrize("name", REAR_CLIPS)
 def test_rear_clip_is_running_with_enough_strides(rear_results: dict, name: str) -> None:
     """Both rear clips are running (no 'walking' warning) with at least 7 valid strides
-    (measured 12 and 11 of 14 and 13); every frontal metric is
+    (measured 12 and 10 of 14 and 13); every frontal metric is
     measured on all of them."""
     result, _ = rear_results[name]
     assert result.gait.running, result.gait.warning
@@ -386,7 +397,7 @@ def test_rear_clip_is_running_with_enough_strides(rear_results: dict, name: str)
 @pytest.mark.parametrize("name", REAR_CLIPS)
 def test_rear_clip_cadence_and_lateral_lean_match_the_truth(rear_results: dict, name: str) -> None:
     """Cadence within 1 spm and lateral trunk lean within 1 deg of the truth as seen
-    through the camera (measured 175.9 / 158.3 spm vs 176 / 158; lean -0.51 / 4.99 vs
+    through the camera (measured 175.9 / 158.3 spm vs 176 / 158; lean -0.61 / 4.99 vs
     -0.09 / 5.06 deg)."""
     result, truth = rear_results[name]
     image = truth["metrics_image"]
@@ -397,7 +408,7 @@ def test_rear_clip_cadence_and_lateral_lean_match_the_truth(rear_results: dict, 
 
 def test_rear_good_form_step_width_matches_the_truth(rear_results: dict) -> None:
     """Step width between the feet within 2 % leg of the truth on the good-form clip
-    (measured 9.2 vs 8.9 % leg).  On the compensations clip (a crossover, -3.2 % leg) the
+    (measured 9.4 vs 8.9 % leg).  On the compensations clip (a crossover, -3.2 % leg) the
     pose model keeps the ankles apart: it reads +3.7 (see the xfail below)."""
     result, truth = rear_results["rear_good_form"]
     want = truth["metrics_image"]["step_width_pct_leg"]["overall"]
