@@ -26,9 +26,11 @@ from gait import __version__
 from gait._io import atomic_write
 from gait.clean import (
     CORE_LANDMARKS,
+    MIN_JITTER_LEG_S,
     clean_pose,
     effective_cutoff_hz,
     interpolated_mask,
+    jitter_leg_s,
     leg_scale_px,
     lowpass,
     residual_cutoff_hz,
@@ -63,16 +65,6 @@ from gait.view import ViewInfo, detect_view, rotate_image
 #: Version of the JSON document written by :meth:`AnalysisResult.to_dict`.
 SCHEMA_VERSION = "1.0"
 SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
-#: Torso jitter from which landmarks count as noisy (low-pass filtered, and the metrics
-#: sampled with the noise-robust fits), in leg lengths per second: jitter (pixels, see
-#: :func:`gait.clean.noise_px`) x fps / leg (pixels).  Per second, not per frame: in VIDEO
-#: mode MediaPipe smooths its landmarks over time, so their frame-to-frame jitter shrinks
-#: as the frame rate grows (the rendered side runner: 0.36 px at 30 fps, 0.06 px at 120)
-#: while their errors do not.  A fixed 0.2 px treated the 120-fps clips, and the rendered
-#: rear clip at 30 fps (0.16 px), as noise-free.  Measured: MediaPipe 0.05-0.14 (rendered
-#: clips at 30-120 fps, the real clips), motion capture 0.008-0.014, the exact synthetic
-#: runner at most 0.007.
-MIN_JITTER_LEG_S = 0.025
 
 
 @dataclass(repr=False)
@@ -531,12 +523,11 @@ def _prepare(
     Returns the levelled landmarks for angles (filtered at the angle cut-off), the (n, 33,
     2) levelled image points for events (event cut-off) and unfiltered (despiked, gap
     filled), and the view.  ``settings`` of the first records ``noise_px``,
-    ``jitter_leg_s``, ``noisy`` (see :data:`MIN_JITTER_LEG_S`) and both cut-offs.
+    ``jitter_leg_s``, ``noisy`` (see :data:`gait.clean.MIN_JITTER_LEG_S`) and both cut-offs.
     """
     despiked = clean_pose(pose, min_visibility=min_visibility, max_gap_s=max_gap_s, cutoff_hz=None)
     noise = despiked.settings["cleaning"]["noise_px"]
-    leg = leg_scale_px(despiked.image_px[:, :, :2])
-    jitter = (noise or 0.0) * pose.fps / leg if leg > 0 else 0.0
+    jitter = jitter_leg_s(noise, pose.fps, leg_scale_px(despiked.image_px[:, :, :2]))
     noisy = noise is not None and jitter >= MIN_JITTER_LEG_S
     idx = [LANDMARK_INDEX[n] for n in CORE_LANDMARKS]
     if cutoff_hz == "auto":

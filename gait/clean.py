@@ -623,6 +623,25 @@ def lowpass(x: np.ndarray, fps: float, *, cutoff_hz: float, order: int = 4) -> n
     return np.asarray(out.T.reshape(shape))
 
 
+#: Torso jitter from which landmarks count as noisy (low-pass filtered; the analysis then
+#: also samples its metrics with the noise-robust fits), in leg lengths per second: jitter
+#: (pixels, see :func:`noise_px`) x fps / leg (pixels, :func:`leg_scale_px`).  Per
+#: second, not per frame: in VIDEO mode MediaPipe smooths its landmarks over time, so
+#: their frame-to-frame jitter shrinks as the frame rate grows (the rendered side runner:
+#: 0.36 px at 30 fps, 0.06 px at 120) while their errors do not.  A fixed 0.2 px treated
+#: the 120-fps clips, and the rendered rear clip at 30 fps (0.16 px), as noise-free.
+#: Measured: MediaPipe 0.05-0.14 (rendered clips at 30-120 fps, the real clips), motion
+#: capture 0.008-0.014, the exact synthetic runner at most 0.007.
+MIN_JITTER_LEG_S = 0.025
+
+
+def jitter_leg_s(jitter_px: float | None, fps: float, leg_px: float) -> float:
+    """Landmark jitter in leg lengths per second (0 when any input is unknown)."""
+    if jitter_px is None or not np.isfinite(jitter_px) or not leg_px > 0 or not fps > 0:
+        return 0.0
+    return float(jitter_px * fps / leg_px)
+
+
 def noise_px(xy: np.ndarray) -> float:
     """Robust landmark jitter estimate in pixels from the 4th difference over time.
 
@@ -787,7 +806,7 @@ def clean_pose(
     hampel_min_leg: float = 0.08,
     max_gap_s: float = 0.3,
     cutoff_hz: float | str | None = "auto",
-    min_noise_px: float = 0.2,
+    min_jitter: float = MIN_JITTER_LEG_S,
 ) -> PoseData:
     """Run the whole cleaning chain on the image landmarks.
 
@@ -813,9 +832,10 @@ def clean_pose(
     cutoff_hz : float, "auto" or None
         Low-pass cut-off in Hz, capped below Nyquist; "auto" chooses it by residual
         analysis (:func:`residual_cutoff_hz`), or no filtering when the torso jitter
-        (:func:`noise_px`) is below ``min_noise_px``; None = no filtering.
-    min_noise_px : float
-        Jitter (pixels) below which "auto" does not filter.
+        is below ``min_jitter``; None = no filtering.
+    min_jitter : float
+        Jitter in leg lengths per second (:data:`MIN_JITTER_LEG_S`) below which "auto"
+        does not filter.
 
     Returns
     -------
@@ -865,7 +885,8 @@ def clean_pose(
     torso = [i for i, k in enumerate(idx) if k in _TORSO]
     jitter = noise_px(xy[:, torso]) if torso else float("nan")
     if cutoff_hz == "auto":
-        used_cut = None if jitter < min_noise_px else residual_cutoff_hz(xy, pose.fps)
+        rate = jitter_leg_s(jitter, pose.fps, leg_scale_px(image[:, :, :2]))
+        used_cut = None if rate < min_jitter else residual_cutoff_hz(xy, pose.fps)
     elif isinstance(cutoff_hz, int | float):
         used_cut = effective_cutoff_hz(float(cutoff_hz), pose.fps)
     elif cutoff_hz is not None:

@@ -299,6 +299,22 @@ def test_noise_estimate_and_auto_cutoff_follow_the_jitter() -> None:
     assert noise_px(exact.image_px[:, torso, :2]) < 0.05
 
 
+def test_auto_filtering_follows_the_jitter_per_second() -> None:
+    """clean_pose's "auto" filters where the jitter per second of leg length reaches
+    MIN_JITTER_LEG_S: the noisy runner (1 px at 120 fps: about 0.9 leg/s) is filtered,
+    the exact one is not; the same jitter read per frame would call 0.1 px at 120 fps
+    noise-free, though it is as much per second as 0.4 px at 30 fps."""
+    from gait.clean import MIN_JITTER_LEG_S, jitter_leg_s
+
+    noisy, _ = synth(fps=120.0, duration_s=3.0, noise_px=1.0)
+    exact, _ = synth(fps=120.0, duration_s=3.0)
+    assert clean_pose(noisy).settings["cleaning"]["cutoff_hz"] is not None
+    assert clean_pose(exact).settings["cleaning"]["cutoff_hz"] is None
+    assert jitter_leg_s(0.1, 120.0, 100.0) == pytest.approx(jitter_leg_s(0.4, 30.0, 100.0))
+    assert jitter_leg_s(0.1, 120.0, 100.0) > MIN_JITTER_LEG_S > jitter_leg_s(0.02, 30.0, 100.0)
+    assert jitter_leg_s(None, 120.0, 100.0) == jitter_leg_s(1.0, 120.0, 0.0) == 0.0
+
+
 def test_all_missing_input_does_not_raise() -> None:
     pose, _ = synth(fps=30.0, duration_s=1.0)
     empty = dataclasses.replace(
