@@ -297,6 +297,21 @@ def test_noise_dropouts_and_swaps() -> None:
     assert np.abs(d).max() < 8 * 5.0  # the left label carries the right ankle
 
 
+@pytest.mark.parametrize("corr_s", [0.0, 0.05])
+def test_noise_correlation_time(corr_s: float) -> None:
+    """``noise_corr_s`` keeps the jitter's SD and correlates it in time (first-order
+    autoregressive): frame-to-frame correlation exp(-1 / (fps corr_s)), 0.85 at 120 fps
+    and 50 ms; 0 keeps independent frames (and the same draws as before the option)."""
+    p = RunnerParams(fps=120.0, duration_s=5.0, noise_px=2.0, noise_corr_s=corr_s, seed=5)
+    pose, truth = synth_landmarks(p)
+    err = pose.image_px[:, :, :2] - truth["frames"]["image_px"][:, :, :2]
+    near = err[:, [L["right_hip"], L["right_knee"], L["right_ankle"]]]  # side_right: near leg
+    assert near.std() == pytest.approx(2.0, rel=0.15)
+    a, b = near[:-1].ravel(), near[1:].ravel()
+    want = np.exp(-1.0 / (p.fps * corr_s)) if corr_s > 0 else 0.0
+    assert np.corrcoef(a, b)[0, 1] == pytest.approx(want, abs=0.05)
+
+
 def test_noise_is_reproducible() -> None:
     p = RunnerParams(noise_px=1.5, seed=3, dropout_fraction=0.1)
     a, _ = synth_landmarks(p, with_truth=False)

@@ -17,6 +17,7 @@ dropped or swapped is returned in the truth (``truth["corruption"]``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -164,7 +165,14 @@ def _corrupt(
         far = {"left": "right", "right": "left"}.get(NEAR_SIDE[p.view] or "")
         if far is not None:
             sigma[list(LEG_LANDMARKS[far])] *= p.far_leg_noise_factor
-        jitter = rng.normal(size=(n, N_LANDMARKS, 2)) * sigma[None, :, None]
+        jitter = rng.normal(size=(n, N_LANDMARKS, 2))
+        if p.noise_corr_s > 0:  # first-order autoregressive: same SD, correlated in time
+            from scipy.signal import lfilter
+
+            phi = math.exp(-1.0 / (p.fps * p.noise_corr_s))
+            jitter[1:] *= math.sqrt(1.0 - phi * phi)
+            jitter = lfilter([1.0], [1.0, -phi], jitter, axis=0)
+        jitter *= sigma[None, :, None]
         image[..., :2] += jitter
         metres_per_px = np.nanmedian(
             np.linalg.norm(world[:, 23] - world[:, 24], axis=-1)
