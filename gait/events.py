@@ -1398,6 +1398,9 @@ def strides_from_events(
         ic_t, to_t, nxt_t = t(ic), t(to), np.where(np.isfinite(nxt), t(np.nan_to_num(nxt)), np.nan)
         contact_ms = 1000.0 * (to_t - ic_t)
         stride_s = nxt_t - ic_t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            duty = 0.1 * contact_ms / stride_s  # per cent of the stride on the ground
+        duty_pct = np.round(np.clip(np.nan_to_num(duty), -999, 999)).astype(int)
         step_s = np.where(np.isfinite(prev_c), ic_t - t(np.nan_to_num(prev_c)), np.nan)
         cross = [
             (
@@ -1451,12 +1454,7 @@ def strides_from_events(
             (
                 np.isfinite(stride_s) & (contact_ms > 1000.0 * lim.max_duty * stride_s),
                 np.char.add(
-                    np.char.add(
-                        "the foot is on the ground for ",
-                        np.round(100.0 * np.nan_to_num(contact_ms / 1000.0 / stride_s))
-                        .astype(int)
-                        .astype(str),
-                    ),
+                    np.char.add("the foot is on the ground for ", duty_pct.astype(str)),
                     " % of the stride: not a running stride",
                 ),
             ),
