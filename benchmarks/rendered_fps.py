@@ -11,8 +11,8 @@ and analyses them.  Per clip it prints: the share of frames where the feet are a
 (> 0.3 leg) whose repaired leg labels match the truth; the valid strides; the mean and
 largest absolute error of the detected IC and TO (ms, each true event away from the
 clip's ends matched to the nearest detected one of its foot within 150 ms) and how many
-found no match; and the contact-time error of the summary against the truth.  Takes
-about 20 s per clip on a 2-core machine.
+true and detected events found no match; and the contact-time error of the summary
+against the truth.  Takes about 20 s per clip on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -21,49 +21,10 @@ import argparse
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 SIDE_RUNNERS = ("side_good_form", "side_compensations", "before_side", "after_side")
-
-
-def label_agreement(detected: Any, true_xy: np.ndarray) -> float:
-    """Share of clear frames whose repaired ankle labels are the true ones."""
-    from gait.clean import find_leg_swaps, gate_visibility
-    from gait.posedata import LANDMARK_INDEX as LI
-
-    swap = find_leg_swaps(gate_visibility(detected).image_px[..., :2], detected.fps)
-    p = detected.image_px[..., :2]
-    lf, rt, hip = LI["left_ankle"], LI["right_ankle"], LI["left_hip"]
-    same = np.linalg.norm(p[:, lf] - true_xy[:, lf], axis=1) + np.linalg.norm(
-        p[:, rt] - true_xy[:, rt], axis=1
-    )
-    cross = np.linalg.norm(p[:, lf] - true_xy[:, rt], axis=1) + np.linalg.norm(
-        p[:, rt] - true_xy[:, lf], axis=1
-    )
-    leg = np.median(np.linalg.norm(true_xy[:, hip] - true_xy[:, lf], axis=1))
-    clear = np.linalg.norm(true_xy[:, lf] - true_xy[:, rt], axis=1) > 0.3 * leg
-    return float(((cross < same) == swap)[clear].mean())
-
-
-def event_errors_ms(events: Any, truth: dict[str, Any], kind: str, end_s: float) -> tuple:
-    """Detected minus true time (ms) of each true ``kind`` event away from the clip's
-    ends, and the number of true events with no detected one within 150 ms."""
-    errs, missed = [], 0
-    for side in ("left", "right"):
-        true = np.asarray(truth["events"][side][f"{kind}_s"], dtype=float)
-        first_ic = float(np.min(truth["events"][side]["ic_s"]))
-        true = true[(true > max(0.15, first_ic - 1e-9)) & (true < end_s - 0.15)]
-        got = events[(events["side"] == side) & (events["kind"] == kind)]["time_s"]
-        got = got.to_numpy(dtype=float)
-        for t in true:
-            d = got - t
-            if got.size and np.min(np.abs(d)) < 0.15:
-                errs.append(1000.0 * d[np.argmin(np.abs(d))])
-            else:
-                missed += 1
-    return np.asarray(errs), missed
 
 
 def main() -> None:
@@ -75,7 +36,7 @@ def main() -> None:
     from gait import pose
     from gait.analysis import analyze_pose
     from gait.synth import load_truth, render_video
-    from gait.synth.detect import model_path
+    from gait.synth.detect import event_errors_ms, label_agreement, model_path
     from gait.synth.render import truth_path_for
     from gait.synth.samples import SAMPLES
 
@@ -99,10 +60,10 @@ def main() -> None:
                     f"valid {int(res.strides['valid'].sum()):2d}/{len(res.strides):2d}",
                 ]
                 for kind in ("ic", "to"):
-                    err, missed = event_errors_ms(res.events, truth, kind, end_s)
+                    err, unmatched = event_errors_ms(res.events, truth, kind, end_s)
                     parts.append(
                         f"{kind} |err| mean {np.mean(np.abs(err)):3.0f} max "
-                        f"{np.max(np.abs(err)):3.0f} ms, {missed} missed"
+                        f"{np.max(np.abs(err)):3.0f} ms, {unmatched} unmatched"
                     )
                 want = truth["metrics_image"]["contact_time_ms"]["overall"]
                 parts.append(f"contact time {res.metric('contact_time_ms') - want:+4.0f} ms")

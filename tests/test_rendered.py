@@ -101,30 +101,16 @@ def test_rolled_overground_clip_is_levelled(tmp_path: Path, model_full: Path, ro
 def _label_agreement(name: str, detected: object = None, params: object = None) -> float:
     """Share of frames whose repaired ankle labels match the truth (feet apart > 0.3 leg):
     the sample clip ``name``, or the landmarks ``detected`` on a clip rendered from
-    ``params``."""
+    ``params`` (:func:`gait.synth.detect.label_agreement`)."""
     from gait import pose
-    from gait.clean import find_leg_swaps, gate_visibility
-    from gait.posedata import LANDMARK_INDEX as LI
     from gait.synth import synth_landmarks
+    from gait.synth.detect import label_agreement
     from gait.synth.samples import SAMPLES
 
     if detected is None:
         detected = pose.extract(Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4")
-    assert isinstance(detected, pose.PoseData)
     true = synth_landmarks(params or SAMPLES[name])[0].image_px[..., :2]  # type: ignore[arg-type]
-    xy = gate_visibility(detected).image_px[..., :2]
-    swap = find_leg_swaps(xy, detected.fps)
-    lf, rt, hip = LI["left_ankle"], LI["right_ankle"], LI["left_hip"]
-    p = detected.image_px[..., :2]
-    same = np.linalg.norm(p[:, lf] - true[:, lf], axis=1) + np.linalg.norm(
-        p[:, rt] - true[:, rt], axis=1
-    )
-    cross = np.linalg.norm(p[:, lf] - true[:, rt], axis=1) + np.linalg.norm(
-        p[:, rt] - true[:, lf], axis=1
-    )
-    leg = np.median(np.linalg.norm(true[:, hip] - true[:, lf], axis=1))
-    clear = np.linalg.norm(true[:, lf] - true[:, rt], axis=1) > 0.3 * leg
-    return float(((cross < same) == swap)[clear].mean())
+    return label_agreement(detected, true)
 
 
 @pytest.mark.parametrize(
@@ -337,29 +323,10 @@ def rear_results() -> dict:
 
 
 def _event_errors_ms(result, truth: dict, kind: str) -> tuple[np.ndarray, int]:  # type: ignore[no-untyped-def]
-    """Detected minus true time (ms) of each true event of ``kind`` away from the clip's
-    ends and from a contact that began before the clip (nearest detected event of the
-    same foot and kind), and the number of true events with no detected one within
-    150 ms plus detected ones with no true one."""
-    ev = result.events
-    end = result.pose.n_frames / result.pose.fps
-    errs, unmatched = [], 0
-    for side in ("left", "right"):
-        true_all = np.asarray(truth["events"][side][f"{kind}_s"], dtype=float)
-        # events of contacts whose landing is in the clip (no IC, no contact reported)
-        first_ic = float(np.min(truth["events"][side]["ic_s"]))
-        true = true_all[(true_all > max(0.15, first_ic - 1e-9)) & (true_all < end - 0.15)]
-        found = ev[(ev["side"] == side) & (ev["kind"] == kind)]["time_s"].to_numpy(dtype=float)
-        found = found[np.isfinite(found)]
-        for t in true:
-            d = found - t
-            if found.size and np.min(np.abs(d)) < 0.15:
-                errs.append(1000.0 * d[np.argmin(np.abs(d))])
-            else:
-                unmatched += 1
-        inner = found[(found > 0.15) & (found < end - 0.15)]
-        unmatched += int(sum(np.min(np.abs(true_all - f)) >= 0.15 for f in inner))
-    return np.asarray(errs), unmatched
+    """:func:`gait.synth.detect.event_errors_ms` of an analysis of a whole clip."""
+    from gait.synth.detect import event_errors_ms
+
+    return event_errors_ms(result.events, truth, kind, result.pose.n_frames / result.pose.fps)
 
 
 @pytest.mark.parametrize("name", REAR_CLIPS)

@@ -1,4 +1,5 @@
-"""Run MediaPipe PoseLandmarker on rendered frames (for tests and benchmarks).
+"""Run MediaPipe PoseLandmarker on rendered frames, and score what the analysis makes of
+them against the truth (for tests and benchmarks).
 
 The model bundle comes from ``gait.models.ensure_model("full", offline=True)`` (the
 verified cache, never the network; ``scripts/install`` provisions it).  MediaPipe's
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -66,3 +68,51 @@ def read_video(path: str | Path) -> tuple[list[np.ndarray], float]:
         frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
     cap.release()
     return frames, fps
+
+
+def label_agreement(detected: Any, true_xy: np.ndarray) -> float:
+    """Share of the frames where the true feet are apart (> 0.3 leg) whose ankle labels,
+    after :func:`gait.clean.find_leg_swaps` on the gated landmarks ``detected``
+    (PoseData), are the true ones (``true_xy``: (n, 33, 2) true image points)."""
+    from gait.clean import find_leg_swaps, gate_visibility
+    from gait.posedata import LANDMARK_INDEX as LI
+
+    swap = find_leg_swaps(gate_visibility(detected).image_px[..., :2], detected.fps)
+    p = detected.image_px[..., :2]
+    lf, rt, hip = LI["left_ankle"], LI["right_ankle"], LI["left_hip"]
+    same = np.linalg.norm(p[:, lf] - true_xy[:, lf], axis=1) + np.linalg.norm(
+        p[:, rt] - true_xy[:, rt], axis=1
+    )
+    cross = np.linalg.norm(p[:, lf] - true_xy[:, rt], axis=1) + np.linalg.norm(
+        p[:, rt] - true_xy[:, lf], axis=1
+    )
+    leg = np.median(np.linalg.norm(true_xy[:, hip] - true_xy[:, lf], axis=1))
+    clear = np.linalg.norm(true_xy[:, lf] - true_xy[:, rt], axis=1) > 0.3 * leg
+    return float(((cross < same) == swap)[clear].mean())
+
+
+def event_errors_ms(
+    events: Any, truth: dict[str, Any], kind: str, end_s: float
+) -> tuple[np.ndarray, int]:
+    """Detected minus true time (ms) of each true event of ``kind`` away from the clip's
+    ends (0.15 s) and from a contact that began before the clip (nearest detected event
+    of the same foot and kind in ``events``), and the number of true events with no
+    detected one within 150 ms plus detected ones with no true one."""
+    errs, unmatched = [], 0
+    for side in ("left", "right"):
+        true_all = np.asarray(truth["events"][side][f"{kind}_s"], dtype=float)
+        # events of contacts whose landing is in the clip (no IC, no contact reported)
+        first_ic = float(np.min(truth["events"][side]["ic_s"]))
+        true = true_all[(true_all > max(0.15, first_ic - 1e-9)) & (true_all < end_s - 0.15)]
+        rows = (events["side"] == side) & (events["kind"] == kind)
+        found = events[rows]["time_s"].to_numpy(dtype=float)
+        found = found[np.isfinite(found)]
+        for t in true:
+            d = found - t
+            if found.size and np.min(np.abs(d)) < 0.15:
+                errs.append(1000.0 * d[np.argmin(np.abs(d))])
+            else:
+                unmatched += 1
+        inner = found[(found > 0.15) & (found < end_s - 0.15)]
+        unmatched += int(sum(np.min(np.abs(true_all - f)) >= 0.15 for f in inner))
+    return np.asarray(errs), unmatched
