@@ -876,7 +876,8 @@ def clean_pose(
     )
     xy = image[:, idx, :2]
     window = round(hampel_window_s * pose.fps)
-    min_dev = hampel_min_leg * leg_scale_px(image[:, :, :2])
+    leg = leg_scale_px(image[:, :, :2])
+    min_dev = hampel_min_leg * leg
     xy, outliers = hampel(xy, window=window, n_sigmas=hampel_sigmas, min_deviation=min_dev)
     missing_before = np.isnan(xy)
     xy = interpolate_gaps(xy, pose.time_s, max_gap_s=max_gap_s)
@@ -885,7 +886,7 @@ def clean_pose(
     torso = [i for i, k in enumerate(idx) if k in _TORSO]
     jitter = noise_px(xy[:, torso]) if torso else float("nan")
     if cutoff_hz == "auto":
-        rate = jitter_leg_s(jitter, pose.fps, leg_scale_px(image[:, :, :2]))
+        rate = jitter_leg_s(jitter, pose.fps, leg)
         used_cut = None if rate < min_jitter else residual_cutoff_hz(xy, pose.fps)
     elif isinstance(cutoff_hz, int | float):
         used_cut = effective_cutoff_hz(float(cutoff_hz), pose.fps)
