@@ -63,7 +63,7 @@ from gait.timing import (
 from gait.view import ViewInfo, detect_view, rotate_image
 
 #: Version of the JSON document written by :meth:`AnalysisResult.to_dict`.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
 
 
@@ -167,6 +167,8 @@ class AnalysisResult:
                 "confidence": _num(rec["confidence"]),
                 "confidence_label": rec["confidence_label"],
             }
+            if spec.caveat:
+                metrics[name]["caveat"] = spec.caveat
         if "foot_strike_pattern" in self.strides:
             pat = self.strides.loc[self.strides["valid"], "foot_strike_pattern"].dropna()
             fsa = metrics.get("foot_strike_angle_deg")

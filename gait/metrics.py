@@ -68,6 +68,13 @@ class MetricSpec:
         the mean period, in which the timing errors of consecutive contacts cancel
         (each IC ends one stride and starts the next), whereas a median keeps the
         frame quantisation of single strides (about 8 steps/min per frame at 30 fps).
+    max_confidence : float
+        Upper bound of the summary's confidence (:func:`gait.summary.summarize`) for a
+        metric whose measurement from video is known to be weak: 0.45 keeps it "low",
+        0.6 "medium".
+    caveat : str
+        What the measurement is known to miss, shown with every value of it (terminal,
+        report, JSON ``caveat``); empty when nothing is known.
     """
 
     name: str
@@ -84,6 +91,8 @@ class MetricSpec:
     timing: bool = False
     overall_column: str | None = None
     aggregate: Literal["median", "harmonic_mean"] = "median"
+    max_confidence: float = 1.0
+    caveat: str = ""
 
 
 _SPECS = (
@@ -269,6 +278,14 @@ _SPECS = (
         2.8,
         "Dingenen et al. 2018",
         "Bramah et al. 2018, Am J Sports Med 46:3023",
+        # 2D reliability is the weakest of these (ICC 0.59-0.77, Dingenen 2018), and the
+        # pose model under-reads it (tests/test_rendered.py, the rear xfail)
+        max_confidence=0.45,
+        caveat="The pose model's hip points barely follow a sideways tilt of the pelvis: "
+        "on rendered test runners they turned 0.1-0.2 deg per degree of tilt, and a "
+        "10 deg drop read -3 deg. A value in the normal range does not rule out pelvic "
+        "drop; check the annotated frames by eye (measured on rendered runners; no "
+        "real-video reference yet).",
     ),
     MetricSpec(
         "knee_valgus_deg",
@@ -283,6 +300,13 @@ _SPECS = (
         3.0,
         "heuristic",
         "Vasconcelos et al. 2022; Dingenen et al. 2018",
+        # does not track 3D knee abduction (Vasconcelos 2022), and the pose model
+        # under-reads it (tests/test_rendered.py, the rear xfail)
+        max_confidence=0.45,
+        caveat="The pose model's knee barely follows an inward-moving knee: on a rendered "
+        "test runner an 11.9 deg angle read 3 deg. In running this angle also reflects "
+        "hip adduction more than knee motion (Vasconcelos et al. 2022). A value in the "
+        "normal range does not rule out valgus (measured on rendered runners).",
     ),
     MetricSpec(
         "step_width_pct_leg",
@@ -300,6 +324,11 @@ _SPECS = (
         "heuristic",
         "Meardon et al. 2012; Brindle et al. 2014",
         overall_column="step_width_between_pct_leg",
+        max_confidence=0.6,
+        caveat="On a rendered test runner whose feet crossed the midline (-3.2 % of leg "
+        "length) the pose model kept the ankles apart (+3.9 %): a crossover can read as "
+        "a narrow step (measured on rendered runners; the good-form runner's step width "
+        "read within 0.5 %).",
     ),
     MetricSpec(
         "lateral_trunk_lean_deg",

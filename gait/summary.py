@@ -33,11 +33,9 @@ MIN_STEPS = 7
 #: ``not_measurable`` reason when no valid stride gave a metric.
 NO_VALID_STRIDE = "no valid stride gave this metric"
 
-#: Confidence caps for metrics whose 2D measurement is known to be weak.
-CONFIDENCE_CAP = {
-    "knee_valgus_deg": 0.6,  # does not track 3D knee abduction (Vasconcelos 2022)
-    "pelvic_drop_deg": 0.75,  # weakest 2D reliability, ICC 0.59-0.77 (Dingenen 2018)
-}
+#: Confidence caps for metrics whose measurement from video is known to be weak
+#: (``MetricSpec.max_confidence``, with the reasons in ``gait/metrics.py``).
+CONFIDENCE_CAP = {name: s.max_confidence for name, s in METRICS.items() if s.max_confidence < 1}
 
 SUMMARY_COLUMNS = (
     "metric",

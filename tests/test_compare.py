@@ -245,6 +245,21 @@ def test_side_against_rear_is_not_comparable_for_view_metrics(before: Any):
     assert any("different views" in w for w in c.warnings)
 
 
+def test_rear_metrics_under_read_by_the_pose_model_say_so() -> None:
+    """The comparison table repeats the caveat of pelvic drop, knee valgus and step width
+    (``MetricSpec.caveat``): a real change of an under-read measurement reads smaller."""
+    from gait.report.compare_html import UNDER_READ
+
+    a, _, _ = _session(seed=31, view="rear")
+    b, _, _ = _session(seed=32, view="rear")
+    html = render_compare_html(compare(a, b), assets=CompareAssets())
+    rows = {r.split('"', 1)[0]: r.split("</tr>", 1)[0] for r in html.split('data-metric="')[1:]}
+    for name in ("pelvic_drop_deg", "knee_valgus_deg", "step_width_pct_leg"):
+        assert UNDER_READ in rows[name], name
+    assert UNDER_READ not in rows["lateral_trunk_lean_deg"]
+    assert UNDER_READ not in rows["cadence_spm"]
+
+
 def test_json_matches_schema(cadence_cmp: Comparison, schema: dict[str, Any], before: Any):
     doc = cadence_cmp.to_dict()
     jsonschema.Draft202012Validator(schema).validate(doc)

@@ -655,6 +655,45 @@ def test_terminal_summary_names_the_near_leg_only_in_a_side_view(rear_comp: Any)
     assert "nearer the camera" not in terminal_summary(rear_comp)
 
 
+def test_caveats_go_with_the_under_read_metrics(
+    rear_comp: Any, side_comp: Any, tmp_path: Path
+) -> None:
+    """Pelvic drop, knee valgus and step width carry their caveat (``MetricSpec.caveat``)
+    in the JSON, the terminal (a ``*`` and one footnote), the report's cards and the
+    "not seen" findings, and a confidence capped at low / low / medium."""
+    from gait import drills
+    from gait.metrics import METRICS
+    from gait.report import terminal_summary
+    from gait.report.html import ReportAssets, render_html
+
+    doc = rear_comp.to_dict()["metrics"]
+    for name, label in (
+        ("pelvic_drop_deg", "low"),
+        ("knee_valgus_deg", "low"),
+        ("step_width_pct_leg", "medium"),
+    ):
+        assert doc[name]["caveat"] == METRICS[name].caveat, name
+        assert doc[name]["confidence_label"] == label, name
+    assert "caveat" not in doc["lateral_trunk_lean_deg"]
+    assert doc["lateral_trunk_lean_deg"]["confidence_label"] == "high"
+    text = terminal_summary(rear_comp, color=False)
+    line = next(ln for ln in text.splitlines() if ln.startswith("Contralateral pelvic drop"))
+    assert line.endswith("*")
+    assert text.count("under-read by the pose model") == 1
+    assert "under-read" not in terminal_summary(side_comp, color=False)
+    found = _findings(rear_comp)
+    html = render_html(rear_comp, found, drills.build_plan(found), assets=ReportAssets())
+    page = _parse(html)
+    assert page.errors == []
+    cards = {c.split('"', 1)[0]: c for c in html.split('<div class="card" data-metric="')[1:]}
+    assert "rendered test runners" in cards["pelvic_drop_deg"]
+    assert "Caveat" not in cards["cadence_spm"] and "Caveat" not in cards["lateral_trunk_lean_deg"]
+    assert len(page.find("p", **{"class": "caveat"})) == 3
+    assert "pelvic drop (its measurement is known to be under-read: not ruled out" in (
+        page.section("findings").lower()
+    )
+
+
 # ---------------------------------------------------------------- overlay video
 
 

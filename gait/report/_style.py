@@ -54,6 +54,8 @@ table.evidence col.t { width: 10%; } table.evidence col.c { width: 12%; }
 .card .sides .l { color: var(--left); font-weight: 600; }
 .card .sides .r { color: #c25e00; font-weight: 600; }
 .card .meta { font-size: 12.5px; color: var(--muted); }
+.card .caveat { font-size: 12.5px; background: var(--watch-bg); color: var(--watch);
+  padding: 6px 8px; border-radius: 6px; margin: 4px 0 8px; }
 .finding { border: 1px solid var(--line); border-left: 5px solid #e0a100; border-radius: 8px;
   padding: 12px 16px; margin: 12px 0; }
 .finding h3 { margin: 0 0 4px; }

@@ -232,6 +232,13 @@ def _key_frame_pairs(
 # --------------------------------------------------------------------------------- html
 
 
+#: Under a metric with a caveat (``MetricSpec.caveat``): a real change reads smaller.
+UNDER_READ = (
+    "The pose model under-reads this measurement (see the caveat in the report of each clip): "
+    "a real change can read smaller than it is."
+)
+
+
 def _metrics_table(comp: Comparison) -> str:
     head = (
         "<tr><th>Measurement</th><th>Before</th><th>After</th><th>Change [95 % interval]</th>"
@@ -243,6 +250,8 @@ def _metrics_table(comp: Comparison) -> str:
         spec = METRICS[name]
         level, _ = VERDICT_CHIP.get(str(r["verdict"]), ("info", ""))
         extra = F.text(r.get("reason")) or F.text(r.get("note"))
+        if spec.caveat and not F.text(r.get("reason")):
+            extra = " ".join(x for x in (extra, UNDER_READ) if x)
         rows.append(
             f'<tr data-metric="{esc(name)}"><td>{esc(spec.label)}</td>'
             f"<td>{esc(F.fmt(r.get('before'), spec.unit))}</td>"

@@ -381,6 +381,8 @@ def _card(row: Mapping[str, Any], pattern: str) -> str:
         + "</div>",
         f'<p class="plain">{esc(F.PLAIN.get(name, spec.definition))}</p>',
     ]
+    if spec.caveat:
+        parts.append(f'<p class="caveat"><b>Caveat:</b> {esc(spec.caveat)}</p>')
     if pattern:
         parts.append(f'<div class="meta">Foot strike pattern: <b>{esc(pattern)}</b></div>')
     parts.append(
@@ -495,7 +497,13 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
     if clear:
         items = "".join(
             f"<li>{_chip('ok', 'not seen')} {esc(f.get('compensation'))}"
-            f"<details><summary>evidence</summary>{_evidence_table(f.get('evidence') or [])}"
+            + (
+                " <span class='meta'>(its measurement is known to be under-read: not "
+                "ruled out, see the caveat above)</span>"
+                if _under_read(f)
+                else ""
+            )
+            + f"<details><summary>evidence</summary>{_evidence_table(f.get('evidence') or [])}"
             "</details></li>"
             for f in clear
         )
@@ -507,6 +515,14 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
         "your value, the threshold, and whether that threshold comes from a study or is a "
         "rule of thumb. Patterns, not diagnoses.",
         "".join(parts),
+    )
+
+
+def _under_read(finding: Mapping[str, Any]) -> bool:
+    """A finding checked on a measurement with a caveat (:attr:`MetricSpec.caveat`)."""
+    return any(
+        ev.get("metric") in METRICS and METRICS[ev["metric"]].caveat and ev.get("fired") is False
+        for ev in finding.get("evidence") or []
     )
 
 

@@ -113,6 +113,7 @@ def terminal_summary(
     )
     out.append(_paint(head, "bold", color))
     missing: dict[str, list[str]] = {}
+    caveats = False
     for r in rows:
         name = str(r["metric"])
         spec = METRICS[name]
@@ -132,7 +133,9 @@ def terminal_summary(
             f"{val('right'):>7}  {_UNIT_SHORT.get(unit, unit):<6}{_cut(typical or '–', 12):<13}"
             f"{F.text(r.get('confidence_label')):<7}"
         )
-        out.append(line + " " + _paint(_MARKS[st.level], st.level, color))
+        mark = _paint(_MARKS[st.level], st.level, color) + ("*" if spec.caveat else "")
+        caveats |= bool(spec.caveat)
+        out.append(line + " " + mark)
     legend = "ok = within typical range, ! = outside it, · = no range or for information"
     out += _wrap(legend, width)
     near = F.near_leg(result)
@@ -142,6 +145,12 @@ def terminal_summary(
             f"Left/Right: the {near} leg was nearer the camera; the {far} leg is partly "
             f"hidden behind it, so its angles read less reliably (film the {far} side for "
             "it).",
+            width,
+        )
+    if caveats:
+        out += _wrap(
+            "* known to be under-read by the pose model (measured on rendered runners): a value "
+            "in the typical range does not rule the pattern out; the report says more.",
             width,
         )
     for reason, labels in missing.items():
