@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,10 +35,10 @@ def main() -> None:
     args = ap.parse_args()
     from gait import pose
     from gait.analysis import analyze_pose
-    from gait.synth import load_truth, render_video
+    from gait.synth import load_truth
     from gait.synth.detect import event_errors_ms, label_agreement, model_path
     from gait.synth.render import truth_path_for
-    from gait.synth.samples import SAMPLES
+    from gait.synth.samples import sample_at_fps
 
     if model_path() is None:
         raise SystemExit("no pose model found: run scripts/install")
@@ -48,9 +47,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for name in args.clips:
             for fps in args.fps:
-                video = folder / f"{name}_{fps:g}fps.mp4"
-                if not video.is_file():
-                    render_video(replace(SAMPLES[name], fps=fps), video)
+                video = sample_at_fps(name, fps, folder)
                 truth = load_truth(truth_path_for(video))
                 data = pose.extract(video, progress=False)
                 res = analyze_pose(data)

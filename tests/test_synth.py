@@ -312,6 +312,39 @@ def test_noise_correlation_time(corr_s: float) -> None:
     assert np.corrcoef(a, b)[0, 1] == pytest.approx(want, abs=0.05)
 
 
+def test_landmark_error_parts_split_a_known_error() -> None:
+    """``landmark_error_parts`` on a made-up error: a pattern that repeats every stride
+    (RMS 2.5 px) plus independent noise (SD 1.5 px) plus an offset, and the synthetic
+    runner's own jitter (1 px near, 2 px far, nothing locked to the stride)."""
+    from gait.synth.detect import landmark_error_parts
+
+    rng = np.random.default_rng(0)
+    t = np.arange(1200) / 60.0
+    ic = np.arange(0.1, 20.0, 0.7)
+    true = np.stack([100 + 50 * np.sin(t), 200 + 30 * np.cos(2 * t)], -1)
+    phase = ((t - 0.1) % 0.7) / 0.7
+    locked = np.stack([4 * np.sin(2 * np.pi * phase), 3 * np.cos(2 * np.pi * phase)], -1)
+    parts = landmark_error_parts(
+        true + locked + rng.normal(scale=1.5, size=true.shape) + 7, true, t, ic
+    )
+    assert parts["locked_rms"] == pytest.approx(2.5, abs=0.15)
+    assert parts["random_sd"] == pytest.approx(1.5, abs=0.1)
+    assert parts["random_step_sd"] == pytest.approx(1.5, abs=0.1)  # independent frames
+    assert parts["total_rms"] == pytest.approx(np.hypot(2.5, 1.5), abs=0.15)
+    smooth = np.repeat(rng.normal(scale=1.5, size=(120, 2)), 10, axis=0)  # 10-frame steps
+    assert landmark_error_parts(true + smooth, true, t, ic)["random_step_sd"] < 0.5
+
+    p = RunnerParams(fps=60.0, duration_s=6.0, noise_px=1.0, seed=0)
+    noisy, truth = synth_landmarks(p)
+    exact = truth["frames"]["image_px"][:, :, :2]
+    ic_left = np.asarray(truth["events"]["left"]["ic_s"])
+    for name, sd in (("right_ankle", 1.0), ("left_ankle", 2.0)):  # side_right: left is far
+        j = L[name]
+        got = landmark_error_parts(noisy.image_px[:, j, :2], exact[:, j], noisy.time_s, ic_left)
+        assert got["random_sd"] == pytest.approx(sd, rel=0.15), name
+        assert got["locked_rms"] < 0.35 * sd, name
+
+
 def test_noise_is_reproducible() -> None:
     p = RunnerParams(noise_px=1.5, seed=3, dropout_fraction=0.1)
     a, _ = synth_landmarks(p, with_truth=False)

@@ -78,14 +78,18 @@ class RunnerParams:
 
     Landmark noise (``synth_landmarks`` only; the renderer ignores them)
     ---------------------------------------------------------------------
-    noise_px : standard deviation of Gaussian pixel jitter.
+    noise_px : standard deviation of Gaussian pixel jitter.  1 px (2 px on the far leg,
+        the default ``far_leg_noise_factor``) is about the *random* part of MediaPipe's
+        error on the rendered side runner (118-px leg; ``benchmarks/landmark_errors.py``):
+        robust SD 0.9-1.7 px near, 1.4-2.0 px far on the knee, ankle, heel and toe at 30
+        and 60 fps, 0.8-1.4 / 1.4-1.7 px at 120 fps, 0.4-0.6 px on the hips; that part is
+        nearly independent from frame to frame, but heavy-tailed (its RMS is 2-3 times
+        its robust SD).  MediaPipe's larger error, 2-9 px, repeats at the same moment of
+        every stride: a landmark bias, which jitter does not model (the rendered clips
+        measure it).
     noise_corr_s : correlation time of that jitter in seconds (0: independent from frame
-        to frame).  A pose model's landmark errors are slow: MediaPipe on the rendered
-        side runner, leg labels repaired, has errors of 2-7 px on a 118-px leg that keep
-        a correlation of 0.25-0.75 across 33 ms (about 0.03-0.1 s) at 30, 60 and 120 fps,
-        while its frame-to-frame jitter shrinks like 1 / fps (hip 0.45 px at 30 fps, 0.07
-        at 120); per-frame jitter of 1 px at 120 fps has four times the jitter per second
-        of 1 px at 30 fps.
+        to frame, which fits MediaPipe's random part; a first-order autoregressive
+        process with the same SD otherwise).
     far_leg_noise_factor : multiplier of ``noise_px`` on the far-side leg in side views.
     dropout_fraction : fraction of frames without a pose (runs of 2–5 frames).
     n_leg_swaps : number of short runs (2–4 frames) with left/right leg landmarks swapped.

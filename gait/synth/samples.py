@@ -97,6 +97,18 @@ def generate(out_dir: Path, names: Sequence[str] | None = None) -> list[Path]:
     return out
 
 
+def sample_at_fps(name: str, fps: float, folder: Path) -> Path:
+    """The sample runner ``name`` rendered at ``fps`` as ``folder/<name>_<fps>fps.mp4``
+    (with its truth file), rendered only if that video is not there yet."""
+    from gait.synth.render import render_video
+
+    video = folder / f"{name}_{fps:g}fps.mp4"
+    if not video.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        render_video(replace(SAMPLES[name], fps=fps), video)
+    return video
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m gait.synth.samples", description=__doc__)
     ap.add_argument("names", nargs="*", help=f"subset of: {', '.join(SAMPLES)}")
