@@ -649,6 +649,27 @@ def test_terminal_summary(side_comp: Any) -> None:
     assert max(len(ln) for ln in plain) <= 80
 
 
+def test_no_checked_pattern_is_not_called_nothing_stood_out(side_comp: Any) -> None:
+    """When no rule could be checked (a walking clip, one too short), the summary and
+    the report say so instead of "none of the checked patterns stood out"."""
+    import dataclasses as dc
+
+    from gait import drills
+    from gait.report import terminal_summary
+    from gait.report.html import ReportAssets, render_html
+
+    found = [
+        dc.replace(f, status="not_checked", reason="not measured") for f in _findings(side_comp)
+    ]
+    text = terminal_summary(side_comp, found)
+    assert "No pattern could be checked in this clip" in text
+    assert "stood out" not in text and "could not be checked from this view" not in text
+    page = _parse(render_html(side_comp, found, drills.build_plan(found), assets=ReportAssets()))
+    assert "No pattern could be checked in this clip" in page.section("findings")
+    some = _findings(side_comp)
+    assert "No pattern could be checked" not in terminal_summary(side_comp, some)
+
+
 def test_terminal_summary_names_the_near_leg_only_in_a_side_view(rear_comp: Any) -> None:
     from gait.report import terminal_summary
 

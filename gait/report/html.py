@@ -470,7 +470,12 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
     fired = [f for f in findings if f.get("status") == "fired"]
     clear = [f for f in findings if f.get("status") == "not_fired"]
     parts = []
-    if not fired:
+    if not fired and not clear:
+        parts.append(
+            '<p class="note">No pattern could be checked in this clip (see why under "Not '
+            'measured"). The drill plan below is a general routine.</p>'
+        )
+    elif not fired:
         parts.append(
             '<p class="note">None of the patterns we check for stood out in this clip. '
             "The drill plan below is a general routine.</p>"

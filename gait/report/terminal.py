@@ -159,7 +159,10 @@ def terminal_summary(
 
     fired = [f for f in fnd if f.get("status") == "fired"]
     out.append(_paint(f"Findings ({len(fired)})", "bold", color))
-    if not fired:
+    n_checked = sum(f.get("status") in ("fired", "not_fired") for f in fnd)
+    if not n_checked and fnd:
+        out.append("  No pattern could be checked in this clip (the notes below say why).")
+    elif not fired:
         out.append("  None of the checked patterns stood out.")
     for f in fired:
         sides = ", ".join(f.get("sides") or [])
@@ -171,7 +174,7 @@ def terminal_summary(
             if ev.get("fired"):
                 out += _wrap(F.evidence_line(ev), width, "      ", "      ")
     n_unchecked = sum(f.get("status") == "not_checked" for f in fnd)
-    if n_unchecked:
+    if n_unchecked and n_checked:
         out += _wrap(
             f"{n_unchecked} pattern(s) could not be checked from this view (see the report).",
             width,
