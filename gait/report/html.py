@@ -600,9 +600,9 @@ def _far_leg_note(near: str | None) -> str:
         )
         other = f"the {far} side"
     return (
-        seen + "angles read differently, so left/right differences of angles here mostly show "
-        f"which leg was nearer the camera (the findings do not judge them; film {other} "
-        "too, or from behind)."
+        seen + "angles read differently and its contacts are timed less precisely, so "
+        "left/right differences here mostly show which leg was nearer the camera (the "
+        f"findings do not judge them; film {other} too, or from behind)."
     )
 
 

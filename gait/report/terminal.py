@@ -143,8 +143,8 @@ def terminal_summary(
         far = "right" if near == "left" else "left"
         out += _wrap(
             f"Left/Right: the {near} leg was nearer the camera; the {far} leg is partly "
-            f"hidden behind it, so its angles read less reliably (film the {far} side for "
-            "it).",
+            "hidden behind it, so its angles and contact times read less reliably (film the "
+            f"{far} side for it).",
             width,
         )
     if caveats:
