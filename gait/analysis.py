@@ -491,7 +491,7 @@ def analyze_pose(
         )
     switches = find_person_switches(work)
     warnings += _data_warnings(pose, events, strides, switches)
-    found = evaluate_findings(summary, rules, view=info.kind)
+    found = evaluate_findings(summary, rules, view=info.kind, near_side=trusted)
     return AnalysisResult(
         pose=pose,
         cleaned=level,

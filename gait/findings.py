@@ -42,6 +42,16 @@ SIDE_VIEW_ASYMMETRY = (
 )
 
 
+#: A side-view finding seen on the far leg alone (confidence "low"): its angles carry
+#: their own bias (rendered runners: far-leg ankle dorsiflexion at midstance read -1.6 to
+#: -14.1 deg off, the near leg's -3.7 to +11.1; on after_side the far leg alone fired
+#: "limited ankle dorsiflexion" for a runner with 23 deg).
+FAR_LEG_ONLY = (
+    "seen on the far {far} leg only, which the camera sees partly hidden: film the {far} "
+    "side to confirm"
+)
+
+
 @dataclass(frozen=True)
 class Condition:
     metric: str
@@ -307,16 +317,19 @@ def evaluate(
     rules: tuple[Rule, ...] | None = None,
     *,
     view: str | None = None,
+    near_side: str | None = None,
 ) -> list[Finding]:
     """Apply every rule to a metric summary; one :class:`Finding` per rule.
 
     ``view`` is the clip's view kind (``side``, ``rear``, ``front``); from a side view a
-    left/right difference is not checked (:data:`SIDE_VIEW_ASYMMETRY`).
+    left/right difference is not checked (:data:`SIDE_VIEW_ASYMMETRY`).  ``near_side``
+    is the leg nearer a side camera, if known: a finding that fires on the far leg alone
+    gets confidence "low" and says so in its ``reason`` (:data:`FAR_LEG_ONLY`).
     """
     rows = _rows(summary)
     out = []
     for rule in rules if rules is not None else load_rules():
-        out.append(_evaluate_rule(rule, rows, view))
+        out.append(_evaluate_rule(rule, rows, view, near_side))
     return out
 
 
@@ -328,7 +341,10 @@ def _unjudged(cond: Condition, row: Mapping[str, Any], view: str | None) -> str 
 
 
 def _evaluate_rule(
-    rule: Rule, rows: Mapping[str, Mapping[str, Any]], view: str | None = None
+    rule: Rule,
+    rows: Mapping[str, Mapping[str, Any]],
+    view: str | None = None,
+    near_side: str | None = None,
 ) -> Finding:
     def make(
         status: str,
@@ -385,10 +401,22 @@ def _evaluate_rule(
         )
     order = {"low": 0, "medium": 1, "high": 2}
     conf = min(confidences, key=lambda c: order.get(c, -1)) if confidences else ""
+    notes = [("not checked: " + "; ".join(unchecked))] if unchecked else []
+    far_only = (
+        view == "side"
+        and near_side in ("left", "right")
+        and len(sides) == len(confidences)  # every condition that fired is one leg's
+        and bool(sides)
+        and near_side not in sides
+    )
+    if far_only:
+        far = "left" if near_side == "right" else "right"
+        conf = "low"
+        notes.insert(0, FAR_LEG_ONLY.format(far=far))
     return make(
         "fired",
         evidence,
-        reason=("not checked: " + "; ".join(unchecked)) if unchecked else "",
+        reason="; ".join(notes),
         confidence=conf,
         sides=tuple(dict.fromkeys(sides)),
     )

@@ -228,3 +228,22 @@ def test_side_view_does_not_judge_left_right_differences() -> None:
     assert by_code(findings.evaluate(summary(contact_time_ms=ct)))["GAIT-SYM-01"].status == (
         "fired"
     )  # no view given: judged
+
+
+def test_a_side_view_finding_on_the_far_leg_alone_is_low_confidence() -> None:
+    """From the side, a per-leg finding that fires on the far leg only keeps firing but
+    with confidence "low" and says why (findings.FAR_LEG_ONLY); on the near leg, from
+    behind, or with the near leg unknown, nothing changes."""
+    ankle = {"value": 14.0, "left": 8.0, "right": 20.0, "confidence_label": "high"}
+    s = summary(ankle_dorsiflexion_midstance_deg=ankle)
+    far = by_code(findings.evaluate(s, view="side", near_side="right"))["GAIT-ANK-01"]
+    assert far.status == "fired" and far.sides == ("left",) and far.confidence == "low"
+    assert far.reason.startswith("seen on the far left leg only")
+    for kw in (
+        {"view": "side", "near_side": "left"},
+        {"view": "side"},
+        {"view": "rear", "near_side": "right"},
+    ):
+        got = by_code(findings.evaluate(s, **kw))["GAIT-ANK-01"]
+        assert got.status == "fired" and got.confidence == "high", kw
+        assert "far" not in got.reason, kw

@@ -191,7 +191,8 @@ def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding() -> None:
     MediaPipe their legs read -12.7 to +9.3 % apart at 30 fps (-17.2 to +9.3 % with the
     60 and 120 fps renders): the far leg's contacts are timed on worse landmarks.  Three
     of the four passed the asymmetry rule's 8 % and "Left/right asymmetry" fired; from a
-    side view no left/right difference is judged now (findings.SIDE_VIEW_ASYMMETRY)."""
+    side view no left/right difference is judged now (findings.SIDE_VIEW_ASYMMETRY).  A
+    finding on the far leg alone is kept at confidence "low" (findings.FAR_LEG_ONLY)."""
     from gait.api import analyze
 
     spread = []
@@ -203,6 +204,11 @@ def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding() -> None:
         assert found["GAIT-SYM-01"].status == "not_checked", name
         assert "far leg" in found["GAIT-SYM-01"].reason, name
         assert found["GAIT-STR-01"].status in ("fired", "not_fired"), name  # others checked
+        ankle = found["GAIT-ANK-01"]
+        if name == "after_side":
+            # 23 deg of dorsiflexion; the far (left) leg reads 8.7: fired, but flagged
+            assert ankle.status == "fired" and ankle.sides == ("left",)
+            assert ankle.confidence == "low" and "far left leg only" in ankle.reason
     assert max(spread) > 8.0  # what the rule would have judged
 
 

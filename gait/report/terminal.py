@@ -173,6 +173,9 @@ def terminal_summary(
         for ev in f.get("evidence") or []:
             if ev.get("fired"):
                 out += _wrap(F.evidence_line(ev), width, "      ", "      ")
+        note = F.text(f.get("reason")).split("; not checked")[0]
+        if note and not note.startswith("not checked"):
+            out += _wrap(f"({note})", width, "      ", "      ")
     n_unchecked = sum(f.get("status") == "not_checked" for f in fnd)
     if n_unchecked and n_checked:
         out += _wrap(
