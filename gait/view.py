@@ -461,6 +461,10 @@ def detect_view(
                     "split into segments of constant facing and strides across a turn are "
                     "not used"
                 )
+                if setting is None and det_setting == "treadmill":
+                    # nobody turns round on a treadmill: the runner's travel cancelled out
+                    # over the clip (there and back), or a panning camera followed them
+                    det_setting, set_conf = "overground", 0.75
     conf = float(min(kind_conf, set_conf, face_conf))
     if conf < 0.6:
         notes.append(f"view detection is uncertain (confidence {conf:.2f}); pass --view to set it")

@@ -167,6 +167,8 @@ def test_turning_runner_is_split_not_averaged() -> None:
     assert abs(segs[0]["stop_frame"] - n) <= 0.5 * pose.fps
     assert any("changes direction" in w for w in res.warnings)
     assert res.strides["reason"].str.contains("turns").any()
+    # a treadmill runner never turns round: whatever the travel, this is overground
+    assert res.view.setting == "overground" and analyze_pose(pose).view.setting == "treadmill"
     # metrics stay those of the runner in either direction
     ref = analyze_pose(pose)
     assert res.metric("trunk_lean_deg") == pytest.approx(ref.metric("trunk_lean_deg"), abs=0.5)
