@@ -30,11 +30,11 @@ KINDS = ("study", "heuristic")
 
 #: Why a left/right difference is not judged from a side view: one camera sees the near
 #: leg clearly and the far leg partly hidden behind it, so the far leg's angles carry their
-#: own bias (measured on rendered runners: far-leg knee at midstance 10-19 deg off, near
-#: leg within 7 deg) and its contacts are timed on worse landmarks (the rendered runners,
-#: whose two legs have the same contact time, read -17 to +9 % apart at 30, 60 and 120 fps,
-#: 7 of 12 clips past the rule's 8 %): the difference would mostly show which leg was
-#: nearer the camera.
+#: own bias and its contacts are timed on worse landmarks.  The four rendered side sample
+#: runners move both legs alike, yet through MediaPipe their knees at midstance read 6-17
+#: deg apart (the rule's threshold: 6) and their contact times -17 to +9 % apart at 30, 60
+#: and 120 fps (7 of 12 clips past the rule's 8 %): the difference would mostly show which
+#: leg was nearer the camera.
 SIDE_VIEW_ASYMMETRY = (
     "left/right differences are not judged from one side view (the far leg is partly "
     "hidden: its angles read differently and its contacts are timed less precisely); film "
