@@ -380,10 +380,14 @@ class RunnerModel:
         theta, dy = herm("theta"), herm("dy")
         v = bd["dorsi"]  # the foot slaps down at contact: match the angle, not its rate
         dorsi = hermite(w, v[0], v[1] * dur, v[2], 0.0) + np.radians(5.0) * bump(w, 0.5)
+        # push-off: the foot keeps dorsiflexing off the floor (normalised w (1 - w)^4, peak
+        # at w = 0.2); see RunnerParams.push_off
+        dorsi = dorsi + p.push_off * np.radians(12.0) * w * (1 - w) ** 4 / 0.08192
         d2 = b.thigh_m**2 + b.shank_m**2 + 2 * b.thigh_m * b.shank_m * np.cos(kappa)
         dsag = np.sqrt(np.clip(d2 - dy**2, 1e-6, None))
         # the foot leaves the ground briskly and comes down onto it (not tangentially)
         lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
+        lift = lift + p.push_off * 0.4 * b.height_m * w * (1 - w) ** 6  # brisk lift-off
         fp = b.foot_points()
         if side not in self._lift_amps:
             self._lift_amps[side] = self._clearance_amps(
