@@ -119,11 +119,12 @@ def comparison_table(comp: Comparison) -> str:
         out += ["", "warnings:", *(f"  - {w}" for w in comp.warnings)]
     seen = [r for r in comp.findings.to_dict("records") if "fired" in (r["before"], r["after"])]
     if seen:
-        from gait.comparison import finding_change_text
+        from gait.comparison import finding_change_text, low_confidence_text
 
         out += ["", "patterns seen:"]
         out += [
             f"  - {r['compensation']}: {finding_change_text(r['change'], r['before'], r['after'])}"
+            + low_confidence_text(r.get("before_confidence"), r.get("after_confidence"))
             for r in seen
         ]
     out += ["", "drills:", *(f"  - {m}" for m in comp.drill_advice.get("messages") or [])]

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 #: Version of the document written by :meth:`Comparison.to_dict`.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = Path(__file__).parent / "data" / "compare.schema.json"
 VERDICTS = ("improved", "worse", "no_meaningful_change", "not_comparable")
 #: Fewest valid steps per side for a stable 2D mean (Dingenen et al. 2018).
@@ -158,6 +158,8 @@ class Comparison:
                     "after": r["after"],
                     "change": r["change"],
                     "drills": list(r["drills"]),
+                    "before_confidence": _conf(r.get("before_confidence")),
+                    "after_confidence": _conf(r.get("after_confidence")),
                 }
                 for r in self.findings.to_dict("records")
             ],
@@ -408,6 +410,22 @@ FINDING_WORDS = {
 _SEEN = {"fired": "seen", "not_fired": "not seen"}
 
 
+def _conf(value: Any) -> str | None:
+    """A finding's confidence label, or None (missing, NaN)."""
+    return value if value in ("high", "medium", "low") else None
+
+
+def low_confidence_text(before_confidence: Any, after_confidence: Any) -> str:
+    """`` (low confidence after)`` and the like, where a clip's finding fired at "low"
+    confidence (e.g. seen on a side view's far leg only); empty otherwise."""
+    which = [
+        clip
+        for clip, c in (("before", before_confidence), ("after", after_confidence))
+        if _conf(c) == "low"
+    ]
+    return f" (low confidence {' and '.join(which)})" if which else ""
+
+
 def finding_change_text(change: str, before: str, after: str) -> str:
     """Words for a finding's change; says which clip could not check the pattern.
 
@@ -454,10 +472,22 @@ def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, An
                 "change": change,
                 "drills": list(f1.get("drills") or f0.get("drills") or []),
                 "unchecked_reason": unchecked.get("reason") if change == "not_comparable" else None,
+                "before_confidence": (f0.get("confidence") or None) if s0 == "fired" else None,
+                "after_confidence": (f1.get("confidence") or None) if s1 == "fired" else None,
             }
         )
     table = pd.DataFrame(
-        rows, columns=["code", "compensation", "before", "after", "change", "drills"]
+        rows,
+        columns=[
+            "code",
+            "compensation",
+            "before",
+            "after",
+            "change",
+            "drills",
+            "before_confidence",
+            "after_confidence",
+        ],
     )
 
     def drills(kind: str, before: str | None = None, after: str | None = None) -> list[str]:

@@ -486,6 +486,11 @@ def test_cli_compare_sample_videos(tmp_path: Path, capsys: pytest.CaptureFixture
     assert cad["verdict"] == "improved", cad
     assert cad["interval"][0] <= 13.0 <= cad["interval"][1]
     assert cad["interval"][1] - cad["interval"][0] > 1.0  # not absurdly narrow: 2 x 5 s clips
+    # the after clip's "limited ankle dorsiflexion" rests on the far leg alone (true
+    # dorsiflexion 23 deg, far leg 8.7): the comparison carries its low confidence
+    ank = next(f for f in doc["findings"] if f["code"] == "GAIT-ANK-01")
+    assert ank["change"] == "appeared" and ank["after_confidence"] == "low"
+    assert "newly seen (low confidence after)" in capsys.readouterr().out
 
 
 @pytest.mark.slow

@@ -289,12 +289,14 @@ def _sides_table(comp: Comparison) -> str:
 
 
 def _findings_html(comp: Comparison) -> str:
-    from gait.comparison import finding_change_text
+    from gait.comparison import finding_change_text, low_confidence_text
 
     items = []
     for r in comp.findings.to_dict("records"):
         change, before, after = str(r["change"]), str(r["before"]), str(r["after"])
-        label = finding_change_text(change, before, after)
+        label = finding_change_text(change, before, after) + low_confidence_text(
+            r.get("before_confidence"), r.get("after_confidence")
+        )
         items.append(
             f"<tr><td>{esc(r['compensation'])}</td>"
             f"<td>{esc(STATUS_WORDS.get(before, before))}</td>"
