@@ -6,12 +6,13 @@ Usage::
 
     python benchmarks/landmark_errors.py                   # 2 side runners at 30, 60, 120 fps
     python benchmarks/landmark_errors.py --fps 30 --clips side_compensations --keep /tmp/c
+    python benchmarks/landmark_errors.py --fps 30 --clips rear_good_form rear_compensations
 
 Each sample runner (``gait.synth.samples.SAMPLES``) is rendered at each frame rate (5 s,
 640x360; into a temporary folder unless ``--keep`` holds it already), MediaPipe's
 landmarks (full model, VIDEO mode) are extracted and their leg labels repaired
 (``gait.clean.repair_leg_swaps``), and for the hip, knee, ankle, heel and toe of the near
-and the far leg the error against the truth is split by
+and the far leg (left and right from behind) the error against the truth is split by
 ``gait.synth.detect.landmark_error_parts``: the phase-locked part (the mean error at the
 same moment of the stride - a landmark bias the median over strides keeps), the random
 rest (RMS, robust SD and robust frame-to-frame SD) - in pixels on the 118-px leg of these
@@ -35,16 +36,17 @@ def _rows(detected: np.ndarray, true: np.ndarray, time_s: np.ndarray, truth: dic
     from gait.posedata import LANDMARK_INDEX
     from gait.synth.detect import landmark_error_parts
 
-    near = truth["derived"]["near_side"]
+    near = truth["derived"].get("near_side")  # None from behind or in front
     far = "left" if near == "right" else "right"
+    legs = (("near", near), ("far", far)) if near else (("left", "left"), ("right", "right"))
     ic = np.asarray(truth["events"]["left"]["ic_s"], dtype=float)
     out = []
     for point in POINTS:
-        for which, side in (("near", near), ("far", far)):
+        for which, side in legs:
             j = LANDMARK_INDEX[f"{side}_{point}"]
             p = landmark_error_parts(detected[:, j], true[:, j], time_s, ic)
             out.append(
-                f"  {which:4s} {point:10s} total {p['total_rms']:4.1f}  locked "
+                f"  {which:5s} {point:10s} total {p['total_rms']:4.1f}  locked "
                 f"{p['locked_rms']:4.1f}  random rms {p['random_rms']:4.1f} sd "
                 f"{p['random_sd']:4.2f} step sd {p['random_step_sd']:4.2f}"
             )
