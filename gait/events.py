@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -1298,6 +1298,66 @@ STRIDE_COLUMNS = (
 )
 
 
+def _next_finite(x: np.ndarray) -> np.ndarray:
+    """Each element replaced by the first finite value at or after it (NaN if none)."""
+    idx = np.where(np.isfinite(x), np.arange(x.size), x.size)
+    nxt = np.minimum.accumulate(idx[::-1])[::-1]
+    return np.where(nxt < x.size, np.append(x, np.nan)[nxt], np.nan)
+
+
+def _off_rhythm_contacts(
+    events: pd.DataFrame, time_s: np.ndarray, min_stride_s: float
+) -> dict[str, dict[Any, float]]:
+    """Contacts to leave out: per side, contact id -> gap (s) to its twin; a negative gap
+    marks the contact kept when its *later* twin is dropped.
+
+    Two contacts of one foot closer than ``min_stride_s``, with no contact of the other
+    foot between them, cannot both be landings: the pose model's foot dipped to the floor
+    level and rose again before the real landing (the far foot of the rendered
+    ``before_side`` runner, 4-6 frames early, 4 times in 5 s), or it was misplaced for a
+    few frames.  The one farther from the middle of the other foot's contacts before and
+    after the pair (where steady running puts it) is dropped; at the clip's edge, the one
+    farther from half a stride after (before) the other foot's last (first) contact.
+    When the later one goes, the earlier one's stance may have been cut in two (the
+    foot rose off its level for a few frames: ``side_compensations``' near foot, toe-off
+    118 ms after contact against a true 289 ms), so its stride is not used either.
+    """
+    n = time_s.size
+    out: dict[str, dict[Any, float]] = {s: {} for s in SIDES}
+    ic_rows = events[events["kind"] == "ic"]
+    pos = {
+        s: ic_rows[ic_rows["side"] == s][["contact", "pos"]].dropna().sort_values("pos")
+        for s in SIDES
+    }
+    for side, other in (("left", "right"), ("right", "left")):
+        mine, oth = pos[side], pos[other]["pos"].to_numpy(dtype=float)
+        if len(mine) < 2 or oth.size < 2:
+            continue
+        ids, p = mine["contact"].to_list(), mine["pos"].to_numpy(dtype=float)
+        t = np.interp(p, np.arange(n), time_s)
+        half = 0.5 * float(np.median(np.diff(oth)))  # half a stride of the other foot
+        kept = [0]
+        for j in range(1, p.size):
+            k = kept[-1]
+            gap = float(t[j] - t[k])
+            lo, hi = np.searchsorted(oth, p[k], "left"), np.searchsorted(oth, p[j], "right")
+            if gap >= min_stride_s or hi > lo:
+                kept.append(j)  # a stride, or a contralateral contact between
+                continue
+            if lo > 0 and hi < oth.size:
+                mid = 0.5 * (oth[lo - 1] + oth[hi])
+            else:  # at the clip's edge: half a stride from the other foot's one contact
+                mid = oth[lo - 1] + half if lo > 0 else oth[hi] - half
+            if abs(p[j] - mid) < abs(p[k] - mid):
+                out[side][ids[k]] = gap
+                kept[-1] = j
+            else:
+                # the later one dropped: the contact kept may end where it split in two
+                out[side][ids[j]] = gap
+                out[side][ids[k]] = -gap
+    return out
+
+
 def strides_from_events(
     events: pd.DataFrame,
     time_s: np.ndarray,
@@ -1319,7 +1379,10 @@ def strides_from_events(
     within ``limits`` and the stride time within ``limits.max_stride_change`` of the
     median valid stride; its events are valid; and no frame in it is flagged in
     ``bad_frames``.  Failing strides are kept with
-    ``valid = False`` and a ``reason``.
+    ``valid = False`` and a ``reason``.  Of two contacts of one foot closer than
+    ``limits.min_stride_s`` with no contact of the other foot between them, the one off
+    the step rhythm is left out first (:func:`_off_rhythm_contacts`): a stride then runs
+    to the next contact kept.
 
     Parameters
     ----------
@@ -1357,8 +1420,11 @@ def strides_from_events(
     rows: list[pd.DataFrame] = []
     ics: dict[str, np.ndarray] = {}
     tos: dict[str, np.ndarray] = {}
+    twins = _off_rhythm_contacts(events, time_s, lim.min_stride_s)
+    dropped = {s: {c: g for c, g in twins[s].items() if g > 0} for s in SIDES}
+    split = {s: {c: -g for c, g in twins[s].items() if g < 0} for s in SIDES}
     for s in SIDES:
-        ev_s = events[events["side"] == s]
+        ev_s = events[(events["side"] == s) & ~events["contact"].isin(list(dropped[s]))]
         if ev_s.empty:
             ics[s] = tos[s] = np.zeros(0)
             continue
@@ -1378,7 +1444,11 @@ def strides_from_events(
         ic = piv["ic"].to_numpy(dtype=float)
         ms = piv["ms"].to_numpy(dtype=float)
         to = piv["to"].to_numpy(dtype=float)
-        nxt = np.append(ic[1:], np.nan)
+        gone = piv.index.isin(list(dropped[side]))
+        # each stride ends at the next contact kept (a dropped one ends nothing)
+        kept_ic = np.where(gone, np.nan, ic)
+        later = np.append(kept_ic[1:], np.nan)
+        nxt = np.where(gone, np.nan, _next_finite(later))
         oth = ics[other]
         j_after = np.searchsorted(oth, ic, side="right")
         # toe-off of the other foot's previous contact (double support if after this IC)
@@ -1429,7 +1499,31 @@ def strides_from_events(
                 np.full(ic.size, "this foot lands before the other one leaves the ground"),
             ),
         ]
+        twin_ms = np.array([1000.0 * dropped[side].get(c, 0.0) for c in piv.index])
+        cut = piv.index.isin(list(split[side]))
+        cut_ms = np.array([1000.0 * split[side].get(c, 0.0) for c in piv.index])
         checks = [
+            (
+                cut,
+                np.char.add(
+                    "this contact may be cut short: the foot seemed to land again ",
+                    np.char.add(
+                        np.round(cut_ms).astype(int).astype(str),
+                        " ms later, off the step rhythm (that second contact is not used)",
+                    ),
+                ),
+            ),
+            (
+                gone,
+                np.char.add(
+                    "a second contact of this foot ",
+                    np.char.add(
+                        np.round(twin_ms).astype(int).astype(str),
+                        " ms from another, off the step rhythm (the foot dipped to the floor "
+                        "level, or the pose model misplaced it): not used",
+                    ),
+                ),
+            ),
             (~ok_ev.to_numpy(), why.to_numpy().astype(str)),
             (~np.isfinite(nxt), np.full(ic.size, "no next contact of this foot (end of clip)")),
             (
@@ -1470,7 +1564,7 @@ def strides_from_events(
                 fill = fail & (note == "")
                 note[fill] = msg[fill]
         else:
-            checks = checks[:3] + cross + checks[3:]
+            checks = checks[:5] + cross + checks[5:]
         reason = np.full(ic.size, "", dtype=object)
         for fail, msg in checks:
             fill = fail & (reason == "")

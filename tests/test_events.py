@@ -223,6 +223,34 @@ def test_strides_enforce_alternation_and_ranges() -> None:
     assert "end of clip" in st.iloc[-1]["reason"]
 
 
+def test_a_dip_before_landing_does_not_cut_the_stride_short() -> None:
+    """A foot that dips to the floor level a few frames before it lands (the rendered
+    before_side runner's far foot, 4-6 frames early) gives a second contact: the one off
+    the step rhythm is left out, and the stride before it runs to the real landing
+    instead of ending at the dip (before: 0.51-0.62 s strides passed as valid, a per-side
+    cadence of 188 for a runner at 162).  When the later contact of such a pair is the
+    one left out, the earlier one's stance may be cut short: its stride is not used."""
+    rows = []
+    for k in range(6):
+        rows += _stance("left", 10 + 70 * k)
+        rows += _stance("right", 45 + 70 * k)
+    dip = [("left", "ic", 144.0), ("left", "ms", 145.0), ("left", "to", 146.0)]  # 6 early
+    time_s = np.arange(600) / 100.0
+    st = strides_from_events(_events(rows + dip), time_s)
+    left = st[st["side"] == "left"].set_index("ic_pos")
+    assert not left.loc[144.0, "valid"] and "off the step rhythm" in left.loc[144.0, "reason"]
+    assert left.loc[80.0, "valid"] and left.loc[80.0, "next_ic_pos"] == 150.0
+    assert left.loc[80.0, "stride_time_s"] == pytest.approx(0.7)
+    assert left.loc[150.0, "valid"]
+    # a second "landing" later in the stance: the first contact's stride is not trusted
+    late = [("left", "ic", 158.0), ("left", "ms", 159.0), ("left", "to", 160.0)]
+    st = strides_from_events(_events(rows + late), time_s)
+    left = st[st["side"] == "left"].set_index("ic_pos")
+    assert not left.loc[158.0, "valid"]
+    assert not left.loc[150.0, "valid"] and "cut short" in left.loc[150.0, "reason"]
+    assert left.loc[80.0, "valid"] and left.loc[220.0, "valid"]
+
+
 def test_a_stride_mostly_on_the_ground_is_not_running() -> None:
     """A contact that lasts over 60 % of its stride is no running stride, whichever
     foot: the near (trusted) foot of the real overground side clip passed every other
