@@ -481,6 +481,7 @@ def analyze_pose(
         landmark_quality=_landmark_quality(work),
         unavailable=unavailable,
         clip_values={} if rhythm is None else {"cadence_spm": rhythm},
+        near_side=trusted,
     )
     if too_short:
         short_reason = (

@@ -82,6 +82,7 @@ def summarize(
     landmark_quality: float = 1.0,
     unavailable: Mapping[str, str] | None = None,
     clip_values: Mapping[str, float] | None = None,
+    near_side: str | None = None,
 ) -> pd.DataFrame:
     """One row per registry metric summarising the valid strides.
 
@@ -102,6 +103,10 @@ def summarize(
         Metric -> a whole-clip measurement that replaces ``value`` (the per-stride
         aggregate) when the metric has valid strides, e.g. the rhythm cadence
         (:func:`gait.timing.rhythm_cadence_spm`); per-side values stay per-stride.
+    near_side : {"left", "right"}, optional
+        The leg nearer a side camera: metrics with ``MetricSpec.near_leg_only`` then
+        take their value (median, spread, stride count) from that leg's strides alone,
+        when it has any.
 
     Returns
     -------
@@ -124,6 +129,9 @@ def summarize(
             if spec.overall_column and spec.overall_column in strides:
                 xo = strides[spec.overall_column].to_numpy(dtype=float)
                 vals = xo[valid & np.isfinite(xo)]
+            elif spec.near_leg_only and view == "side" and near_side in ("left", "right"):
+                near = left if near_side == "left" else right
+                vals = near if near.size else x[use]
             else:
                 vals = x[use]
             n = int(vals.size)

@@ -305,6 +305,43 @@ def test_cadence_is_the_rate_of_the_mean_stride() -> None:
     assert row["left"] == pytest.approx(120.0 / stride_s.mean())
 
 
+def test_near_leg_only_metrics_take_the_near_legs_strides_from_the_side() -> None:
+    """Trunk lean and foot strike angle (``MetricSpec.near_leg_only``): from a side view
+    with the near leg known, the value, spread and stride count come from the near leg;
+    the far leg keeps its per-side value; other metrics, rear views, an unknown near leg
+    and a near leg without strides use both legs."""
+    import pandas as pd
+
+    from gait.summary import summarize
+
+    st = pd.DataFrame(
+        {
+            "side": ["left", "right"] * 4,
+            "valid": [True] * 8,
+            "trunk_lean_deg": [8.0, 4.0, 8.2, 4.2, 7.8, 3.8, 8.1, 4.1],
+            "foot_strike_angle_deg": [10.0, -2.0] * 4,
+            "knee_flexion_ic_deg": [20.0, 26.0] * 4,
+        }
+    )
+
+    def rows(**kw: object) -> pd.DataFrame:
+        return summarize(st, fps=30.0, **kw).set_index("metric")  # type: ignore[arg-type]
+
+    side = rows(view="side", near_side="left")
+    assert side.loc["trunk_lean_deg", "value"] == pytest.approx(8.05)
+    assert side.loc["trunk_lean_deg", "n_strides"] == 4
+    assert side.loc["trunk_lean_deg", "right"] == pytest.approx(4.05)
+    assert side.loc["foot_strike_angle_deg", "value"] == pytest.approx(10.0)
+    assert side.loc["knee_flexion_ic_deg", "value"] == pytest.approx(23.0)  # both legs
+    assert rows(view="side", near_side="right").loc["trunk_lean_deg", "value"] == (
+        pytest.approx(4.05)
+    )
+    assert rows(view="side").loc["trunk_lean_deg", "value"] == pytest.approx(6.0)  # between
+    far_only = st[st["side"] == "right"]
+    got = summarize(far_only, view="side", fps=30.0, near_side="left").set_index("metric")
+    assert got.loc["trunk_lean_deg", "value"] == pytest.approx(4.05)
+
+
 def test_foot_landmark_offset_is_referenced_to_foot_flat() -> None:
     """BlazePose puts the foot-index point lower on the foot than the heel point (the foot
     line reads toe-down when the sole is flat). Simulate that offset - the toe landmark
