@@ -112,8 +112,11 @@ class Session:
         return int(ok.sum())
 
     def stride_values(self, spec: MetricSpec, side: str | None = None) -> np.ndarray:
-        """Finite values of a metric over the valid strides (of one side, or all)."""
+        """Finite values of a metric over the valid strides (of one side, or all - or, for
+        a ``near_leg_only`` metric whose summary value came from one leg, that leg's)."""
         s = self.strides
+        if side is None and spec.near_leg_only:
+            side = self._value_side(spec.name)
         col = spec.overall_column if side is None and spec.overall_column else spec.name
         if s.empty or col not in s:
             return np.zeros(0)
@@ -124,6 +127,31 @@ class Session:
         if spec.aggregate == "harmonic_mean":
             ok &= x > 0
         return x[ok]
+
+    def _value_side(self, metric: str) -> str | None:
+        """The leg a summary value was taken from alone - its stride count is that leg's,
+        less than both legs', and its value that leg's median - or None."""
+        row = self._summary_row(metric)
+        if row.empty or self.strides.empty or metric not in self.strides:
+            return None
+        r = row.iloc[0]
+        try:
+            counts = [float(r[k]) for k in ("n_strides", "n_left", "n_right")]
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not np.isfinite(counts).all():
+            return None
+        n, n_l, n_r = (int(c) for c in counts)
+        value = self.value(metric)
+        if value is None or n >= n_l + n_r:
+            return None
+        x = self.strides[metric].to_numpy(dtype=float)
+        ok = self.strides["valid"].to_numpy(dtype=bool) & np.isfinite(x)
+        for side, n_side in (("left", n_l), ("right", n_r)):
+            vals = x[ok & (self.strides["side"].to_numpy() == side)]
+            if n == n_side and vals.size and abs(float(np.median(vals)) - value) < 1e-9:
+                return side
+        return None
 
     def _summary_row(self, metric: str) -> pd.DataFrame:
         return self.summary.loc[self.summary["metric"] == metric]
