@@ -135,6 +135,22 @@ class AnalysisResult:
 
         return findings_table(self.findings)
 
+    @property
+    def strike_pattern(self) -> str | None:
+        """The most frequent foot strike pattern over the strides the foot strike angle's
+        value comes from (from a side view the near leg's, as ``near_leg_only`` says),
+        or None."""
+        s = self.strides
+        if s.empty or "foot_strike_pattern" not in s:
+            return None
+        use = s["valid"].to_numpy(dtype=bool) & s["foot_strike_pattern"].notna().to_numpy()
+        near = near_side(self.cleaned) if self.view.kind == "side" else None
+        if METRICS["foot_strike_angle_deg"].near_leg_only and near is not None:
+            mine = use & (s["side"].to_numpy() == near)
+            use = mine if mine.any() else use
+        pat = s.loc[use, "foot_strike_pattern"]
+        return str(pat.mode().iloc[0]) if len(pat) else None
+
     def metric(self, name: str) -> float:
         """Overall (median) value of a metric, NaN when not measurable."""
         row = self.summary.loc[self.summary["metric"] == name]
@@ -169,11 +185,10 @@ class AnalysisResult:
             }
             if spec.caveat:
                 metrics[name]["caveat"] = spec.caveat
-        if "foot_strike_pattern" in self.strides:
-            pat = self.strides.loc[self.strides["valid"], "foot_strike_pattern"].dropna()
-            fsa = metrics.get("foot_strike_angle_deg")
-            if fsa is not None and "not_measurable" not in fsa and not pat.empty:
-                fsa["pattern"] = str(pat.mode().iloc[0])
+        pattern = self.strike_pattern
+        fsa = metrics.get("foot_strike_angle_deg")
+        if fsa is not None and "not_measurable" not in fsa and pattern is not None:
+            fsa["pattern"] = pattern
         events = [
             {
                 "side": e["side"],

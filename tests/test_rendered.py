@@ -208,6 +208,11 @@ def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg() -> None:
         assert row["value"] == pytest.approx(want["overall"], abs=1.0), name
         assert row["n_strides"] == row[f"n_{near}"], name
         assert row[far] < want["overall"] - 2.0, name  # the far leg's bias, still shown
+    # the foot strike pattern comes from the same (near-leg) strides as its angle:
+    # after_side lands rearfoot (14 deg); over both legs the pattern read "midfoot"
+    assert analyze(
+        Path(__file__).parents[1] / "sample_videos" / "after_side.mp4"
+    ).strike_pattern == ("rearfoot")
 
 
 def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding() -> None:

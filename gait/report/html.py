@@ -351,11 +351,7 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
 
 
 def _strike_pattern(result: AnalysisResult) -> str:
-    s = result.strides
-    if "foot_strike_pattern" not in s:
-        return ""
-    pat = s.loc[s["valid"].astype(bool), "foot_strike_pattern"].dropna()
-    return str(pat.mode().iloc[0]) if len(pat) else ""
+    return result.strike_pattern or ""
 
 
 def _card(row: Mapping[str, Any], pattern: str) -> str:
