@@ -1298,18 +1298,11 @@ STRIDE_COLUMNS = (
 )
 
 
-def _next_finite(x: np.ndarray) -> np.ndarray:
-    """Each element replaced by the first finite value at or after it (NaN if none)."""
-    idx = np.where(np.isfinite(x), np.arange(x.size), x.size)
-    nxt = np.minimum.accumulate(idx[::-1])[::-1]
-    return np.where(nxt < x.size, np.append(x, np.nan)[nxt], np.nan)
-
-
 def _off_rhythm_contacts(
     events: pd.DataFrame, time_s: np.ndarray, min_stride_s: float
-) -> dict[str, dict[Any, float]]:
-    """Contacts to leave out: per side, contact id -> gap (s) to its twin; a negative gap
-    marks the contact kept when its *later* twin is dropped.
+) -> tuple[dict[str, dict[Any, float]], dict[str, dict[Any, float]]]:
+    """Contacts to leave out, and contacts kept that may be cut short: per side, contact
+    id -> gap (s) to its twin.
 
     Two contacts of one foot closer than ``min_stride_s``, with no contact of the other
     foot between them, cannot both be landings: the pose model's foot dipped to the floor
@@ -1323,7 +1316,8 @@ def _off_rhythm_contacts(
     118 ms after contact against a true 289 ms), so its stride is not used either.
     """
     n = time_s.size
-    out: dict[str, dict[Any, float]] = {s: {} for s in SIDES}
+    dropped: dict[str, dict[Any, float]] = {s: {} for s in SIDES}
+    cut: dict[str, dict[Any, float]] = {s: {} for s in SIDES}
     ic_rows = events[events["kind"] == "ic"]
     pos = {
         s: ic_rows[ic_rows["side"] == s][["contact", "pos"]].dropna().sort_values("pos")
@@ -1349,13 +1343,13 @@ def _off_rhythm_contacts(
             else:  # at the clip's edge: half a stride from the other foot's one contact
                 mid = oth[lo - 1] + half if lo > 0 else oth[hi] - half
             if abs(p[j] - mid) < abs(p[k] - mid):
-                out[side][ids[k]] = gap
+                dropped[side][ids[k]] = gap
                 kept[-1] = j
             else:
                 # the later one dropped: the contact kept may end where it split in two
-                out[side][ids[j]] = gap
-                out[side][ids[k]] = -gap
-    return out
+                dropped[side][ids[j]] = gap
+                cut[side][ids[k]] = gap
+    return dropped, cut
 
 
 def strides_from_events(
@@ -1420,9 +1414,7 @@ def strides_from_events(
     rows: list[pd.DataFrame] = []
     ics: dict[str, np.ndarray] = {}
     tos: dict[str, np.ndarray] = {}
-    twins = _off_rhythm_contacts(events, time_s, lim.min_stride_s)
-    dropped = {s: {c: g for c, g in twins[s].items() if g > 0} for s in SIDES}
-    split = {s: {c: -g for c, g in twins[s].items() if g < 0} for s in SIDES}
+    dropped, split = _off_rhythm_contacts(events, time_s, lim.min_stride_s)
     for s in SIDES:
         ev_s = events[(events["side"] == s) & ~events["contact"].isin(list(dropped[s]))]
         if ev_s.empty:
@@ -1446,9 +1438,8 @@ def strides_from_events(
         to = piv["to"].to_numpy(dtype=float)
         gone = piv.index.isin(list(dropped[side]))
         # each stride ends at the next contact kept (a dropped one ends nothing)
-        kept_ic = np.where(gone, np.nan, ic)
-        later = np.append(kept_ic[1:], np.nan)
-        nxt = np.where(gone, np.nan, _next_finite(later))
+        later = np.append(np.where(gone, np.nan, ic)[1:], [np.nan, np.nan])
+        nxt = np.where(gone, np.nan, later[_next_true(np.isfinite(later[:-1]))])
         oth = ics[other]
         j_after = np.searchsorted(oth, ic, side="right")
         # toe-off of the other foot's previous contact (double support if after this IC)
