@@ -169,8 +169,26 @@ def test_rhythm_cadence_of_the_sample_clips() -> None:
         assert res.metric("cadence_spm") == pytest.approx(truth["overall"], abs=0.5), name
 
 
+def _sample_results(names: tuple[str, ...]) -> dict:
+    """The sample clips ``names`` analysed once (landmarks cached), with their truth."""
+    from gait.api import analyze
+    from gait.synth import load_truth
+
+    out = {}
+    for name in names:
+        video = Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
+        out[name] = (analyze(video), load_truth(video.with_suffix(".truth.json")))
+    return out
+
+
+@pytest.fixture(scope="module")
+def side_results() -> dict:
+    """The four rendered side clips analysed once, with their truth."""
+    return _sample_results(SIDE_CLIPS)
+
+
 @pytest.mark.parametrize("name", SIDE_CLIPS)
-def test_per_side_cadence_shows_no_false_asymmetry(name: str) -> None:
+def test_per_side_cadence_shows_no_false_asymmetry(side_results: dict, name: str) -> None:
     """Both legs run at the clip's cadence, so each side's median is within 5 spm of the
     truth (measured 175.3 / 175.6 vs 176, 158.7 / 160.1 vs 158, 161.6 / 158.3 vs 162,
     170.8 / 173.5 vs 175).  Before the leg-swap repair capped its costs, a wrong swap of
@@ -178,30 +196,23 @@ def test_per_side_cadence_shows_no_false_asymmetry(name: str) -> None:
     landing: left 169.1 vs right 157.0 spm.  Before a second contact off the step rhythm
     was left out, before_side's far foot, dipping to the floor 4-6 frames before three of
     its landings, read 188 spm."""
-    from gait.api import analyze
-    from gait.synth import load_truth
-
-    video = Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
-    truth = load_truth(video.with_suffix(".truth.json"))["metrics_image"]["cadence_spm"]
-    row = analyze(video).summary.set_index("metric").loc["cadence_spm"]
+    result, truth_doc = side_results[name]
+    truth = truth_doc["metrics_image"]["cadence_spm"]
+    row = result.summary.set_index("metric").loc["cadence_spm"]
     for side in ("left", "right"):
         assert row[side] == pytest.approx(truth["overall"], abs=5.0), (side, row[side])
 
 
-def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg() -> None:
+def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg(side_results: dict) -> None:
     """At the far foot's midstances MediaPipe reads the trunk 3.0-4.6 deg more upright
     on these four clips (2.5-5.4 at 60/120 fps): the value, from the near leg's strides
     (``MetricSpec.near_leg_only``), is within 0.7 deg of the truth (measured +0.45,
     -0.45, +0.61, +0.30); over both legs it read -2.8 and -3.0 on side_compensations and
     before_side, whose far leg had more valid strides."""
-    from gait.api import analyze
     from gait.report._format import near_leg
-    from gait.synth import load_truth
 
-    for name in SIDE_CLIPS:
-        video = Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
-        want = load_truth(video.with_suffix(".truth.json"))["metrics_image"]["trunk_lean_deg"]
-        res = analyze(video)
+    for name, (res, truth) in side_results.items():
+        want = truth["metrics_image"]["trunk_lean_deg"]
         row = res.summary.set_index("metric").loc["trunk_lean_deg"]
         near = near_leg(res)
         far = "left" if near == "right" else "right"
@@ -210,23 +221,18 @@ def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg() -> None:
         assert row[far] < want["overall"] - 2.0, name  # the far leg's bias, still shown
     # the foot strike pattern comes from the same (near-leg) strides as its angle:
     # after_side lands rearfoot (14 deg); over both legs the pattern read "midfoot"
-    assert analyze(
-        Path(__file__).parents[1] / "sample_videos" / "after_side.mp4"
-    ).strike_pattern == ("rearfoot")
+    assert side_results["after_side"][0].strike_pattern == "rearfoot"
 
 
-def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding() -> None:
+def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding(side_results: dict) -> None:
     """The four side runners have the same contact time on both legs, but through
     MediaPipe their legs read -12.7 to +9.3 % apart at 30 fps (-17.2 to +9.3 % with the
     60 and 120 fps renders): the far leg's contacts are timed on worse landmarks.  Three
     of the four passed the asymmetry rule's 8 % and "Left/right asymmetry" fired; from a
     side view no left/right difference is judged now (findings.SIDE_VIEW_ASYMMETRY).  A
     finding on the far leg alone is kept at confidence "low" (findings.FAR_LEG_ONLY)."""
-    from gait.api import analyze
-
     spread = []
-    for name in SIDE_CLIPS:
-        res = analyze(Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4")
+    for name, (res, _) in side_results.items():
         row = res.summary.set_index("metric").loc["contact_time_ms"]
         spread.append(abs(float(row["asymmetry_pct"])))
         found = {f.code: f for f in res.findings}
@@ -367,14 +373,7 @@ REAR_CLIPS = ("rear_good_form", "rear_compensations")
 @pytest.fixture(scope="module")
 def rear_results() -> dict:
     """The two rendered rear clips analysed once (landmarks cached), with their truth."""
-    from gait.api import analyze
-    from gait.synth import load_truth
-
-    out = {}
-    for name in REAR_CLIPS:
-        video = Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
-        out[name] = (analyze(video), load_truth(video.with_suffix(".truth.json")))
-    return out
+    return _sample_results(REAR_CLIPS)
 
 
 def _event_errors_ms(result, truth: dict, kind: str) -> tuple[np.ndarray, int]:  # type: ignore[no-untyped-def]
