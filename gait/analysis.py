@@ -401,6 +401,7 @@ def analyze_pose(
         ic_forward_stop_s=0.1 if side_view else 0.0,
         stance_level_sds=2.0 if side_view else 0.0,
         ic_min_low_frames=3 if side_view else 1,
+        ic_after_level=side_view,  # from behind, the sliding stance foot nears its level late
         refine_to=not side_view,
         curved_to=level.settings["event_cutoff_hz"] is None,  # kinks not rounded off
         # On a treadmill seen from behind the stance foot slides towards the camera (it

@@ -44,8 +44,8 @@ SIDE_VIEW_ASYMMETRY = (
 
 #: A side-view finding seen on the far leg alone (confidence "low"): its angles carry
 #: their own bias (rendered runners: far-leg ankle dorsiflexion at midstance read -1.6 to
-#: -14.1 deg off, the near leg's -3.7 to +11.1; on after_side the far leg alone fired
-#: "limited ankle dorsiflexion" for a runner with 23 deg).
+#: -14.1 deg off, the near leg's -3.7 to +11.1; on after_side the far leg alone read
+#: 8.7 deg and fired "limited ankle dorsiflexion" for a runner with 23 deg - 12.0 now).
 FAR_LEG_ONLY = (
     "seen on the far {far} leg only, which the camera sees partly hidden: film the {far} "
     "side to confirm"

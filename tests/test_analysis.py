@@ -123,7 +123,7 @@ def test_real_treadmill_clip(treadmill_pose) -> None:  # type: ignore[no-untyped
 
 @pytest.mark.slow
 def test_real_treadmill_contact_time(treadmill_pose) -> None:  # type: ignore[no-untyped-def]
-    """Plausible band from the clip's ground-truth file; measured about 317 ms (the far
+    """Plausible band from the clip's ground-truth file; measured about 312 ms (the far
     leg is hidden by the console, so the near leg carries the timing)."""
     res = analyze_pose(treadmill_pose)
     assert 180.0 <= res.metric("contact_time_ms") <= 320.0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 import pytest
 from core_helpers import metric_errors, mirror, relative_ok, swap_labels, synth, toe_down
 
-from gait.analysis import analyze_pose
+from gait.analysis import AnalysisResult, analyze_pose
 from gait.metrics import (
     METRICS,
     ankle_dorsiflexion_deg,
@@ -123,6 +124,17 @@ def test_kink_sampler_is_exact_on_two_quadratics_and_beats_the_cubic() -> None:
     assert np.isnan(sample_kink(sig[:, 0], np.array([1.0, 28.5, np.nan]))).all()
 
 
+def _exact_side_misses(res: AnalysisResult, truth: dict[str, Any]) -> dict[str, float]:
+    """The side metrics off the truth by more than the exact-landmark tolerances."""
+    errs = metric_errors(res, truth)
+    bad = {}
+    for name in SIDE_METRICS:
+        t = truth["metrics_image"][name]["overall"]
+        if not relative_ok(name, errs[name], t, deg=0.5, rel=0.01):
+            bad[name] = round(errs[name], 3)
+    return bad
+
+
 # Exact synthetic landmarks: measured minus truth (truth["metrics_image"]).
 # Tolerance 0.5 deg for angles, 1 % for ms and steps/min, 1 percentage point for metrics
 # that are percentages (duty factor, % leg length) - at 30, 60 and 120 fps alike.
@@ -138,12 +150,41 @@ def test_exact_side_metrics_match_truth(fps: float, view: str) -> None:
     pose, truth = synth(fps=fps, duration_s=5.0, view=view)
     res = analyze_pose(pose)
     assert res.view.kind == "side" and res.view.facing == view.split("_")[1]
-    errs = metric_errors(res, truth)
-    bad = {}
-    for name in SIDE_METRICS:
-        t = truth["metrics_image"][name]["overall"]
-        if not relative_ok(name, errs[name], t, deg=0.5, rel=0.01):
-            bad[name] = round(errs[name], 3)
+    bad = _exact_side_misses(res, truth)
+    assert not bad, bad
+
+
+_MIDFOOT_XFAIL = (
+    "the synthetic midfoot runner's ankle comes down with the rate it has just after "
+    "contact, where the foot only rolls 2 deg: its heel slows from 2.1 to 1.1 px a frame "
+    "over the last 40 ms before landing (the heel strike and the motion capture keep "
+    "their speed into the floor).  Between frames, at 30 and 60 fps, that landing is "
+    "timed 0.2-0.5 frame early: contact time +7.4 / +5.2 ms, overstride +2.9 / +1.6 % "
+    "leg, knee at contact +1.7 / +1.0 deg (at 120 fps all within bounds)"
+)
+
+
+@pytest.mark.parametrize(
+    ("strike", "fps"),
+    [
+        pytest.param(
+            strike,
+            fps,
+            marks=pytest.mark.xfail(strict=True, reason=_MIDFOOT_XFAIL)
+            if strike == "midfoot" and fps < 100
+            else (),
+        )
+        for strike in ("midfoot", "forefoot")
+        for fps in (30.0, 60.0, 120.0)
+    ],
+)
+def test_exact_side_metrics_match_truth_for_every_strike(strike: str, fps: float) -> None:
+    """The tolerances above for the other strike patterns (the default lands on the heel).
+    The forefoot runner is within them at 30, 60 and 120 fps, the midfoot runner at 120
+    fps; there it read contact time +8.4 ms and IC up to 1.57 frames early before the
+    landing was kept after the foot passes its stance level (``ic_after_level``)."""
+    pose, truth = synth(fps=fps, duration_s=5.0, foot_strike=strike)
+    bad = _exact_side_misses(analyze_pose(pose), truth)
     assert not bad, bad
 
 

@@ -230,7 +230,10 @@ def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding(side_results
     60 and 120 fps renders): the far leg's contacts are timed on worse landmarks.  Three
     of the four passed the asymmetry rule's 8 % and "Left/right asymmetry" fired; from a
     side view no left/right difference is judged now (findings.SIDE_VIEW_ASYMMETRY).  A
-    finding on the far leg alone is kept at confidence "low" (findings.FAR_LEG_ONLY)."""
+    finding on the far leg alone is kept at confidence "low" (findings.FAR_LEG_ONLY):
+    after_side (23 deg of dorsiflexion) fired "limited ankle dorsiflexion" on its far
+    leg, which read 8.7 deg; with its contacts no longer timed before the foot is down
+    (``ic_after_level``) it does not fire at all."""
     spread = []
     for name, (res, _) in side_results.items():
         row = res.summary.set_index("metric").loc["contact_time_ms"]
@@ -240,10 +243,8 @@ def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding(side_results
         assert "far leg" in found["GAIT-SYM-01"].reason, name
         assert found["GAIT-STR-01"].status in ("fired", "not_fired"), name  # others checked
         ankle = found["GAIT-ANK-01"]
-        if name == "after_side":
-            # 23 deg of dorsiflexion; the far (left) leg reads 8.7: fired, but flagged
-            assert ankle.status == "fired" and ankle.sides == ("left",)
-            assert ankle.confidence == "low" and "far left leg only" in ankle.reason
+        if name == "after_side":  # 23 deg of dorsiflexion: not seen, or seen at low confidence
+            assert ankle.status != "fired" or ankle.confidence == "low", ankle
     assert max(spread) > 8.0  # what the rule would have judged
 
 
@@ -354,11 +355,11 @@ def test_side_metrics_within_the_landmark_bias_plus_two_degrees(
 ) -> None:
     """The issue's check on rendered clips: trunk lean and knee flexion within the
     landmark bias (measured here, on the same strides at the true event times) plus
-    2 deg.  Measured, events add (deg): trunk lean -0.21, +0.09, +0.04, +0.08; knee at
-    contact +0.71, +0.07, +4.06, +1.64; knee at midstance -2.32, +0.22, -0.29, +0.43
+    2 deg.  Measured, events add (deg): trunk lean -0.21, +0.20, +0.04, +0.08; knee at
+    contact +0.71, +0.74, +4.06, +1.64; knee at midstance -2.32, +0.10, -0.29, +0.43
     (side_good_form, side_compensations, before_side, after_side); landmark bias: trunk
-    -0.01, -1.78, -3.01, -0.06, knee at contact -2.21, +11.21, +6.23, +1.37, knee at
-    midstance -0.13, +11.51, -10.86, +0.34 (before_side's far leg reads the knee at
+    -0.01, -2.98, -3.01, -0.06, knee at contact -2.21, +11.15, +6.23, +1.37, knee at
+    midstance -0.13, +7.13, -10.86, +0.34 (before_side's far leg reads the knee at
     midstance about 15 deg low and the trunk about 4 deg low, and 5 of its 9 valid
     strides are far-leg ones).  ``pytest -s`` prints the table."""
     got, at_true, _ = bias_split[name][metric]

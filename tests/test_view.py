@@ -47,7 +47,12 @@ def test_camera_roll_is_levelled(roll: float, treadmill: bool, noise_px: float) 
     """A rolled camera is levelled: overground from the line between contacts (small rolls
     too), on a treadmill from the sliding stance foot when the roll is large.  The synth
     convention is opposite to the view's (camera turned clockwise: floor rises to the
-    right, a negative view roll)."""
+    right, a negative view roll).  The levelled clip's angles then match the level
+    clip's: trunk lean within 0.4 deg even with noise.  The angles at contact of the
+    noisy clips are compared on exact landmarks only: with 1.5 px of jitter (3 px on the
+    far leg) they scatter about 8 deg from stride to stride, and the medians of the ~8
+    strides of a 4-s clip differ by up to 3.3 deg between the rolled and the level clip
+    (seeds 3-5; 8-s clips up to 3.2) with the same roll correction."""
     kw = dict(fps=60.0, duration_s=4.0, treadmill=treadmill, noise_px=noise_px, seed=3)
     pose, _ = synth(camera_roll_deg=roll, **kw)
     level, _ = synth(**kw)
@@ -55,7 +60,10 @@ def test_camera_roll_is_levelled(roll: float, treadmill: bool, noise_px: float) 
     assert res.view.roll_deg == pytest.approx(-roll, abs=0.5 if noise_px == 0 else 1.0)
     assert ref.view.roll_deg == 0.0
     assert res.view.details["roll_from_steps"] == float(not treadmill)
-    for name in ("trunk_lean_deg", "shank_angle_ic_deg", "foot_strike_angle_deg"):
+    angles = ["trunk_lean_deg"]
+    if noise_px == 0:
+        angles += ["shank_angle_ic_deg", "foot_strike_angle_deg"]
+    for name in angles:
         assert res.metric(name) == pytest.approx(ref.metric(name), abs=1.5), name
 
 
