@@ -68,10 +68,14 @@ class RunnerParams:
         ankle 29-35 / 74-87 / 157-179 mm; with 1: 27 / 65 / 131 and 36 / 80 / 157 mm).
         Seen from behind on a treadmill the slowly lifting toe keeps sliding down the
         image towards the camera: the rear toe-off is 1.4 / 3.2 / 6.7 frames late at 30 /
-        60 / 120 fps with 0, 0.7 / 0.9 / 1.4 with 1.  Not yet the default: with 1 the knee
-        flexes faster after toe-off and the low-pass of noisy landmarks rounds that kink
-        early (the noisy runner of tests/test_events.py, seed 2: side-view toe-off at 120
-        fps 1.2-2.7 frames early; exact landmarks at 30 fps: contact time -4.9 ms).
+        60 / 120 fps with 0, 0.7 / 0.9 / 1.4 with 1.  Not the default: the extra lift
+        comes from the knee, which then flexes at 600-1000 deg/s within 20 ms of toe-off
+        (0: 160-420 deg/s; the motion capture's knee about 0 at toe-off, 100 deg/s at +20
+        ms, 220 at +35), so the foot is right and the knee wrong.  With 1 as the default
+        the low-pass of noisy landmarks rounds that kink early (the noisy runner of
+        tests/test_events.py, seed 2: side-view toe-off at 120 fps 1.2-2.7 frames early;
+        exact landmarks at 30 fps: contact time -4.9 ms; 8 tests failed).  A realistic
+        push-off would lift the foot with the hip and the ankle, not the knee.
     step_width_m : lateral distance between the left and right foot lines (ankles);
         negative = crossover.
     arm_swing_deg : amplitude of the upper-arm swing (± degrees about the mean).
