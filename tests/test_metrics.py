@@ -259,7 +259,10 @@ def _noisy_angle_errors(fps: float) -> dict[str, np.ndarray]:
                 "at IC removes the bias on this runner (-0.2 deg) but passes event-timing "
                 "errors through on MediaPipe's landmarks (what the events add on the four "
                 "rendered side clips: +2.9 / -5.2 / +3.8 / -1.2 deg, against +0.7 / +1.1 / "
-                "+6.0 / -1.7 with the cubic), so it is not used",
+                "+6.0 / -1.7 with the cubic), so it is not used.  The kink is the synthetic "
+                "runner's: its knee extends at about 250 deg/s 20 ms before contact and is "
+                "still at contact, where a real knee flexes smoothly through it (motion "
+                "capture: 300-370 deg/s before, about 470 after; tests/test_mocap.py)",
             )
             if (fps, name) == (30.0, "knee_flexion_ic_deg")
             else (),
