@@ -358,8 +358,8 @@ def _level_crossing(
     a, b = np.clip(first - 1, 0, n - 1), np.clip(first, 0, n - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         frac = (h[a] - level) / (h[a] - h[b])
-    ok = np.isfinite(frac) & (h[a] > level) & (first > 0)
-    return np.asarray(np.where(ok, a + np.clip(frac, 0.0, 1.0), -np.inf))
+    ok = np.isfinite(frac) & (h[a] > level) & (h[b] <= level) & (first > 0)
+    return np.asarray(np.where(ok, a + frac, -np.inf))
 
 
 def _subframe_to(

@@ -292,6 +292,20 @@ def test_a_stride_mostly_on_the_ground_is_not_running() -> None:
     assert left.loc[[1, 2, 4], "valid"].all()  # 24 of 70 frames: 34 %
 
 
+def test_level_crossing_is_where_the_foot_passes_its_stance_level() -> None:
+    """The bound of ``ic_after_level``: linear between the frames either side of the
+    level, after the skim with ``min_low_frames=3``; none (-inf) where the contact's
+    first low frame is not below the level or there is no frame before it."""
+    from gait.events import _level_crossing
+
+    h = np.array([0.3, 0.2, 0.1, 0.04, 0.09, 0.1, 0.08, 0.05, 0.02, 0.0, 0.0, 0.0, 0.0, 0.1])
+    s, e = np.array([3]), np.array([13])
+    assert _level_crossing(h, s, e, 0.06)[0] == pytest.approx(2.0 + 0.04 / 0.06)
+    assert _level_crossing(h, s, e, 0.06, min_low_frames=3)[0] == pytest.approx(6.0 + 2 / 3)
+    assert _level_crossing(h, s, e, -0.01)[0] == -np.inf  # never at or below the level
+    assert _level_crossing(h[3:], s - 3, e - 3, 0.06)[0] == -np.inf  # down from the start
+
+
 def test_the_first_contact_estimate_needs_the_foot_to_stay_down() -> None:
     """A swing foot that dips to the contact level for a frame before it lands (it skims
     the belt) does not start the contact with ``min_low_frames=3``."""
