@@ -443,6 +443,31 @@ def test_runner_crosses_the_frame_only_overground(treadmill: bool) -> None:
     assert truth["derived"]["fraction_of_frames_in_view"] == 1.0
 
 
+def test_landmarks_outside_the_image_are_not_reported() -> None:
+    """An overground runner at the default camera (4 m, 60 deg) is in view for about a
+    third of a 5-s clip.  Off-screen landmarks are what no pose model reports: frames
+    whose mid-hip is outside the image have no pose, points outside it visibility 0.
+    The analysis then sees a side view, overground, with too few steps - given every
+    off-screen landmark as seen, it called the clip a rear view on a treadmill."""
+    from gait.analysis import analyze_pose
+
+    p = RunnerParams(view="side_right", treadmill=False, duration_s=5.0)
+    pose, truth = synth_landmarks(p)
+    image = truth["frames"]["image_px"]
+    hips = 0.5 * (image[:, L["left_hip"], :2] + image[:, L["right_hip"], :2])
+    on_screen = (hips[:, 0] >= 0) & (hips[:, 0] < p.width_px)
+    has_pose = np.isfinite(pose.image_px[:, L["left_hip"], 0])
+    np.testing.assert_array_equal(has_pose, on_screen)
+    assert 0.25 < has_pose.mean() < 0.45  # measured 51 of 150 frames
+    assert truth["derived"]["fraction_of_frames_in_view"] <= has_pose.mean()
+    out = (image[..., 0] < 0) | (image[..., 0] >= p.width_px)
+    assert (pose.visibility[out] == 0).all()
+    assert (pose.visibility[~out & has_pose[:, None]] == 1).all()
+    res = analyze_pose(pose)
+    assert (res.view.kind, res.view.setting) == ("side", "overground")
+    assert any("valid steps" in w for w in res.warnings)
+
+
 def test_without_truth_returns_an_empty_dict() -> None:
     pose, truth = synth_landmarks(RunnerParams(duration_s=0.5), with_truth=False)
     assert truth == {} and pose.n_frames == 15

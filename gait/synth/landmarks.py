@@ -8,7 +8,10 @@ the same camera the renderer uses (:mod:`gait.synth.camera`):
   MediaPipe's relative z.
 * ``world_m``: camera-aligned metres (x image-right, y down, z away from the camera) with
   the origin at the mid-hip, like MediaPipe's world landmarks.
-* ``visibility`` and ``presence`` are 1; ``time_s = frame / fps``.
+* ``visibility`` and ``presence`` are 1, but as a pose model would report it: 0 for a
+  point outside the image, and no pose at all (NaN, 0) on a frame whose mid-hip is
+  outside it - an overground runner crosses the camera's view (at the default 4 m and
+  60 deg, about 4.6 m of the path: 1.4 s of a 5-s clip); ``time_s = frame / fps``.
 
 Optional corruption mimics what MediaPipe does to real clips (``noise_px``,
 ``far_leg_noise_factor``, ``dropout_fraction``, ``n_leg_swaps``); which frames were
@@ -129,6 +132,7 @@ def synth_landmarks(
     pts = landmarks_3d(skel, params.runner_height_m)
     image, world = project_landmarks(pts, camera)
     noisy_image, noisy_world, visibility, corruption = _corrupt(image, world, params)
+    _hide_off_screen(image, noisy_image, noisy_world, visibility, params)
     pose = PoseData(
         image_px=noisy_image,
         visibility=visibility,
@@ -148,6 +152,28 @@ def synth_landmarks(
         truth = compute_truth(model, camera, frames=(time_s, pts, image, world))
         truth["corruption"] = corruption
     return pose, truth
+
+
+def _hide_off_screen(
+    image: np.ndarray,
+    noisy_image: np.ndarray,
+    noisy_world: np.ndarray,
+    visibility: np.ndarray,
+    params: RunnerParams,
+) -> None:
+    """What a pose model would not report, in place: a frame whose mid-hip is outside
+    the image has no pose (NaN), and a point outside the image has visibility 0."""
+    x, y = image[..., 0], image[..., 1]
+    inside = (x >= 0) & (x < params.width_px) & (y >= 0) & (y < params.height_px)
+    hips = image[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]], :2].mean(axis=1)
+    no_pose = ~(
+        (hips[:, 0] >= 0)
+        & (hips[:, 0] < params.width_px)
+        & (hips[:, 1] >= 0)
+        & (hips[:, 1] < params.height_px)
+    )
+    visibility[~inside] = 0.0
+    noisy_image[no_pose], noisy_world[no_pose], visibility[no_pose] = np.nan, np.nan, 0.0
 
 
 def _corrupt(
