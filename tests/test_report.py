@@ -639,7 +639,7 @@ def test_terminal_summary(side_comp: Any) -> None:
     # which leg the camera saw best (MediaPipe's visibility: left 0.98, right 0.78)
     assert "Left/Right: the left leg was nearer the camera; the right leg is partly" in text
     assert METRICS["pelvic_drop_deg"].label in text
-    assert any(line.startswith("Pre-run routine (") for line in lines)
+    assert any(line.startswith("Pre-run routine (") for line in lines)  # for its findings
     assert lines[-1] == "Report: /tmp/out/report.html"
     cadence = next(line for line in lines if line.startswith("Cadence"))
     assert "160–185" in cadence and cadence.rstrip().endswith("!")
@@ -661,8 +661,9 @@ def test_no_checked_pattern_is_not_called_nothing_stood_out(side_comp: Any) -> N
     found = [
         dc.replace(f, status="not_checked", reason="not measured") for f in _findings(side_comp)
     ]
-    text = terminal_summary(side_comp, found)
+    text = terminal_summary(side_comp, found, drills.build_plan(found))
     assert "No pattern could be checked in this clip" in text
+    assert "\nGeneral pre-run routine (" in text  # not a plan for this runner
     assert "stood out" not in text and "could not be checked from this view" not in text
     page = _parse(render_html(side_comp, found, drills.build_plan(found), assets=ReportAssets()))
     assert "No pattern could be checked in this clip" in page.section("findings")

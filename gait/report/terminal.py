@@ -190,10 +190,11 @@ def terminal_summary(
             for d in pre.get("drills") or []
         )
         if drills:
+            # with no finding to address (none fired, or none could be checked): the
+            # articles' general routine, not a plan for this runner
+            title = "General pre-run routine" if plan.get("general_routine") else "Pre-run routine"
             out.append("")
-            out += _wrap(
-                f"Pre-run routine ({F.text(pre.get('minutes'))} min): {drills}", width, "  ", ""
-            )
+            out += _wrap(f"{title} ({F.text(pre.get('minutes'))} min): {drills}", width, "  ", "")
     if result.warnings:
         out.append("")
         out.append(_paint("Notes", "bold", color))
