@@ -9,7 +9,9 @@ instant of peak stance knee flexion.  Times are continuous (not rounded to frame
 Metrics (names as the analyzer reports them)
 --------------------------------------------
 Each is given per side (the side whose stance or contact it belongs to) and ``overall``
-(mean of the sides unless stated).  Two sets are provided:
+(mean of the sides unless stated), from one stride per side: the second contact's on a
+treadmill, where every stride looks the same; overground the one nearest mid-clip, where
+the runner passes the camera.  Two sets are provided:
 
 ``metrics``        from the 3-D model, projected orthographically onto the body's sagittal
                    plane (x forward, z up) for side-view metrics and frontal plane (y left,
@@ -204,6 +206,18 @@ def event_times(model: RunnerModel, t_start: float, t_end: float) -> dict[str, A
     return {"events": events, "contacts": contacts}
 
 
+def _reference_contact(model: RunnerModel, side: str) -> int:
+    """The contact whose stride gives the per-side metrics: the second one on a treadmill
+    (every stride looks the same there), the one nearest mid-clip overground - where the
+    runner passes the camera; near the clip's ends it is seen obliquely, or not at all."""
+    p = model.params
+    if p.treadmill:
+        return 1
+    mid = 0.5 * p.n_frames / p.fps
+    k = float(np.round((mid - float(model.ic_time(side, 0.0))) / model.stride_time_s))
+    return max(int(k), 0)
+
+
 def compute_truth(
     model: RunnerModel,
     camera: Camera,
@@ -234,7 +248,7 @@ def compute_truth(
     is_side_view = p.view.startswith("side")
     for side in SIDES:
         beta = model.beta[side]
-        t_ic = float(model.ic_time(side, 1))
+        t_ic = float(model.ic_time(side, _reference_contact(model, side)))
         times = np.array([t_ic, t_ic + beta * T / 2, t_ic + beta * T])
         skel = model.evaluate(times, lab=True)
         vals: dict[str, float] = {
