@@ -136,6 +136,12 @@ class AnalysisResult:
         return findings_table(self.findings)
 
     @property
+    def near_leg(self) -> str | None:
+        """The leg nearer the camera in a side view (:func:`near_side` of the cleaned
+        landmarks); None in other views or when unclear."""
+        return near_side(self.cleaned) if self.view.kind == "side" else None
+
+    @property
     def strike_pattern(self) -> str | None:
         """The most frequent foot strike pattern over the strides the foot strike angle's
         value comes from (from a side view the near leg's, as ``near_leg_only`` says),
@@ -144,7 +150,7 @@ class AnalysisResult:
         if s.empty or "foot_strike_pattern" not in s:
             return None
         use = s["valid"].to_numpy(dtype=bool) & s["foot_strike_pattern"].notna().to_numpy()
-        near = near_side(self.cleaned) if self.view.kind == "side" else None
+        near = self.near_leg
         if METRICS["foot_strike_angle_deg"].near_leg_only and near is not None:
             mine = use & (s["side"].to_numpy() == near)
             use = mine if mine.any() else use

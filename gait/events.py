@@ -1533,31 +1533,22 @@ def strides_from_events(
                 np.full(ic.size, "this foot lands before the other one leaves the ground"),
             ),
         ]
-        twin_ms = np.array([1000.0 * dropped[side].get(c, 0.0) for c in piv.index])
         cut = piv.index.isin(list(split[side]))
-        cut_ms = np.array([1000.0 * split[side].get(c, 0.0) for c in piv.index])
+        cut_msg = [
+            f"this contact may be cut short: the foot seemed to land again "
+            f"{1000.0 * split[side].get(c, 0.0):.0f} ms later, off the step rhythm (that "
+            "second contact is not used)"
+            for c in piv.index
+        ]
+        gone_msg = [
+            f"a second contact of this foot {1000.0 * dropped[side].get(c, 0.0):.0f} ms from "
+            "another, off the step rhythm (the foot dipped to the floor level, or the pose "
+            "model misplaced it): not used"
+            for c in piv.index
+        ]
         checks = [
-            (
-                cut,
-                np.char.add(
-                    "this contact may be cut short: the foot seemed to land again ",
-                    np.char.add(
-                        np.round(cut_ms).astype(int).astype(str),
-                        " ms later, off the step rhythm (that second contact is not used)",
-                    ),
-                ),
-            ),
-            (
-                gone,
-                np.char.add(
-                    "a second contact of this foot ",
-                    np.char.add(
-                        np.round(twin_ms).astype(int).astype(str),
-                        " ms from another, off the step rhythm (the foot dipped to the floor "
-                        "level, or the pose model misplaced it): not used",
-                    ),
-                ),
-            ),
+            (cut, np.array(cut_msg)),
+            (gone, np.array(gone_msg)),
             (~ok_ev.to_numpy(), why.to_numpy().astype(str)),
             (~np.isfinite(nxt), np.full(ic.size, "no next contact of this foot (end of clip)")),
             (

@@ -333,7 +333,7 @@ def evaluate(
     return out
 
 
-def _unjudged(cond: Condition, row: Mapping[str, Any], view: str | None) -> str | None:
+def _unjudged(cond: Condition, view: str | None) -> str | None:
     """Why this clip cannot judge the condition even though the metric was measured."""
     if view == "side" and cond.field in ("asymmetry_abs", "asymmetry_pct_abs"):
         return SIDE_VIEW_ASYMMETRY
@@ -377,7 +377,7 @@ def _evaluate_rule(
     for cond in rule.conditions:
         row = rows.get(cond.metric, {})
         reason = _text(row.get("not_measurable")) if row else "metric not computed"
-        reason = reason or _unjudged(cond, row, view)
+        reason = reason or _unjudged(cond, view)
         observed, side = _observe(cond, row) if row and not reason else (None, None)
         if observed is None:
             unchecked.append(f"{cond.metric}: {reason or 'no value'}")

@@ -33,10 +33,6 @@ MIN_STEPS = 7
 #: ``not_measurable`` reason when no valid stride gave a metric.
 NO_VALID_STRIDE = "no valid stride gave this metric"
 
-#: Confidence caps for metrics whose measurement from video is known to be weak
-#: (``MetricSpec.max_confidence``, with the reasons in ``gait/metrics.py``).
-CONFIDENCE_CAP = {name: s.max_confidence for name, s in METRICS.items() if s.max_confidence < 1}
-
 SUMMARY_COLUMNS = (
     "metric",
     "unit",
@@ -182,4 +178,5 @@ def _confidence(name: str, n: int, *, iqr: float, fps: float, quality: float) ->
     if spec.smallest_change and np.isfinite(iqr):
         s = float(np.clip(2.0 * spec.smallest_change / max(iqr, 1e-9), 0.3, 1.0))
     conf = q * f * c * s
-    return round(min(conf, CONFIDENCE_CAP.get(name, 1.0)), 3)
+    # capped for metrics whose measurement from video is known to be weak
+    return round(min(conf, spec.max_confidence), 3)

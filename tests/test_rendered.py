@@ -209,12 +209,10 @@ def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg(side_results: dict
     (``MetricSpec.near_leg_only``), is within 0.7 deg of the truth (measured +0.45,
     -0.45, +0.61, +0.30); over both legs it read -2.8 and -3.0 on side_compensations and
     before_side, whose far leg had more valid strides."""
-    from gait.report._format import near_leg
-
     for name, (res, truth) in side_results.items():
         want = truth["metrics_image"]["trunk_lean_deg"]
         row = res.summary.set_index("metric").loc["trunk_lean_deg"]
-        near = near_leg(res)
+        near = res.near_leg
         far = "left" if near == "right" else "right"
         assert row["value"] == pytest.approx(want["overall"], abs=1.0), name
         assert row["n_strides"] == row[f"n_{near}"], name

@@ -10,12 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gait.metrics import METRICS
-
-if TYPE_CHECKING:
-    from gait.analysis import AnalysisResult
 
 #: Unit -> (short symbol shown after numbers, words for headings and explanations).
 UNITS: dict[str, tuple[str, str]] = {
@@ -216,12 +213,3 @@ def duration_text(seconds: Any) -> str:
     if s is None or s <= 0:
         return ""
     return f"about {s:.0f} s" if s < 120 else f"about {s / 60:.0f} min"
-
-
-def near_leg(result: AnalysisResult) -> str | None:
-    """The leg nearer the camera in a side view (None in other views or when unclear)."""
-    if result.view.kind != "side":
-        return None
-    from gait.analysis import near_side
-
-    return near_side(result.cleaned)

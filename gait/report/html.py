@@ -350,10 +350,6 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
     )
 
 
-def _strike_pattern(result: AnalysisResult) -> str:
-    return result.strike_pattern or ""
-
-
 def _card(row: Mapping[str, Any], pattern: str) -> str:
     name = str(row["metric"])
     spec = METRICS[name]
@@ -401,7 +397,7 @@ def _card(row: Mapping[str, Any], pattern: str) -> str:
 
 
 def _summary_section(result: AnalysisResult, rows: list[dict[str, Any]]) -> str:
-    pattern = _strike_pattern(result)
+    pattern = result.strike_pattern or ""
     cards = [
         _card(r, pattern if r["metric"] == "foot_strike_angle_deg" else "")
         for r in rows
@@ -777,7 +773,7 @@ def render_html(
         _summary_section(result, rows),
         _findings_section(fnd),
         _plan_section(plan, fnd),
-        _plots_section(assets, result.view.kind, F.near_leg(result)),
+        _plots_section(assets, result.view.kind, result.near_leg),
         _frames_section(assets),
         _clip_section(result, clip),
         _not_measured_section(rows, fnd),

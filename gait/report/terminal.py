@@ -138,7 +138,7 @@ def terminal_summary(
         out.append(line + " " + mark)
     legend = "ok = within typical range, ! = outside it, · = no range or for information"
     out += _wrap(legend, width)
-    near = F.near_leg(result)
+    near = result.near_leg
     if near is not None:
         far = "right" if near == "left" else "left"
         out += _wrap(

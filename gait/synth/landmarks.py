@@ -154,6 +154,12 @@ def synth_landmarks(
     return pose, truth
 
 
+def in_image(xy: np.ndarray, params: RunnerParams) -> np.ndarray:
+    """Whether image points ``xy`` (..., >= 2) lie inside the clip's frame."""
+    x, y = xy[..., 0], xy[..., 1]
+    return np.asarray((x >= 0) & (x < params.width_px) & (y >= 0) & (y < params.height_px))
+
+
 def _hide_off_screen(
     image: np.ndarray,
     noisy_image: np.ndarray,
@@ -163,16 +169,9 @@ def _hide_off_screen(
 ) -> None:
     """What a pose model would not report, in place: a frame whose mid-hip is outside
     the image has no pose (NaN), and a point outside the image has visibility 0."""
-    x, y = image[..., 0], image[..., 1]
-    inside = (x >= 0) & (x < params.width_px) & (y >= 0) & (y < params.height_px)
     hips = image[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]], :2].mean(axis=1)
-    no_pose = ~(
-        (hips[:, 0] >= 0)
-        & (hips[:, 0] < params.width_px)
-        & (hips[:, 1] >= 0)
-        & (hips[:, 1] < params.height_px)
-    )
-    visibility[~inside] = 0.0
+    no_pose = ~in_image(hips, params)
+    visibility[~in_image(image, params)] = 0.0
     noisy_image[no_pose], noisy_world[no_pose], visibility[no_pose] = np.nan, np.nan, 0.0
 
 

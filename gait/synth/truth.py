@@ -239,7 +239,7 @@ def compute_truth(
         time-ordered), ``metrics`` and ``metrics_image`` (name → {"left", "right",
         "overall"}), ``frames``.
     """
-    from gait.synth.landmarks import landmarks_3d
+    from gait.synth.landmarks import in_image, landmarks_3d
 
     p, b = model.params, model.body
     T, leg = model.stride_time_s, b.leg_length_m
@@ -326,12 +326,7 @@ def compute_truth(
     }
     if frames is not None:
         time_s, lab, image, world = frames
-        inside = (
-            (image[..., 0] >= 0)
-            & (image[..., 0] < p.width_px)
-            & (image[..., 1] >= 0)
-            & (image[..., 1] < p.height_px)
-        ).all(axis=1)
+        inside = in_image(image, p).all(axis=1)
         truth["derived"]["fraction_of_frames_in_view"] = float(inside.mean())
         truth["frames"] = {
             "time_s": time_s,
