@@ -50,6 +50,7 @@ from gait.metrics import METRICS, stride_metrics
 from gait.posedata import LANDMARK_INDEX, N_LANDMARKS, PoseData, _replace
 from gait.summary import MIN_STEPS, NO_VALID_STRIDE, harmonic_mean, summarize
 from gait.timing import (
+    RUNNING_CADENCE_SPM,
     GaitCheck,
     RepeatReport,
     SpeedCheck,
@@ -57,8 +58,11 @@ from gait.timing import (
     check_speed,
     find_person_switches,
     find_repeated_frames,
+    leg_rhythm_spm,
+    likely_factor,
     mask_repeated_frames,
     rhythm_cadence_spm,
+    speed_warning,
 )
 from gait.view import ViewInfo, detect_view, rotate_image
 
@@ -74,9 +78,13 @@ class AnalysisResult:
     Attributes
     ----------
     pose : PoseData
-        The input landmarks.
+        The input landmarks, as given.
     cleaned : PoseData
         Cleaned and roll-levelled landmarks the events and metrics were computed on.
+        Their clock, and the events' and strides', is the input's - unless the clip was
+        found slowed down or sped up and analysed retimed (``speed.factor`` other than
+        1 with a warning that says "measured as if"): then it is the input's divided by
+        ``speed.factor``, as with ``--slowmo``; frame numbers are the input's either way.
     view : ViewInfo
     repeats : RepeatReport
     speed : SpeedCheck
@@ -315,6 +323,7 @@ def analyze_pose(
     max_gap_s: float = 0.3,
     midstance: Literal["middle", "pelvis", "knee"] | None = None,
     rules: tuple[Rule, ...] | None = None,
+    _retimed: tuple[float, float] | None = None,
 ) -> AnalysisResult:
     """Analyse a clip's landmarks: events, per-stride metrics and their summary.
 
@@ -353,12 +362,28 @@ def analyze_pose(
         0.1-0.7 frames and within 0.05 deg).
     rules : tuple of Rule, optional
         Findings rules (default: :func:`gait.findings.load_rules`, the built-in ones).
+    _retimed : (factor, clip cadence), internal
+        Set on the second pass over a clip found slowed down or sped up by the legs'
+        rhythm (:func:`_off_speed_rhythm`): ``pose`` is already retimed by ``factor``;
+        the timing metrics are withheld with the warning.
 
     Returns
     -------
     AnalysisResult
+
+    Notes
+    -----
+    Slowed or sped-up footage: when the legs' rhythm (:func:`gait.timing.leg_rhythm_spm`,
+    no events needed) reads a cadence outside the running range, the clip is analysed
+    again retimed by the likely factor (:func:`gait.timing.likely_factor`), as with
+    ``--slowmo``, and that analysis is returned if its contacts show running (a flight
+    phase, one foot down at a time) - or whatever it shows when the rhythm is below any
+    real-time gait (under 65 steps/min) or above running; its cadence and contact times
+    are withheld with a warning naming the factor, its angles are reported.  Every
+    event parameter is in seconds: on a clip slowed 8x, analysed as it plays, the
+    contacts run together and the clip reads as walking.
     """
-    options = {
+    kwargs: dict[str, Any] = {
         "view": view,
         "setting": setting,
         "cutoff_hz": cutoff_hz,
@@ -367,7 +392,9 @@ def analyze_pose(
         "min_visibility": min_visibility,
         "max_gap_s": max_gap_s,
         "midstance": midstance,
+        "rules": rules,
     }
+    options = {key: value for key, value in kwargs.items() if key != "rules"}
     warnings: list[str] = []
     repeats = find_repeated_frames(pose)
     warnings += repeats.warnings
@@ -381,6 +408,20 @@ def analyze_pose(
         min_visibility=min_visibility,
         max_gap_s=max_gap_s,
     )
+    duration = pose.n_frames / pose.fps if pose.fps > 0 else 0.0
+    if _retimed is None:
+        # on the cleaned landmarks (leg swaps repaired) and, as cleaning works in
+        # seconds too and can garble a clip sped up 3x, on the landmarks as they came
+        reads = [leg_rhythm_spm(xy, pose.time_s) for xy in (raw_xy, work.image_px[..., :2])]
+        legs = max((r for r in reads if r is not None), key=lambda r: r[1], default=None)
+        factor = _off_speed_rhythm(legs, pose.fps, duration)
+        if factor != 1.0:
+            assert legs is not None
+            again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs[0]))
+            lo, hi = WALKING_RHYTHM_SPM
+            if again.gait is None or again.gait.running or not lo <= legs[0] <= hi:
+                again.pose = pose  # saved and re-analysed as given: found slowed again
+                return again
     warnings += info.notes
     xy = level.image_px[:, :, :2]
     side_view = info.kind == "side"
@@ -442,11 +483,15 @@ def analyze_pose(
         assert envelope is not None
         if not _feet_rise(envelope, n_height, n_lower) and n_lower > n_height:
             events = lower
-    speed = check_speed(events)
-    duration = pose.n_frames / pose.fps if pose.fps > 0 else 0.0
+    speed = check_speed(events, fps=pose.fps)
+    if _retimed is not None:  # the rhythm's verdict, the clip's own cadence
+        factor, clip_cadence = _retimed
+        warning = speed_warning(clip_cadence, factor, measured_as_if=True)
+        speed = SpeedCheck(clip_cadence, speed.duty_factor, factor, False, warning)
     too_short = 0 < duration < MIN_DURATION_S  # too few steps to judge the speed either
     off_speed = not speed.plausible and bool(speed.warning) and not too_short
-    limits = StrideLimits().scaled(speed.factor) if off_speed else StrideLimits()
+    rescale = off_speed and _retimed is None  # a retimed pose is in real time already
+    limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
     unavailable: dict[str, str] = {}
     trusted = near_side(level) if side_view else None
     strides = strides_from_events(
@@ -662,6 +707,31 @@ FRONTAL_EVENT_VIEWS: tuple[str, ...] = ("rear",)  # front: not validated (synthe
 
 #: Clips shorter than this (seconds) are called too short.
 MIN_DURATION_S = 2.0
+#: Step rhythms (steps/min) of walking as well as of running slowed about 2x: there the
+#: contacts decide (see :func:`analyze_pose`); below, no real-time gait is that slow.
+WALKING_RHYTHM_SPM = (65.0, 125.0)
+#: Fewest of the legs' rhythm's power in its peak for a verdict on the clip's speed
+#: (:func:`gait.timing.leg_rhythm_spm`: 0.77-0.97 on the real and rendered running
+#: clips, 0.2 on the real walking clip).
+MIN_RHYTHM_SHARE = 0.5
+
+
+def _off_speed_rhythm(rhythm: tuple[float, float] | None, fps: float, duration: float) -> float:
+    """The slow-motion factor the legs' rhythm points to; 1.0 when it is that of
+    running in real time, unclear (``share`` under :data:`MIN_RHYTHM_SHARE`) or the
+    clip is too short."""
+    if rhythm is None or duration < MIN_DURATION_S:
+        return 1.0
+    cadence, share = rhythm
+    lo, hi = RUNNING_CADENCE_SPM
+    if share < MIN_RHYTHM_SHARE or lo <= cadence <= hi:
+        return 1.0
+    return likely_factor(cadence, fps)
+
+
+def retime_pose(pose: PoseData, factor: float) -> PoseData:
+    """``pose`` with its clock divided by ``factor`` (what ``--slowmo factor`` gives)."""
+    return _replace(pose, time_s=pose.time_s / factor, fps=pose.fps * factor)
 
 
 def _data_warnings(

@@ -203,7 +203,133 @@ def _round_factor(f: float) -> float:
     return float(round(f * 2) / 2)
 
 
-def check_speed(events: pd.DataFrame, *, min_steps: int = 3) -> SpeedCheck:
+#: Frame rates phones and action cameras record slow motion at (frames per second).
+SLOWMO_CAPTURE_FPS = (60.0, 120.0, 240.0, 480.0, 960.0)
+#: Frame rates slow-motion footage is played back at (frames per second; 29.97 counts
+#: as 30).
+PLAYBACK_FPS = (24.0, 25.0, 30.0, 50.0, 60.0)
+#: Cadences of most runners (steps/min): a slow-motion factor that puts the clip's rhythm
+#: in this band at a standard capture rate is preferred to the rounded ratio.
+COMMON_CADENCE_SPM = (145.0, 195.0)
+
+
+def likely_factor(cadence_spm: float, fps: float | None = None) -> float:
+    """The likely slow-motion factor of a clip whose step rhythm reads ``cadence_spm``.
+
+    ``TYPICAL_CADENCE_SPM / cadence_spm``, rounded (to whole numbers from 1.75, to
+    1/2, 1/3 ... when sped up) - unless a standard slow-motion capture played back at
+    the clip's ``fps`` (120 fps at 30 is 4x, 240 fps 8x, see
+    :data:`SLOWMO_CAPTURE_FPS`) gives a cadence of 145-195 steps/min, in which case
+    the nearest such factor (when ``fps`` is a usual playback rate, :data:`PLAYBACK_FPS`).
+    A runner at 150 steps/min filmed at 240 fps and played at 30 reads 18.8 steps/min:
+    170 / 18.8 = 9.1 rounds to 9, the capture says 8.  The
+    cadence alone cannot tell a 3x slowed runner at 170 from a 4x slowed one at 227;
+    the typical cadence decides.
+    """
+    f0 = TYPICAL_CADENCE_SPM / cadence_spm
+    playback = [r for r in PLAYBACK_FPS if fps is not None and abs(fps / r - 1.0) < 0.015]
+    if playback and f0 > 1.0:
+        lo, hi = COMMON_CADENCE_SPM
+        ratios = [c / playback[0] for c in SLOWMO_CAPTURE_FPS]
+        fits = [f for f in ratios if lo <= cadence_spm * f <= hi]
+        if fits:
+            return float(min(fits, key=lambda f: abs(np.log(f / f0))))
+    return _round_factor(f0)
+
+
+def speed_warning(cadence_spm: float, factor: float, *, measured_as_if: bool = False) -> str:
+    """The warning for a clip whose step rhythm says it is slowed (``factor`` > 1) or
+    sped up; ``measured_as_if``: the angles were measured with the clip retimed by it."""
+    if factor > 1:
+        msg = (
+            f"the step rhythm ({cadence_spm:.0f} steps/min with a flight phase) is too slow "
+            f"for running: the clip looks slowed down about {factor:g}x (slow motion); "
+            "cadence and contact times are not reported"
+        )
+    else:
+        msg = (
+            f"the step rhythm ({cadence_spm:.0f} steps/min) is too fast for running: the clip "
+            f"looks sped up about {1 / factor:g}x; cadence and contact times are not reported"
+        )
+    if measured_as_if:
+        how = "slowed" if factor > 1 else "sped up"
+        msg += f", the other metrics are measured as if it were {how}"
+    return msg + f" - re-run with --slowmo {factor:g}"
+
+
+def leg_rhythm_spm(
+    xy: np.ndarray, time_s: np.ndarray, *, min_strides: float = 3.0
+) -> tuple[float, float] | None:
+    """Cadence of the clip, in clip time, from the legs' alternation - without events.
+
+    The left-minus-right ankle position (image x and y) swings once per stride in any
+    view: a side view sees the feet pass each other, a rear or front view sees them rise
+    and fall in turn, and the runner's own travel cancels out.  For two legs in
+    antiphase that difference holds only the stride frequency and its odd harmonics, so
+    the strongest peak of its power spectrum (gaps filled, detrended, Hann-windowed,
+    zero-padded about 4x; parabola through the log power of the three bins around it)
+    is the stride frequency; cadence is twice it.  Unlike the contacts it needs no
+    time constant, so it reads a clip slowed 8x (a runner at 170 steps/min reads 21)
+    as well as a real-time one, where the event detector, tuned in seconds, finds
+    long overlapping contacts and calls it walking.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Image coordinates in pixels (NaN = missing), leg swaps repaired.
+    time_s : ndarray of shape (n,)
+        Frame times in seconds (clip time).
+    min_strides : float
+        Fewest strides of the clip at the peak's frequency: slower rhythms are not
+        searched.
+
+    Returns
+    -------
+    (cadence_spm, share) or None
+        ``share`` is the fraction of the difference's power in the peak's main lobe
+        (two bins of the unpadded spectrum either side): above 0.75 on the real
+        treadmill clip, the six rendered samples and motion capture, 0.2 on the real
+        walking clip.  None when fewer than 16 frames have both ankles.
+    """
+    n = xy.shape[0]
+    la, ra = LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]
+    d = xy[:, la, :2] - xy[:, ra, :2]
+    ok = np.isfinite(d).all(axis=1)
+    if n < 16 or ok.sum() < 16:
+        return None
+    dt = float(np.median(np.diff(time_s)))
+    if not np.isfinite(dt) or dt <= 0:
+        return None
+    first, last = np.flatnonzero(ok)[[0, -1]]
+    d, ok = d[first : last + 1], ok[first : last + 1]
+    m = d.shape[0]
+    idx = np.flatnonzero(ok)
+    grid = np.arange(m)
+    d = np.stack([np.interp(grid, idx, d[idx, k]) for k in range(2)], axis=1)
+    from scipy import signal
+
+    d = signal.detrend(d, axis=0) * signal.windows.hann(m)[:, None]
+    nfft = 1 << int(np.ceil(np.log2(4 * m)))
+    power = (np.abs(np.fft.rfft(d, nfft, axis=0)) ** 2).sum(axis=1)
+    freq = np.fft.rfftfreq(nfft, dt)
+    band = np.flatnonzero((freq >= min_strides / (m * dt)) & (freq <= 1.0 / (3.0 * dt)))
+    total = float(power[1:].sum())
+    if band.size < 3 or total <= 0:
+        return None
+    k = int(band[np.argmax(power[band])])
+    lobe = int(np.ceil(2 * nfft / m))
+    share = float(power[max(k - lobe, 1) : k + lobe + 1].sum() / total)
+    shift = 0.0
+    if 0 < k < power.size - 1 and (power[k - 1 : k + 2] > 0).all():
+        a, b, c = np.log(power[k - 1 : k + 2])
+        if a - 2 * b + c < 0:
+            shift = 0.5 * (a - c) / (a - 2 * b + c)
+    return 120.0 * float(freq[k] + shift * (freq[1] - freq[0])), share
+
+
+def check_speed(
+    events: pd.DataFrame, *, min_steps: int = 3, fps: float | None = None
+) -> SpeedCheck:
     """Is the step rhythm that of real-time running?
 
     Uses every detected contact, valid or not, except those timed next to missing or
@@ -221,6 +347,9 @@ def check_speed(events: pd.DataFrame, *, min_steps: int = 3) -> SpeedCheck:
         Output of :func:`gait.events.detect_events`.
     min_steps : int
         Fewest alternating steps for a verdict.
+    fps : float, optional
+        The clip's frame rate, for the standard slow-motion factors
+        (:func:`likely_factor`).
 
     Returns
     -------
@@ -259,19 +388,8 @@ def check_speed(events: pd.DataFrame, *, min_steps: int = 3) -> SpeedCheck:
     running_like = not (np.isfinite(duty) and duty > 0.55)
     if lo <= cadence <= hi or not running_like:
         return SpeedCheck(cadence, duty, 1.0, True, None)
-    factor = _round_factor(TYPICAL_CADENCE_SPM / cadence)
-    if factor > 1:
-        msg = (
-            f"the step rhythm ({cadence:.0f} steps/min with a flight phase) is too slow for "
-            f"running: the clip looks slowed down about {factor:g}x (slow motion); cadence "
-            f"and contact times are not reported - re-run with --slowmo {factor:g}"
-        )
-    else:
-        msg = (
-            f"the step rhythm ({cadence:.0f} steps/min) is too fast for running: the clip "
-            f"looks sped up about {1 / factor:g}x; cadence and contact times are not "
-            f"reported - re-run with --slowmo {factor:g}"
-        )
+    factor = likely_factor(cadence, fps)
+    msg = speed_warning(cadence, factor)
     return SpeedCheck(cadence, duty, factor, False, msg)
 
 

@@ -10,7 +10,8 @@ import pytest
 from core_helpers import retime, synth
 
 from gait.analysis import analyze_pose
-from gait.timing import check_speed, find_repeated_frames
+from gait.metrics import METRICS
+from gait.timing import check_speed, find_repeated_frames, leg_rhythm_spm, likely_factor
 
 
 def test_normal_clip_is_plausible() -> None:
@@ -53,6 +54,111 @@ def test_sped_up_clip_is_flagged() -> None:
     res = analyze_pose(fast)
     assert res.speed.factor == 0.5
     assert any("sped up" in w for w in res.warnings)
+
+
+@pytest.mark.parametrize(
+    ("view", "cadence", "capture_fps", "factor"),
+    [
+        ("side_right", 150.0, 240.0, 8.0),
+        ("side_left", 190.0, 240.0, 8.0),
+        ("rear", 150.0, 120.0, 4.0),
+        ("rear", 190.0, 240.0, 8.0),
+        ("side_right", 170.0, 120.0, 4.0),
+    ],
+)
+def test_phone_slow_motion_is_flagged_with_its_factor(
+    view: str, cadence: float, capture_fps: float, factor: float
+) -> None:
+    """A 120 or 240 fps phone capture played at 30 fps (4x, 8x slow motion).  Before the
+    legs' rhythm was read, every 8x clip of a 126-clip sweep (side and rear, 150-190
+    steps/min) was called walking - the event detector works in seconds, and 8x slower
+    feet make long overlapping contacts - and a 4x runner at 150 steps/min read 2x.
+    Now the clip is analysed as if slowed by the factor: its angles are exactly those of
+    the real-time clip, its timing is withheld with the --slowmo hint."""
+    pose, _ = synth(
+        fps=capture_fps, duration_s=5.0, cadence_spm=cadence, view=view, noise_px=1.0, seed=1
+    )
+    clip = retime(pose, 30.0)
+    res = analyze_pose(clip)
+    assert res.gait is not None and res.gait.running
+    assert res.speed.factor == factor and not res.speed.plausible
+    # the input stays as given (saved and re-analysed, it is found slowed again); the
+    # analysis ran on the clock it was taken at
+    assert res.pose is clip and res.cleaned.fps == pytest.approx(capture_fps)
+    assert res.speed.cadence_spm == pytest.approx(cadence / factor, rel=0.03)
+    hint = f"--slowmo {factor:g}"
+    assert any(f"slowed down about {factor:g}x" in w and hint in w for w in res.warnings)
+    assert not any("walking" in w for w in res.warnings)
+    doc = res.to_dict()
+    timed = ("cadence_spm", "contact_time_ms", "duty_factor_pct")  # the last two: side only
+    for name in timed if view.startswith("side") else timed[:1]:
+        assert hint in doc["metrics"][name]["not_measurable"]
+    assert doc["timing"]["slowmo_factor"] == factor
+    real_time = analyze_pose(pose)
+    angles = [name for name, spec in METRICS.items() if not spec.timing]
+    got = np.array([res.metric(name) for name in angles])
+    np.testing.assert_allclose(got, [real_time.metric(name) for name in angles], atol=1e-9)
+    assert np.isfinite(got).sum() >= 4
+
+
+@pytest.mark.parametrize(("view", "speedup"), [("rear", 2), ("rear", 3), ("side_right", 3)])
+def test_sped_up_clips_are_flagged_with_their_factor(view: str, speedup: int) -> None:
+    """Played 2 or 3 times too fast: a rear clip sped up 2x used to read as walking
+    (cleaning and contacts, tuned in seconds, lose the feet's rise), one sped up 3x
+    read 2x or walking."""
+    pose, _ = synth(fps=60.0, duration_s=6.0, cadence_spm=190.0, view=view, noise_px=1.0, seed=1)
+    res = analyze_pose(retime(pose, 60.0 * speedup))
+    assert res.gait is not None and res.gait.running
+    assert res.speed.factor == pytest.approx(1.0 / speedup)
+    assert any(f"sped up about {speedup}x" in w for w in res.warnings)
+
+
+def test_motion_capture_played_as_slow_motion() -> None:
+    """Real running (Dorn et al. 2012, 250 Hz) played at 30 fps: 8.3x slow motion, read
+    as the usual 8x (240 fps at 30); measured as if slowed 8x its angles are those of
+    the motion capture at 250 Hz within 1 deg."""
+    from mocap_helpers import mocap_pose
+
+    pose = mocap_pose("side")
+    res = analyze_pose(retime(pose, 30.0))
+    assert res.gait is not None and res.gait.running
+    assert res.speed.factor == 8.0
+    real_time = analyze_pose(pose)
+    for name in ("knee_flexion_midstance_deg", "trunk_lean_deg", "hip_extension_to_deg"):
+        assert res.metric(name) == pytest.approx(real_time.metric(name), abs=1.0), name
+
+
+def test_likely_factor_prefers_the_usual_slow_motion_rates() -> None:
+    # 150 steps/min at 240 fps played at 30: 170 / 18.75 = 9.1, the capture says 8
+    assert likely_factor(18.75, 30.0) == 8.0
+    assert likely_factor(190.0 / 8, 29.97) == 8.0
+    assert likely_factor(37.5, 30.0) == 4.0
+    assert likely_factor(160.0 / 9.6, 25.0) == pytest.approx(9.6)  # 240 fps at 25
+    # no usual rate fits a common cadence: the ratio to 170 steps/min, rounded
+    assert likely_factor(170.0 / 3, 30.0) == 3.0
+    assert likely_factor(50.0, 30.0) == 3.0  # 150 at 3x, or 200 at 4x: 3
+    assert likely_factor(18.75, 31.25) == 9.0  # not a usual playback rate
+    assert likely_factor(340.0, 30.0) == 0.5
+    assert likely_factor(510.0) == pytest.approx(1 / 3)
+
+
+def test_leg_rhythm_reads_the_stride_without_events() -> None:
+    """The ankles' left-right difference swings once per stride in every view; the
+    rhythm needs no time constant, so a clip's playback speed does not change what it
+    finds (in clip time)."""
+    for view in ("side_right", "rear", "front"):
+        pose, _ = synth(fps=60.0, duration_s=6.0, cadence_spm=176.0, view=view, noise_px=1.0)
+        for factor in (1.0, 8.0, 1 / 3):
+            got = leg_rhythm_spm(pose.image_px[..., :2], pose.time_s * factor)
+            assert got is not None
+            cadence, share = got
+            assert cadence * factor == pytest.approx(176.0, abs=1.0), (view, factor)
+            assert share > 0.9
+    # too few frames with both ankles: no reading
+    pose, _ = synth(fps=30.0, duration_s=3.0)
+    image = pose.image_px.copy()
+    image[10:, :, :] = np.nan
+    assert leg_rhythm_spm(image[..., :2], pose.time_s) is None
 
 
 def test_frozen_start_is_flagged_and_ignored() -> None:

@@ -312,10 +312,12 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
     facing = f", runner facing image-{view.facing}" if view.facing else ""
     duration = float(pose.time_s[-1] - pose.time_s[0]) if pose.n_frames > 1 else 0.0
     slow = F.num(result.speed.factor)
+    retimed = result.cleaned.fps != pose.fps  # found slowed or sped up: analysed retimed
+    clock = f"as played (analysed as {result.cleaned.fps:.0f})" if retimed else "(real time)"
     rows: list[tuple[str, Any]] = [
         ("Video file", clip_name),
         ("Length", f"{duration:.1f} s ({pose.n_frames} frames)"),
-        ("Frame rate", f"{pose.fps:.1f} frames per second (real time)"),
+        ("Frame rate", f"{pose.fps:.1f} frames per second {clock}"),
         ("Picture size", f"{pose.width} × {pose.height} pixels"),
         ("Frames where a runner was found", f"{pose.frames_with_pose} of {pose.n_frames}"),
         (
@@ -327,7 +329,15 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
         ("Strides used", f"{n_valid} of {len(result.strides)} (per foot, contact to contact)"),
     ]
     if slow is not None and abs(slow - 1.0) > 0.05:
-        rows.append(("Playback speed check", f"footage looks {slow:g}× slowed"))
+        how = f"slowed down about {slow:g}×" if slow > 1 else f"sped up about {1 / slow:g}×"
+        angles = "angles measured as if it were, " if retimed else ""
+        rows.append(
+            (
+                "Playback speed check",
+                f"footage looks {how}: {angles}cadence and contact times withheld "
+                f"(re-run with --slowmo {slow:g})",
+            )
+        )
     body = _facts_table(rows)
     if result.warnings:
         items = "".join(f'<div class="warn">{esc(w)}</div>' for w in result.warnings)

@@ -1,0 +1,78 @@
+"""Slowed-down and sped-up footage: is the playback factor found, and the runner kept?
+
+Usage::
+
+    python benchmarks/playback_speed.py            # 126 clips, about 3 minutes
+    python benchmarks/playback_speed.py --quick    # the 30-fps playbacks only
+
+Synthetic runners (1 px landmark jitter, 6 s) at 150, 170 and 190 steps/min, side and
+rear views, captured at 30, 60, 120 and 240 fps and played back 1, 2, 3, 4 or 8 times
+slower or 2 or 3 times faster (playback between 15 and 250 fps).  Each clip is
+analysed as it plays (:func:`gait.analysis.analyze_pose`); a case passes when the
+reported factor (``speed.factor``: 1 for real time) is the true one and the clip is
+still called running.  Printed: every miss, then the pass counts over all clips and
+over those played at a usual rate (24, 25, 30, 50 or 60 fps), where phone slow motion
+lands.  A 120-fps capture played at 15 fps is not: there 4x at 150 steps/min reads 5x
+(the factor is the ratio to a typical 170 steps/min unless a usual capture rate fits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from core_helpers import synth
+
+from gait.analysis import analyze_pose
+from gait.timing import PLAYBACK_FPS
+
+FACTORS = (1.0, 2.0, 3.0, 4.0, 8.0, 1 / 2, 1 / 3)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="only clips played at 30 fps")
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    results: list[tuple[bool, bool]] = []  # (passed, usual playback rate)
+    for view in ("side_right", "rear"):
+        for cadence in (150.0, 170.0, 190.0):
+            for fps in (30.0, 60.0, 120.0, 240.0):
+                pose, _ = synth(
+                    fps=fps, duration_s=6.0, cadence_spm=cadence, noise_px=1.0, seed=1, view=view
+                )
+                for factor in FACTORS:
+                    playback = fps / factor
+                    if not 15.0 <= playback <= 250.0 or (args.quick and playback != 30.0):
+                        continue
+                    clip = replace(pose, time_s=pose.time_s * factor, fps=playback)
+                    res = analyze_pose(clip)
+                    running = res.gait is None or res.gait.running
+                    ok = bool(np.isclose(res.speed.factor, factor) and running)
+                    usual = any(np.isclose(playback, r) for r in PLAYBACK_FPS)
+                    results.append((ok, usual))
+                    if not ok:
+                        print(
+                            f"miss: {view:10s} {cadence:.0f} spm, {fps:.0f} fps played at "
+                            f"{playback:.0f} ({factor:.3g}x): factor {res.speed.factor:.3g}, "
+                            f"{'running' if running else 'NOT running'}"
+                        )
+    passed = np.array(results)
+    usual = passed[:, 1]
+    print(
+        f"factor right and running: {passed[:, 0].sum()} of {len(passed)} clips; "
+        f"played at a usual rate: {passed[usual, 0].sum()} of {usual.sum()} "
+        f"({time.perf_counter() - t0:.0f} s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
