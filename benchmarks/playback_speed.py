@@ -14,6 +14,8 @@ still called running.  Printed: every miss, then the pass counts over all clips 
 over those played at a usual rate (24, 25, 30, 50 or 60 fps), where phone slow motion
 lands.  A 120-fps capture played at 15 fps is not: there 4x at 150 steps/min reads 5x
 (the factor is the ratio to a typical 170 steps/min unless a usual capture rate fits).
+Then clips whose speed changes partway (:data:`PARTWAY`): the factor, cadence and the
+stretch the warning names.
 """
 
 from __future__ import annotations
@@ -31,9 +33,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from core_helpers import synth
 
 from gait.analysis import analyze_pose
+from gait.posedata import PoseData
 from gait.timing import PLAYBACK_FPS
 
 FACTORS = (1.0, 2.0, 3.0, 4.0, 8.0, 1 / 2, 1 / 3)
+#: Clips whose speed changes partway: (start_s, end_s, slowed by) pieces of real time.
+PARTWAY = (
+    [(0.0, 6.0, 1.0), (6.0, 9.0, 2.0)],
+    [(0.0, 3.0, 2.0), (3.0, 9.0, 1.0)],
+    [(0.0, 8.0, 1.0), (8.0, 10.0, 3.0)],
+    [(0.0, 4.0, 1.0), (4.0, 8.0, 2.0)],
+    [(0.0, 1.0, 1.0), (1.0, 5.0, 8.0), (5.0, 6.0, 1.0)],
+)
+
+
+def _played(pose: PoseData, pieces: list[tuple[float, float, float]]) -> PoseData:
+    """``pose`` played at 30 fps, each real-time piece slowed by its factor (every
+    ``capture / (30 factor)``-th frame kept)."""
+    keep = []
+    for start, end, factor in pieces:
+        step = round(pose.fps / (30.0 * factor))
+        keep.append(np.flatnonzero((pose.time_s >= start) & (pose.time_s < end))[::step])
+    idx = np.concatenate(keep)
+    arrays = {k: getattr(pose, k)[idx] for k in ("image_px", "visibility", "presence", "world_m")}
+    n = idx.size
+    return replace(pose, **arrays, time_s=np.arange(n) / 30.0, frame_index=np.arange(n), fps=30.0)
 
 
 def main() -> int:
@@ -64,6 +88,19 @@ def main() -> int:
                             f"{playback:.0f} ({factor:.3g}x): factor {res.speed.factor:.3g}, "
                             f"{'running' if running else 'NOT running'}"
                         )
+    for view in ("side_right", "rear"):
+        for pieces in PARTWAY:
+            capture = 30.0 * max(f for *_, f in pieces)
+            duration = max(end for _, end, _ in pieces)
+            pose, _ = synth(
+                fps=capture, duration_s=duration, cadence_spm=170.0, noise_px=1.0, seed=1, view=view
+            )
+            res = analyze_pose(_played(pose, pieces))
+            said = [w.split(" than the rest")[0] for w in res.warnings if "partway" in w]
+            print(
+                f"partway {view:10s} {pieces}: factor {res.speed.factor:g}, cadence "
+                f"{res.metric('cadence_spm'):.1f}, {said or 'no change found'}"
+            )
     passed = np.array(results)
     usual = passed[:, 1]
     print(

@@ -53,6 +53,7 @@ from gait.timing import (
     RUNNING_CADENCE_SPM,
     GaitCheck,
     RepeatReport,
+    SpeedChange,
     SpeedCheck,
     check_gait,
     check_speed,
@@ -62,6 +63,7 @@ from gait.timing import (
     likely_factor,
     mask_repeated_frames,
     rhythm_cadence_spm,
+    speed_changes,
     speed_warning,
 )
 from gait.view import ViewInfo, detect_view, rotate_image
@@ -381,7 +383,10 @@ def analyze_pose(
     real-time gait (under 65 steps/min) or above running; its cadence and contact times
     are withheld with a warning naming the factor, its angles are reported.  Every
     event parameter is in seconds: on a clip slowed 8x, analysed as it plays, the
-    contacts run together and the clip reads as walking.
+    contacts run together and the clip reads as walking.  Stretches that play at
+    another speed than the rest (:func:`gait.timing.speed_changes`; of a clip partly
+    slowed down, the part at a running cadence is taken as the main one) are named in
+    a warning and their strides left out.
     """
     kwargs: dict[str, Any] = {
         "view": view,
@@ -409,11 +414,19 @@ def analyze_pose(
         max_gap_s=max_gap_s,
     )
     duration = pose.n_frames / pose.fps if pose.fps > 0 else 0.0
-    if _retimed is None:
+    main_stride_s = float("nan")  # for stretches played at another speed
+    if _retimed is not None:
+        main_stride_s = 120.0 / (_retimed[1] * _retimed[0])
+    else:
         # on the cleaned landmarks (leg swaps repaired) and, as cleaning works in
         # seconds too and can garble a clip sped up 3x, on the landmarks as they came
         reads = [leg_rhythm_spm(xy, pose.time_s) for xy in (raw_xy, work.image_px[..., :2])]
         legs = max((r for r in reads if r is not None), key=lambda r: r[1], default=None)
+        if legs is not None and legs[1] >= MIN_CHANGE_SHARE:
+            # of a clip partly slowed down, the part at a running cadence is the main one
+            changes = speed_changes(raw_xy, pose.time_s, 120.0 / legs[0])
+            legs = (_real_time_cadence(legs[0], changes), legs[1])
+            main_stride_s = 120.0 / legs[0]
         factor = _off_speed_rhythm(legs, pose.fps, duration)
         if factor != 1.0:
             assert legs is not None
@@ -494,14 +507,21 @@ def analyze_pose(
     limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
     unavailable: dict[str, str] = {}
     trusted = near_side(level) if side_view else None
+    changes = speed_changes(raw_xy, pose.time_s, main_stride_s)
+    other_speed = np.zeros(pose.n_frames, dtype=bool)
+    for change in changes:
+        other_speed |= (pose.time_s >= change.start_s) & (pose.time_s <= change.end_s)
     strides = strides_from_events(
         events,
         pose.time_s,
         limits=limits,
         bad_frames=info.turn_frames if info.turn_frames.size == pose.n_frames else None,
         bad_reason="the runner turns during this stride",
+        unusable=[(other_speed, OTHER_SPEED_REASON)] if changes else [],
         trusted_side=trusted,
     )
+    if changes:
+        warnings.append(_speed_change_warning(changes, 1.0 if _retimed is None else _retimed[0]))
     far_usable = not strides["reason"].astype(str).str.contains("poorly tracked").any()
     gait = check_gait(strides, trusted_side=trusted, far_side_usable=far_usable)
     if not gait.running and gait.warning:
@@ -540,7 +560,8 @@ def analyze_pose(
     if "cadence_spm" in strides and "cadence_spm" not in unavailable:
         valid = strides["valid"].to_numpy(dtype=bool)
         guess = harmonic_mean(strides["cadence_spm"].to_numpy(dtype=float)[valid])
-        rhythm = rhythm_cadence_spm(ev_xy, pose.time_s, guess_spm=guess)  # None if NaN
+        steady = np.where(other_speed[:, None, None], np.nan, ev_xy) if changes else ev_xy
+        rhythm = rhythm_cadence_spm(steady, pose.time_s, guess_spm=guess)  # None if NaN
     summary = summarize(
         strides,
         view=info.kind,
@@ -727,6 +748,39 @@ def _off_speed_rhythm(rhythm: tuple[float, float] | None, fps: float, duration: 
     if share < MIN_RHYTHM_SHARE or lo <= cadence <= hi:
         return 1.0
     return likely_factor(cadence, fps)
+
+
+#: Fewest of the legs' rhythm's power in its peak for looking for stretches played at
+#: another speed (a clip half real time, half slowed 2x: 0.43-0.44).
+MIN_CHANGE_SHARE = 0.3
+OTHER_SPEED_REASON = "the clip plays at another speed here (see the warnings): not used"
+
+
+def _real_time_cadence(cadence: float, changes: list[SpeedChange]) -> float:
+    """The clip's main rhythm ``cadence`` (steps/min), or - when it is not a running
+    cadence and a stretch played at another speed has one - the longest such stretch's."""
+    lo, hi = RUNNING_CADENCE_SPM
+    if lo <= cadence <= hi:
+        return cadence
+    fits = [c for c in changes if lo <= cadence / c.factor <= hi]
+    if not fits:
+        return cadence
+    return cadence / max(fits, key=lambda c: c.end_s - c.start_s).factor
+
+
+def _speed_change_warning(changes: list[SpeedChange], clock: float) -> str:
+    """The warning for stretches played at another speed; ``clock`` turns the analysed
+    clock's times into the clip's."""
+    parts = ", ".join(
+        f"{c.start_s * clock:.1f}-{c.end_s * clock:.1f} s plays about "
+        + (f"{c.factor:g}x slower" if c.factor > 1 else f"{1 / c.factor:g}x faster")
+        for c in changes
+    )
+    return (
+        f"the playback speed changes partway: {parts} than the rest of the clip (its legs' "
+        "rhythm); the strides there are not used - cut the clip where the speed changes and "
+        "analyse each part on its own, with --slowmo for a slowed part"
+    )
 
 
 def retime_pose(pose: PoseData, factor: float) -> PoseData:

@@ -1402,6 +1402,7 @@ def strides_from_events(
     limits: StrideLimits | None = None,
     bad_frames: np.ndarray | None = None,
     bad_reason: str = "unusable frames in the stride",
+    unusable: Sequence[tuple[np.ndarray, str]] = (),
     trusted_side: str | None = None,
     far_min_valid_fraction: float = 0.5,
 ) -> pd.DataFrame:
@@ -1433,6 +1434,8 @@ def strides_from_events(
         Frames that invalidate a stride containing them (e.g. a turn).
     bad_reason : str
         Reason recorded for ``bad_frames``.
+    unusable : sequence of (ndarray of shape (n,) bool, str)
+        More such frame sets, each with its reason (checked after ``bad_frames``).
     trusted_side : {"left", "right"} or None
         The foot whose landmarks are reliable (the near foot in a side view).  The checks
         that involve the other foot (alternation, even steps, no double support) then do
@@ -1578,11 +1581,15 @@ def strides_from_events(
                 ),
             ),
         ]
-        if bad_frames is not None and bad_frames.any():
-            cb = np.concatenate([[0], np.cumsum(bad_frames)])
-            lo = np.clip(np.floor(ic).astype(int), 0, n)
-            hi = np.clip(np.ceil(np.where(np.isfinite(nxt), nxt, to)).astype(int) + 1, 0, n)
-            checks.append((cb[hi] - cb[lo] > 0, np.full(ic.size, bad_reason)))
+        frame_sets = [(bad_frames, bad_reason)] if bad_frames is not None else []
+        for frames, why_bad in [*frame_sets, *unusable]:
+            if frames.any():
+                lo = np.clip(np.floor(ic).astype(int), 0, n)
+                last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))
+                end = np.ceil(np.nan_to_num(last)).astype(int)
+                hi = np.clip(end + 1, 0, n)
+                cb = np.concatenate([[0], np.cumsum(frames)])
+                checks.append((cb[hi] - cb[lo] > 0, np.full(ic.size, why_bad)))
         note = np.full(ic.size, "", dtype=object)
         if side == trusted_side:
             for fail, msg in cross:

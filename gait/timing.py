@@ -1,6 +1,6 @@
 """Timing sanity: repeated (duplicated or frozen) frames and slowed or sped-up footage.
 
-Two independent checks:
+Three checks:
 
 * :func:`find_repeated_frames` - a frame whose landmarks equal the previous frame's is a
   repeat (a duplicated video frame, or a frozen stretch).  When every frame appears twice
@@ -12,6 +12,11 @@ Two independent checks:
   have a flight phase is running slowed about 3x (phone slow motion re-encoded at normal
   frame rate); the warning names the factor and the ``--slowmo FACTOR`` fix, and the
   timing metrics are withheld rather than reported wrong.
+* :func:`leg_rhythm_spm` and :func:`speed_changes` - the same question without events:
+  the legs' alternation gives the clip's cadence in any view and at any playback speed
+  (the events, tuned in seconds, fail on a clip slowed 8x), and where along the clip
+  that rhythm changes (a slowed replay cut into a real-time clip).
+  :func:`likely_factor` turns a cadence into the likely slow-motion factor.
 """
 
 from __future__ import annotations
@@ -291,28 +296,49 @@ def leg_rhythm_spm(
         treadmill clip, the six rendered samples and motion capture, 0.2 on the real
         walking clip.  None when fewer than 16 frames have both ankles.
     """
-    n = xy.shape[0]
+    prepared = _ankle_difference(xy, time_s)
+    if prepared is None:
+        return None
+    _, d, dt = prepared
+    m = d.shape[0]
+    peak = _spectral_peak(d, dt, lo_hz=min_strides / (m * dt), hi_hz=1.0 / (3.0 * dt))
+    return None if peak is None else (120.0 * peak[0], peak[1])
+
+
+def _ankle_difference(xy: np.ndarray, time_s: np.ndarray) -> tuple[int, np.ndarray, float] | None:
+    """(first frame, left-minus-right ankle (m, 2) from it to the last frame with both,
+    gaps filled linearly, frame interval) - None with fewer than 16 such frames."""
     la, ra = LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]
     d = xy[:, la, :2] - xy[:, ra, :2]
     ok = np.isfinite(d).all(axis=1)
-    if n < 16 or ok.sum() < 16:
+    if xy.shape[0] < 16 or ok.sum() < 16:
         return None
     dt = float(np.median(np.diff(time_s)))
     if not np.isfinite(dt) or dt <= 0:
         return None
     first, last = np.flatnonzero(ok)[[0, -1]]
     d, ok = d[first : last + 1], ok[first : last + 1]
-    m = d.shape[0]
     idx = np.flatnonzero(ok)
-    grid = np.arange(m)
-    d = np.stack([np.interp(grid, idx, d[idx, k]) for k in range(2)], axis=1)
+    grid = np.arange(d.shape[0])
+    return int(first), np.stack([np.interp(grid, idx, d[idx, k]) for k in range(2)], 1), dt
+
+
+def _spectral_peak(
+    d: np.ndarray, dt: float, *, lo_hz: float, hi_hz: float
+) -> tuple[float, float] | None:
+    """(frequency in Hz, share of the power in its main lobe) of the strongest peak of
+    ``d`` (m, 2) between ``lo_hz`` and ``hi_hz``: detrended, Hann-windowed, zero-padded
+    about 4x, the power of both columns summed; the frequency refined by a parabola
+    through the log power of the three bins around the peak; the main lobe is two bins
+    of the unpadded spectrum either side."""
     from scipy import signal
 
+    m = d.shape[0]
     d = signal.detrend(d, axis=0) * signal.windows.hann(m)[:, None]
     nfft = 1 << int(np.ceil(np.log2(4 * m)))
     power = (np.abs(np.fft.rfft(d, nfft, axis=0)) ** 2).sum(axis=1)
     freq = np.fft.rfftfreq(nfft, dt)
-    band = np.flatnonzero((freq >= min_strides / (m * dt)) & (freq <= 1.0 / (3.0 * dt)))
+    band = np.flatnonzero((freq >= lo_hz) & (freq <= hi_hz))
     total = float(power[1:].sum())
     if band.size < 3 or total <= 0:
         return None
@@ -324,7 +350,98 @@ def leg_rhythm_spm(
         a, b, c = np.log(power[k - 1 : k + 2])
         if a - 2 * b + c < 0:
             shift = 0.5 * (a - c) / (a - 2 * b + c)
-    return 120.0 * float(freq[k] + shift * (freq[1] - freq[0])), share
+    return float(freq[k] + shift * (freq[1] - freq[0])), share
+
+
+@dataclass(frozen=True)
+class SpeedChange:
+    """A stretch of a clip that plays at another speed than the rest of it.
+
+    Attributes
+    ----------
+    start_s, end_s : float
+        Where it starts and ends, in the clip's time (uncertain by about a stride).
+    factor : float
+        How much slower (> 1) or faster (< 1) it plays than the clip's main rhythm.
+    """
+
+    start_s: float
+    end_s: float
+    factor: float
+
+
+def speed_changes(
+    xy: np.ndarray,
+    time_s: np.ndarray,
+    stride_s: float,
+    *,
+    strides_per_window: float = 4.0,
+    min_ratio: float = 1.6,
+    min_share: float = 0.4,
+) -> list[SpeedChange]:
+    """Stretches of a clip whose legs swing at another rhythm than ``stride_s``.
+
+    A clip edited from slow motion may play part of it slowed down (a phone's slow-motion
+    clip starts and ends in real time), and a clip may be sped up in places.  The
+    left-minus-right ankle position (:func:`leg_rhythm_spm`) is cut into windows of
+    ``strides_per_window`` strides of the main rhythm (hop a quarter window); the
+    strongest peak of each window's spectrum (between 1.25 cycles a window and a third
+    of the frame rate, main lobe at least ``min_share`` of its power) gives the local
+    stride time.  Where it differs from ``stride_s`` by more than ``min_ratio`` the
+    middle half of the window is marked; runs of marked frames at least half a window
+    long, widened by an eighth of a window either side (the change lies within a
+    quarter) and to the clip's ends when within half a window, are returned with the
+    ratio rounded as a slow-motion factor.  A stretch shorter than about a window is
+    not found, nor one slower than about 3x the main rhythm (it shows no cycle within
+    a window).
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Image coordinates in pixels (NaN = missing), leg swaps repaired.
+    time_s : ndarray of shape (n,)
+        Frame times in seconds (clip time).
+    stride_s : float
+        The clip's main stride time (from :func:`leg_rhythm_spm`), seconds.
+
+    Returns
+    -------
+    list of SpeedChange
+        Empty when the clip plays at one speed throughout, or is shorter than two
+        windows.
+    """
+    prepared = _ankle_difference(xy, time_s)
+    if prepared is None or not (np.isfinite(stride_s) and stride_s > 0):
+        return []
+    first, d, dt = prepared
+    m = d.shape[0]
+    w = round(strides_per_window * stride_s / dt)
+    if w < 16 or m < 2 * w:
+        return []
+    hop = max(1, w // 4)
+    starts = np.arange(0, m - w + 1, hop)
+    ratio = np.full(m, np.nan)  # local stride time / main stride time, per frame
+    for s0 in starts:
+        peak = _spectral_peak(d[s0 : s0 + w], dt, lo_hz=1.25 / (w * dt), hi_hz=1.0 / (3.0 * dt))
+        if peak is None or peak[1] < min_share:
+            continue
+        ratio[s0 + w // 4 : s0 + w - w // 4] = 1.0 / (peak[0] * stride_s)
+    off = np.isfinite(ratio) & (
+        np.abs(np.log(np.where(np.isfinite(ratio), ratio, 1.0))) > np.log(min_ratio)
+    )
+    out: list[SpeedChange] = []
+    edges = np.diff(np.concatenate([[0], off.astype(np.int8), [0]]))
+    runs = zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
+    for a, b in ((int(a), int(b)) for a, b in runs):
+        if b - a < w // 2:
+            continue
+        factor = _round_factor(float(np.median(ratio[a:b])))
+        # a window marks its middle half: the change lies within a quarter window of
+        # the run's ends - an eighth is added, the rest of the way at the clip's ends
+        lo = 0 if a <= w // 2 else a - w // 8
+        hi = m if b >= m - w // 2 else b + w // 8
+        out.append(SpeedChange(float(time_s[first + lo]), float(time_s[first + hi - 1]), factor))
+    return out
 
 
 def check_speed(

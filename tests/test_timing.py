@@ -11,7 +11,14 @@ from core_helpers import retime, synth
 
 from gait.analysis import analyze_pose
 from gait.metrics import METRICS
-from gait.timing import check_speed, find_repeated_frames, leg_rhythm_spm, likely_factor
+from gait.posedata import PoseData
+from gait.timing import (
+    check_speed,
+    find_repeated_frames,
+    leg_rhythm_spm,
+    likely_factor,
+    speed_changes,
+)
 
 
 def test_normal_clip_is_plausible() -> None:
@@ -159,6 +166,95 @@ def test_leg_rhythm_reads_the_stride_without_events() -> None:
     image = pose.image_px.copy()
     image[10:, :, :] = np.nan
     assert leg_rhythm_spm(image[..., :2], pose.time_s) is None
+
+
+def _played(pose: PoseData, pieces: list[tuple[float, float, float]]) -> PoseData:
+    """A clip of ``pose`` (captured at a multiple of 30 fps) played at 30 fps, each
+    ``(start_s, end_s, factor)`` piece of its real time slowed ``factor`` times: every
+    ``capture / (30 factor)``-th frame kept (a phone's slow-motion export)."""
+    keep = []
+    for start, end, factor in pieces:
+        step = round(pose.fps / (30.0 * factor))
+        keep.append(np.flatnonzero((pose.time_s >= start) & (pose.time_s < end))[::step])
+    idx = np.concatenate(keep)
+    arrays = {k: getattr(pose, k)[idx] for k in ("image_px", "visibility", "presence", "world_m")}
+    n = idx.size
+    return dataclasses.replace(
+        pose, **arrays, time_s=np.arange(n) / 30.0, frame_index=np.arange(n), fps=30.0
+    )
+
+
+@pytest.mark.parametrize("view", ["side_right", "rear"])
+@pytest.mark.parametrize(
+    ("pieces", "slowed_s", "factor"),
+    [
+        ([(0.0, 6.0, 1.0), (6.0, 9.0, 2.0)], (6.0, 12.0), 2.0),
+        ([(0.0, 3.0, 2.0), (3.0, 9.0, 1.0)], (0.0, 6.0), 2.0),
+        ([(0.0, 8.0, 1.0), (8.0, 10.0, 3.0)], (8.0, 14.0), 3.0),
+    ],
+)
+def test_a_clip_slowed_partway_says_where_and_leaves_that_part_out(
+    view: str,
+    pieces: list[tuple[float, float, float]],
+    slowed_s: tuple[float, float],
+    factor: float,
+) -> None:
+    """Part of the clip plays slowed down (a slow-motion replay cut into a real-time
+    clip).  Before: no word of it, and the first clip's cadence read 165.0 for a runner
+    at 170 (its slowed strides were mostly rejected by the stride limits, but the
+    whole-clip rhythm was pulled down).  Now the stretch is named (measured 5.3-12.0,
+    0.0-5.6 and 7.4-14.0 s), its strides are left out with the reason, and the cadence
+    comes from the rest (170.0 +/- 0.1)."""
+    from gait.analysis import OTHER_SPEED_REASON
+
+    capture = 30.0 * max(f for *_, f in pieces)
+    duration = max(end for _, end, _ in pieces)
+    pose, _ = synth(
+        fps=capture, duration_s=duration, cadence_spm=170.0, view=view, noise_px=1.0, seed=1
+    )
+    res = analyze_pose(_played(pose, pieces))
+    assert res.speed.factor == 1.0
+    said = [w for w in res.warnings if "the playback speed changes partway" in w]
+    assert len(said) == 1 and f"plays about {factor:g}x slower" in said[0]
+    start, end = (float(x) for x in said[0].split(": ")[1].split(" s plays")[0].split("-"))
+    assert abs(start - slowed_s[0]) < 1.0 and abs(end - slowed_s[1]) < 1.0
+    st = res.strides
+    assert (st["reason"] == OTHER_SPEED_REASON).sum() >= 3
+    valid = st[st["valid"].astype(bool)]
+    assert len(valid) >= 8
+    inside = (valid["next_ic_time_s"] > slowed_s[0] + 0.5) & (
+        valid["ic_time_s"] < slowed_s[1] - 0.5
+    )
+    assert not inside.any()
+    assert res.metric("cadence_spm") == pytest.approx(170.0, abs=1.0)
+
+
+def test_speed_changes_finds_the_stretch_and_nothing_in_a_steady_clip() -> None:
+    pose, _ = synth(fps=60.0, duration_s=9.0, cadence_spm=170.0, noise_px=1.0, seed=2)
+    stride = 120.0 / 170.0
+    assert speed_changes(pose.image_px[..., :2], pose.time_s, stride) == []
+    clip = _played(pose, [(0.0, 6.0, 1.0), (6.0, 9.0, 2.0)])
+    (change,) = speed_changes(clip.image_px[..., :2], clip.time_s, stride)
+    assert change.factor == 2.0
+    assert abs(change.start_s - 6.0) < 1.0 and change.end_s == pytest.approx(12.0, abs=0.05)
+    # too short a clip for two windows of four strides: no verdict
+    assert speed_changes(clip.image_px[:150, :, :2], clip.time_s[:150], stride) == []
+
+
+@pytest.mark.parametrize("view", ["side_right", "rear"])
+def test_a_phone_slow_motion_export_with_real_time_ends(view: str) -> None:
+    """A phone's slow-motion clip: real time for its first and last second, 8x slowed
+    between (240 fps played at 30).  Read as 8x slow motion; the few real-time frames at
+    the ends hold no valid stride; the angles are those of the runner within 1 deg
+    (measured within 0.8)."""
+    pose, _ = synth(fps=240.0, duration_s=6.0, cadence_spm=170.0, view=view, noise_px=1.0, seed=1)
+    res = analyze_pose(_played(pose, [(0.0, 1.0, 1.0), (1.0, 5.0, 8.0), (5.0, 6.0, 1.0)]))
+    assert res.speed.factor == 8.0 and res.gait is not None and res.gait.running
+    assert int(res.strides["valid"].sum()) >= 7
+    real_time = analyze_pose(pose)
+    names = ("knee_flexion_ic_deg", "trunk_lean_deg") if view != "rear" else ("pelvic_drop_deg",)
+    for name in names:
+        assert res.metric(name) == pytest.approx(real_time.metric(name), abs=1.0), name
 
 
 def test_frozen_start_is_flagged_and_ignored() -> None:
