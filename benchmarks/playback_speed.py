@@ -30,10 +30,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from core_helpers import synth
+from core_helpers import played_at_30, synth
 
 from gait.analysis import analyze_pose
-from gait.posedata import PoseData
 from gait.timing import PLAYBACK_FPS
 
 FACTORS = (1.0, 2.0, 3.0, 4.0, 8.0, 1 / 2, 1 / 3)
@@ -45,19 +44,6 @@ PARTWAY = (
     [(0.0, 4.0, 1.0), (4.0, 8.0, 2.0)],
     [(0.0, 1.0, 1.0), (1.0, 5.0, 8.0), (5.0, 6.0, 1.0)],
 )
-
-
-def _played(pose: PoseData, pieces: list[tuple[float, float, float]]) -> PoseData:
-    """``pose`` played at 30 fps, each real-time piece slowed by its factor (every
-    ``capture / (30 factor)``-th frame kept)."""
-    keep = []
-    for start, end, factor in pieces:
-        step = round(pose.fps / (30.0 * factor))
-        keep.append(np.flatnonzero((pose.time_s >= start) & (pose.time_s < end))[::step])
-    idx = np.concatenate(keep)
-    arrays = {k: getattr(pose, k)[idx] for k in ("image_px", "visibility", "presence", "world_m")}
-    n = idx.size
-    return replace(pose, **arrays, time_s=np.arange(n) / 30.0, frame_index=np.arange(n), fps=30.0)
 
 
 def main() -> int:
@@ -95,7 +81,7 @@ def main() -> int:
             pose, _ = synth(
                 fps=capture, duration_s=duration, cadence_spm=170.0, noise_px=1.0, seed=1, view=view
             )
-            res = analyze_pose(_played(pose, pieces))
+            res = analyze_pose(played_at_30(pose, pieces))
             said = [w.split(" than the rest")[0] for w in res.warnings if "partway" in w]
             print(
                 f"partway {view:10s} {pieces}: factor {res.speed.factor:g}, cadence "

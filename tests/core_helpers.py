@@ -36,6 +36,22 @@ def retime(pose: PoseData, fps: float, repeat: int = 1) -> PoseData:
     )
 
 
+def played_at_30(pose: PoseData, pieces: list[tuple[float, float, float]]) -> PoseData:
+    """A clip of ``pose`` (captured at a multiple of 30 fps) played at 30 fps, each
+    ``(start_s, end_s, factor)`` piece of its real time slowed ``factor`` times: every
+    ``capture / (30 factor)``-th frame kept (a phone's slow-motion export)."""
+    keep = []
+    for start, end, factor in pieces:
+        step = round(pose.fps / (30.0 * factor))
+        keep.append(np.flatnonzero((pose.time_s >= start) & (pose.time_s < end))[::step])
+    idx = np.concatenate(keep)
+    arrays = {k: getattr(pose, k)[idx] for k in ("image_px", "visibility", "presence", "world_m")}
+    n = idx.size
+    return dataclasses.replace(
+        pose, **arrays, time_s=np.arange(n) / 30.0, frame_index=np.arange(n), fps=30.0
+    )
+
+
 def mirror(pose: PoseData) -> PoseData:
     """The clip flipped left-right in the image (labels unchanged)."""
     image = pose.image_px.copy()

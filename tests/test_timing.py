@@ -7,11 +7,10 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from core_helpers import retime, synth
+from core_helpers import played_at_30, retime, synth
 
 from gait.analysis import analyze_pose
 from gait.metrics import METRICS
-from gait.posedata import PoseData
 from gait.timing import (
     check_speed,
     find_repeated_frames,
@@ -168,22 +167,6 @@ def test_leg_rhythm_reads_the_stride_without_events() -> None:
     assert leg_rhythm_spm(image[..., :2], pose.time_s) is None
 
 
-def _played(pose: PoseData, pieces: list[tuple[float, float, float]]) -> PoseData:
-    """A clip of ``pose`` (captured at a multiple of 30 fps) played at 30 fps, each
-    ``(start_s, end_s, factor)`` piece of its real time slowed ``factor`` times: every
-    ``capture / (30 factor)``-th frame kept (a phone's slow-motion export)."""
-    keep = []
-    for start, end, factor in pieces:
-        step = round(pose.fps / (30.0 * factor))
-        keep.append(np.flatnonzero((pose.time_s >= start) & (pose.time_s < end))[::step])
-    idx = np.concatenate(keep)
-    arrays = {k: getattr(pose, k)[idx] for k in ("image_px", "visibility", "presence", "world_m")}
-    n = idx.size
-    return dataclasses.replace(
-        pose, **arrays, time_s=np.arange(n) / 30.0, frame_index=np.arange(n), fps=30.0
-    )
-
-
 @pytest.mark.parametrize("view", ["side_right", "rear"])
 @pytest.mark.parametrize(
     ("pieces", "slowed_s", "factor"),
@@ -212,7 +195,7 @@ def test_a_clip_slowed_partway_says_where_and_leaves_that_part_out(
     pose, _ = synth(
         fps=capture, duration_s=duration, cadence_spm=170.0, view=view, noise_px=1.0, seed=1
     )
-    res = analyze_pose(_played(pose, pieces))
+    res = analyze_pose(played_at_30(pose, pieces))
     assert res.speed.factor == 1.0
     said = [w for w in res.warnings if "the playback speed changes partway" in w]
     assert len(said) == 1 and f"plays about {factor:g}x slower" in said[0]
@@ -233,7 +216,7 @@ def test_speed_changes_finds_the_stretch_and_nothing_in_a_steady_clip() -> None:
     pose, _ = synth(fps=60.0, duration_s=9.0, cadence_spm=170.0, noise_px=1.0, seed=2)
     stride = 120.0 / 170.0
     assert speed_changes(pose.image_px[..., :2], pose.time_s, stride) == []
-    clip = _played(pose, [(0.0, 6.0, 1.0), (6.0, 9.0, 2.0)])
+    clip = played_at_30(pose, [(0.0, 6.0, 1.0), (6.0, 9.0, 2.0)])
     (change,) = speed_changes(clip.image_px[..., :2], clip.time_s, stride)
     assert change.factor == 2.0
     assert abs(change.start_s - 6.0) < 1.0 and change.end_s == pytest.approx(12.0, abs=0.05)
@@ -248,7 +231,7 @@ def test_a_phone_slow_motion_export_with_real_time_ends(view: str) -> None:
     the ends hold no valid stride; the angles are those of the runner within 1 deg
     (measured within 0.8)."""
     pose, _ = synth(fps=240.0, duration_s=6.0, cadence_spm=170.0, view=view, noise_px=1.0, seed=1)
-    res = analyze_pose(_played(pose, [(0.0, 1.0, 1.0), (1.0, 5.0, 8.0), (5.0, 6.0, 1.0)]))
+    res = analyze_pose(played_at_30(pose, [(0.0, 1.0, 1.0), (1.0, 5.0, 8.0), (5.0, 6.0, 1.0)]))
     assert res.speed.factor == 8.0 and res.gait is not None and res.gait.running
     assert int(res.strides["valid"].sum()) >= 7
     real_time = analyze_pose(pose)
