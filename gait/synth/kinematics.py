@@ -395,8 +395,8 @@ class RunnerModel:
             )
         early_amp, late_amp = self._lift_amps[side]
         early_shape, late_shape = _lift_shapes(w)
-        lift = lift + early_amp * early_shape + late_amp * late_shape
-        ankle, knee, pitch = self._swing_leg(hip, theta, dy, dsag, lift, dorsi, side)
+        extra = early_amp * early_shape + late_amp * late_shape
+        ankle, knee, pitch = self._swing_leg(hip, theta, dy, dsag, lift, dorsi, side, extra)
         out = {"ankle": ankle, "knee": knee, "pitch": pitch}
         for name in ("heel", "toe"):
             xz = _foot_offset(fp, name, pitch)
@@ -412,11 +412,22 @@ class RunnerModel:
         lift: np.ndarray,
         dorsi: np.ndarray,
         side: str,
+        extra: np.ndarray | float = 0.0,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Swing ankle and knee (n, 3) and foot pitch (n,) from the swing coordinates."""
-        ankle = hip + np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
-        knee = knee_ik(hip, ankle, np.zeros_like(dsag), side, self.body)
-        shank = ankle - knee
+        """Swing ankle and knee (n, 3) and foot pitch (n,) from the swing coordinates.
+
+        ``extra`` (the clearance lifts) raises the ankle without turning the foot: the
+        pitch is ``dorsi`` plus the angle of the shank without it.  Near a straight knee
+        the knee bends a lot for a little lift (a 0.3 mm lift bent a 5 deg knee 0.8 deg),
+        and the shank's turn, passed on to the foot, lowered a pointed toe more than the
+        lift raised it: no lift could clear the floor (23 % of random runners could not
+        be built).
+        """
+        leg = np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
+        zero = np.zeros_like(dsag)
+        shank = hip + leg - knee_ik(hip, hip + leg, zero, side, self.body)
+        ankle = hip + leg + np.stack([zero, zero, zero + extra], -1)
+        knee = knee_ik(hip, ankle, zero, side, self.body) if np.any(extra) else hip + leg - shank
         return ankle, knee, dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
 
     def _clearance_amps(
@@ -455,7 +466,7 @@ class RunnerModel:
         drop = -_LANDING_DESCENT_MPS * dur * np.diff(wl[descent])
 
         def sole(extra: np.ndarray) -> np.ndarray:
-            ankle, _, pitch = self._swing_leg(hip, theta, dy, dsag, lift + extra, dorsi, side)
+            ankle, _, pitch = self._swing_leg(hip, theta, dy, dsag, lift, dorsi, side, extra)
             pivots = ("heel_pivot", "ball_pivot")
             return np.min([ankle[:, 2] + _foot_offset(fp, p, pitch)[:, 1] for p in pivots], axis=0)
 
@@ -474,7 +485,11 @@ class RunnerModel:
             while not ok(hi):
                 lo, hi = hi, 2 * hi
                 if hi > 0.5:
-                    raise ValueError("the swing foot cannot clear the floor with these settings")
+                    raise ConfigError(
+                        f"{side} leg: the swing foot cannot come down to its landing without "
+                        "touching the floor first; lower overstride_pct_leg or raise "
+                        "knee_flexion_ic_deg"
+                    )
             while hi - lo > 5e-4:
                 mid = 0.5 * (lo + hi)
                 lo, hi = (lo, mid) if ok(mid) else (mid, hi)
