@@ -80,13 +80,12 @@ class AnalysisResult:
     Attributes
     ----------
     pose : PoseData
-        The input landmarks, as given.
+        The landmarks analysed: the input's, or - for a clip found slowed down or sped
+        up by the legs' rhythm (``retimed_by`` other than 1) - the input retimed by that
+        factor, as ``--slowmo`` would; the events' and strides' times are on its clock,
+        frame numbers are the input's.  :attr:`input_pose` is the input as given.
     cleaned : PoseData
         Cleaned and roll-levelled landmarks the events and metrics were computed on.
-        Their clock, and the events' and strides', is the input's - unless the clip was
-        found slowed down or sped up and analysed retimed (``speed.factor`` other than
-        1 with a warning that says "measured as if"): then it is the input's divided by
-        ``speed.factor``, as with ``--slowmo``; frame numbers are the input's either way.
     view : ViewInfo
     repeats : RepeatReport
     speed : SpeedCheck
@@ -107,6 +106,8 @@ class AnalysisResult:
         Whether the contact pattern looks like running (see :func:`gait.timing.check_gait`).
     person_switches : ndarray of int
         Video frames where the tracked skeleton jumps to another person.
+    retimed_by : float
+        The slow-motion factor the input was retimed by before the analysis (1: none).
     """
 
     pose: PoseData
@@ -123,6 +124,13 @@ class AnalysisResult:
     drill_plan: dict[str, Any] = field(default_factory=dict)
     gait: GaitCheck | None = None
     person_switches: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    retimed_by: float = 1.0
+
+    @property
+    def input_pose(self) -> PoseData:
+        """The landmarks as given to the analysis (on the input's clock): what is saved,
+        so that analysing them again finds the same playback speed."""
+        return self.pose if self.retimed_by == 1.0 else retime_pose(self.pose, 1 / self.retimed_by)
 
     def __repr__(self) -> str:
         view = self.view
@@ -222,7 +230,7 @@ class AnalysisResult:
             "input": {
                 "path": pose.source_path,
                 "sha256": pose.source_sha256,
-                "fps": float(pose.fps),
+                "fps": float(self.input_pose.fps),
                 "frames": int(pose.n_frames),
                 "width": int(pose.width),
                 "height": int(pose.height),
@@ -433,7 +441,7 @@ def analyze_pose(
             again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs[0]))
             lo, hi = WALKING_RHYTHM_SPM
             if again.gait is None or again.gait.running or not lo <= legs[0] <= hi:
-                again.pose = pose  # saved and re-analysed as given: found slowed again
+                again.retimed_by = factor
                 return again
     warnings += info.notes
     xy = level.image_px[:, :, :2]

@@ -451,8 +451,8 @@ def _write_outputs(
 
     def write_data(staged: Path) -> None:
         result.save(staged)
-        result.pose.save(staged / "landmarks.npz")
-        result.pose.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
+        result.input_pose.save(staged / "landmarks.npz")
+        result.input_pose.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
 
     def write(staged: Path) -> None:
         # The data files (zlib and Arrow release the GIL) are written on a thread while

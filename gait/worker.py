@@ -85,9 +85,13 @@ class Worker:
 
         The result's raw landmarks are ``pose`` itself (they are not sent back).
         """
+        from gait.analysis import retime_pose
+
         self._send(("analyze", pose, options))
         result: AnalysisResult = self._wait()
-        result.pose = pose
+        # a clip found slowed down or sped up was analysed retimed (gait.analysis)
+        by = result.retimed_by
+        result.pose = pose if by == 1.0 else retime_pose(pose, by)
         return result
 
     def render(

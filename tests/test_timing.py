@@ -88,9 +88,12 @@ def test_phone_slow_motion_is_flagged_with_its_factor(
     res = analyze_pose(clip)
     assert res.gait is not None and res.gait.running
     assert res.speed.factor == factor and not res.speed.plausible
-    # the input stays as given (saved and re-analysed, it is found slowed again); the
-    # analysis ran on the clock it was taken at
-    assert res.pose is clip and res.cleaned.fps == pytest.approx(capture_fps)
+    # analysed as if retimed, as --slowmo would; the input as given is what is saved, so
+    # that analysing it again finds it slowed again
+    assert res.retimed_by == factor and res.pose.fps == pytest.approx(capture_fps)
+    assert res.input_pose.fps == 30.0 and res.to_dict()["input"]["fps"] == 30.0
+    np.testing.assert_allclose(res.input_pose.time_s, clip.time_s)
+    assert analyze_pose(res.input_pose).speed.factor == factor
     assert res.speed.cadence_spm == pytest.approx(cadence / factor, rel=0.03)
     hint = f"--slowmo {factor:g}"
     assert any(f"slowed down about {factor:g}x" in w and hint in w for w in res.warnings)

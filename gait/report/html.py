@@ -312,11 +312,14 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
     facing = f", runner facing image-{view.facing}" if view.facing else ""
     duration = float(pose.time_s[-1] - pose.time_s[0]) if pose.n_frames > 1 else 0.0
     slow = F.num(result.speed.factor)
-    retimed = result.cleaned.fps != pose.fps  # found slowed or sped up: analysed retimed
-    clock = f"as played (analysed as {result.cleaned.fps:.0f})" if retimed else "(real time)"
+    retimed = result.retimed_by != 1.0  # found slowed or sped up: analysed retimed
+    played = result.input_pose.fps
+    clock = f"analysed as real time ({played:.1f} as played)" if retimed else "(real time)"
+    as_played = duration * result.retimed_by
+    length_note = f", analysed as real time ({as_played:.1f} s as played)" if retimed else ""
     rows: list[tuple[str, Any]] = [
         ("Video file", clip_name),
-        ("Length", f"{duration:.1f} s ({pose.n_frames} frames)"),
+        ("Length", f"{duration:.1f} s ({pose.n_frames} frames){length_note}"),
         ("Frame rate", f"{pose.fps:.1f} frames per second {clock}"),
         ("Picture size", f"{pose.width} × {pose.height} pixels"),
         ("Frames where a runner was found", f"{pose.frames_with_pose} of {pose.n_frames}"),

@@ -89,8 +89,14 @@ def terminal_summary(
     facing = f", facing {view.facing}" if view.facing else ""
     pose = result.pose
     duration = float(pose.time_s[-1] - pose.time_s[0]) if pose.n_frames else 0.0
+    retimed = (
+        f" analysed as real time, {duration * result.retimed_by:.1f} s as played"
+        if result.retimed_by != 1.0
+        else ""
+    )
     out += _wrap(
-        f"Clip: {clip} ({pose.width}x{pose.height}, {pose.n_frames} frames, {duration:.1f} s)",
+        f"Clip: {clip} ({pose.width}x{pose.height}, {pose.n_frames} frames, "
+        f"{duration:.1f} s{retimed})",
         width,
     )
     out += _wrap(
