@@ -75,8 +75,9 @@ def main() -> int:
         try:
             rp = RunnerParams(**params, view=args.view, fps=fps, duration_s=5.0)  # type: ignore[arg-type]
             pose, truth = synth_landmarks(rp)
-        except ConfigError:
+        except ConfigError as exc:
             refused += 1
+            print(f"{i:3d} refused: {exc}")
             continue
         res = analyze_pose(pose, midstance=args.midstance)
         errs = metric_errors(res, truth)

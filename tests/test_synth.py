@@ -386,8 +386,9 @@ def test_unknown_parameter_in_dict_is_rejected() -> None:
 def test_a_straight_knee_forefoot_landing_can_be_built() -> None:
     """The clearance lifts raise the swing foot without turning it.  Near a straight knee
     they used to bend the knee, turn the shank and lower the pointed toe more than they
-    raised it: this runner (knee 5 deg at contact, forefoot) could not be built, nor 21
-    of 90 random runners (8 now, each with a ConfigError that says what to change).
+    raised it: this runner (knee 5 deg at contact, forefoot) could not be built, nor 20
+    of the 90 random runners of benchmarks/exact_sweep.py (2 now, each with a
+    ConfigError that says what to change).
     The lifted foot keeps its pitch and the toe clears the floor until contact."""
     params = RunnerParams(
         foot_strike="forefoot",

@@ -100,9 +100,7 @@ def _lift_shapes(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     The late one also leaves the contact's speed alone (zero slope at w = 1).  The
     former late shape ``27/4 w^2 (1 - w)`` came down into the floor at its steepest: the
     foot hovered and then dropped (heel speed rising from 0.2 to 5 px a frame over the
-    last 40 ms at 120 fps), and the landing fit timed it about 2 frames late; over 90
-    random runners (``benchmarks/exact_sweep.py``) the exact tier held on 17, with this
-    shape on 24.
+    last 40 ms at 120 fps), and the landing fit timed it about 2 frames late.
     """
     return 27 / 4 * w * (1 - w) ** 2, 729 / 16 * w**4 * (1 - w) ** 2
 
@@ -430,8 +428,8 @@ class RunnerModel:
         pitch is ``dorsi`` plus the angle of the shank without it.  Near a straight knee
         the knee bends a lot for a little lift (a 0.3 mm lift bent a 5 deg knee 0.8 deg),
         and the shank's turn, passed on to the foot, lowered a pointed toe more than the
-        lift raised it: no lift could clear the floor (23 % of random runners could not
-        be built).
+        lift raised it: no lift could clear the floor (20 of the 90 random runners of
+        ``benchmarks/exact_sweep.py`` could not be built; 2 now).
         """
         leg = np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
         zero = np.zeros_like(dsag)
