@@ -753,7 +753,7 @@ def _off_speed_rhythm(rhythm: tuple[float, float] | None, fps: float, duration: 
         return 1.0
     cadence, share = rhythm
     lo, hi = RUNNING_CADENCE_SPM
-    if share < MIN_RHYTHM_SHARE or lo <= cadence <= hi:
+    if not np.isfinite(cadence) or share < MIN_RHYTHM_SHARE or lo <= cadence <= hi:
         return 1.0
     return likely_factor(cadence, fps)
 

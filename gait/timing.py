@@ -231,6 +231,8 @@ def likely_factor(cadence_spm: float, fps: float | None = None) -> float:
     cadence alone cannot tell a 3x slowed runner at 170 from a 4x slowed one at 227;
     the typical cadence decides.
     """
+    if not (np.isfinite(cadence_spm) and cadence_spm > 0):
+        return 1.0
     f0 = TYPICAL_CADENCE_SPM / cadence_spm
     playback = [r for r in PLAYBACK_FPS if fps is not None and abs(fps / r - 1.0) < 0.015]
     if playback and f0 > 1.0:
@@ -348,8 +350,8 @@ def _spectral_peak(
     shift = 0.0
     if 0 < k < power.size - 1 and (power[k - 1 : k + 2] > 0).all():
         a, b, c = np.log(power[k - 1 : k + 2])
-        if a - 2 * b + c < 0:
-            shift = 0.5 * (a - c) / (a - 2 * b + c)
+        if a - 2 * b + c < 0:  # the vertex of a parabola through a maximum: within a bin
+            shift = float(np.clip(0.5 * (a - c) / (a - 2 * b + c), -0.5, 0.5))
     return float(freq[k] + shift * (freq[1] - freq[0])), share
 
 

@@ -243,6 +243,26 @@ def test_a_phone_slow_motion_export_with_real_time_ends(view: str) -> None:
         assert res.metric(name) == pytest.approx(real_time.metric(name), abs=1.0), name
 
 
+def test_the_rhythm_peak_stays_inside_its_band() -> None:
+    """The parabola through the log power of the peak and its neighbours refines the
+    frequency by at most half a bin.  Unbounded, a peak at the band's lower edge with
+    more power just below it (a drifting signal) moved it up to 16 bands' widths down,
+    below zero: a negative cadence, and a crash (ZeroDivisionError) in likely_factor on
+    a synthetic front-view clip."""
+    from gait.timing import _spectral_peak
+
+    rng = np.random.default_rng(0)
+    dt = 1 / 30
+    for _ in range(300):
+        m = int(rng.integers(40, 400))
+        walk = rng.normal(0.0, 1.0, (m, 2)).cumsum(axis=0) * [rng.uniform(0.1, 5.0), 1.0]
+        lo = 3 / (m * dt)
+        got = _spectral_peak(walk, dt, lo_hz=lo, hi_hz=1 / (3 * dt))
+        assert got is not None
+        assert got[0] >= lo - 0.5 / (4 * m * dt) - 1e-12  # half a bin of the padded FFT
+    assert likely_factor(-20.0, 30.0) == 1.0 and likely_factor(float("nan")) == 1.0
+
+
 def test_frozen_start_is_flagged_and_ignored() -> None:
     pose, _ = synth(fps=30.0, duration_s=5.0)
     image = pose.image_px.copy()
