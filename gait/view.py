@@ -283,6 +283,17 @@ def _facing_signal(xy: np.ndarray) -> np.ndarray:
         return np.where(w > 0, s / w, np.nan)
 
 
+def _nearest_true(mask: np.ndarray) -> np.ndarray:
+    """For every index, the nearest index where ``mask`` is True (``mask`` has one)."""
+    n = mask.size
+    idx = np.arange(n)
+    prev = np.maximum.accumulate(np.where(mask, idx, -1))
+    nxt = np.minimum.accumulate(np.where(mask, idx, n)[::-1])[::-1]
+    prev = np.where(prev < 0, nxt, prev)
+    nxt = np.where(nxt >= n, prev, nxt)
+    return np.asarray(np.where(idx - prev <= nxt - idx, prev, nxt))
+
+
 def _segments_of(sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     change = np.flatnonzero(np.diff(sign) != 0) + 1
     starts = np.concatenate([[0], change])
@@ -425,9 +436,15 @@ def detect_view(
             win = max(3, round(min_turn_s * pose.fps) | 1)
             from scipy import ndimage
 
-            filled = np.where(np.isfinite(sig), sig, 0.0)
+            has = np.isfinite(sig)
+            filled = np.where(has, sig, 0.0)
             smooth = ndimage.uniform_filter1d(filled, win, mode="nearest")
             sign = np.where(smooth >= 0, 1.0, -1.0)
+            # a window without any evidence (no pose: an overground runner out of view)
+            # takes the nearest evidence's sign, not "right" by default
+            seen = ndimage.uniform_filter1d(has.astype(float), win, mode="nearest") > 0
+            if seen.any() and not seen.all():
+                sign = sign[_nearest_true(seen)]
             starts, stops = _segments_of(sign)
             # merge runs shorter than min_turn_s into the preceding run
             long = (stops - starts) >= min_turn_s * pose.fps
@@ -447,7 +464,8 @@ def detect_view(
                 }
                 for a, b in zip(starts, stops, strict=True)
             ]
-            durations = np.bincount((sign > 0).astype(int), minlength=2)
+            # the frames with evidence vote (not those without a pose)
+            durations = np.bincount((sign[has] > 0).astype(int), minlength=2)
             facing = "right" if durations[1] >= durations[0] else "left"
             face_conf = (
                 float(min(1.0, abs(_nanmedian(sig)) + 0.5)) if np.isfinite(_nanmedian(sig)) else 0.0
