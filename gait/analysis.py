@@ -453,6 +453,12 @@ def analyze_pose(
         smooth = lowpass(raw_xy, pose.fps, cutoff_hz=cut)
         envelope, refine_xy = contact_envelope(smooth, pose.fps, leg_length=leg), ev_xy
     filled = interpolated_mask(level)
+    if repeats.factor >= 2:
+        # every frame shown k times: the copies were filled in, but they are no gap - the
+        # clip's motion is sampled at 1/k of its frame rate throughout (a filled gap of
+        # two frames or more voids the events next to it: a clip with each frame shown
+        # 3 or 4 times had no valid step)
+        filled = filled & ~repeats.repeated[:, None, None]
     frontal = info.kind in FRONTAL_EVENT_VIEWS
     if frontal and envelope is None:  # also needed below to judge the feet's rise
         envelope = contact_envelope(ev_xy, pose.fps, leg_length=leg)

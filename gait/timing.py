@@ -301,15 +301,18 @@ def leg_rhythm_spm(
     prepared = _ankle_difference(xy, time_s)
     if prepared is None:
         return None
-    _, d, dt = prepared
+    _, d, dt, _ = prepared
     m = d.shape[0]
     peak = _spectral_peak(d, dt, lo_hz=min_strides / (m * dt), hi_hz=1.0 / (3.0 * dt))
     return None if peak is None else (120.0 * peak[0], peak[1])
 
 
-def _ankle_difference(xy: np.ndarray, time_s: np.ndarray) -> tuple[int, np.ndarray, float] | None:
+def _ankle_difference(
+    xy: np.ndarray, time_s: np.ndarray
+) -> tuple[int, np.ndarray, float, np.ndarray] | None:
     """(first frame, left-minus-right ankle (m, 2) from it to the last frame with both,
-    gaps filled linearly, frame interval) - None with fewer than 16 such frames."""
+    gaps filled linearly, frame interval, (m,) which frames had both) - None with fewer
+    than 16 such frames."""
     la, ra = LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]
     d = xy[:, la, :2] - xy[:, ra, :2]
     ok = np.isfinite(d).all(axis=1)
@@ -322,7 +325,8 @@ def _ankle_difference(xy: np.ndarray, time_s: np.ndarray) -> tuple[int, np.ndarr
     d, ok = d[first : last + 1], ok[first : last + 1]
     idx = np.flatnonzero(ok)
     grid = np.arange(d.shape[0])
-    return int(first), np.stack([np.interp(grid, idx, d[idx, k]) for k in range(2)], 1), dt
+    filled = np.stack([np.interp(grid, idx, d[idx, k]) for k in range(2)], 1)
+    return int(first), filled, dt, ok
 
 
 def _spectral_peak(
@@ -386,7 +390,8 @@ def speed_changes(
     A clip edited from slow motion may play part of it slowed down (a phone's slow-motion
     clip starts and ends in real time), and a clip may be sped up in places.  The
     left-minus-right ankle position (:func:`leg_rhythm_spm`) is cut into windows of
-    ``strides_per_window`` strides of the main rhythm (hop a quarter window); the
+    ``strides_per_window`` strides of the main rhythm (hop a quarter window; windows
+    more than 10 % missing - a frozen stretch, a dropout - are skipped); the
     strongest peak of each window's spectrum (between 1.25 cycles a window and a third
     of the frame rate, main lobe at least ``min_share`` of its power) gives the local
     stride time.  Where it differs from ``stride_s`` by more than ``min_ratio`` the
@@ -415,7 +420,7 @@ def speed_changes(
     prepared = _ankle_difference(xy, time_s)
     if prepared is None or not (np.isfinite(stride_s) and stride_s > 0):
         return []
-    first, d, dt = prepared
+    first, d, dt, seen = prepared
     m = d.shape[0]
     w = round(strides_per_window * stride_s / dt)
     if w < 16 or m < 2 * w:
@@ -424,6 +429,8 @@ def speed_changes(
     starts = np.arange(0, m - w + 1, hop)
     ratio = np.full(m, np.nan)  # local stride time / main stride time, per frame
     for s0 in starts:
+        if seen[s0 : s0 + w].mean() < 0.9:  # a gap (a frozen stretch) is no rhythm
+            continue
         peak = _spectral_peak(d[s0 : s0 + w], dt, lo_hz=1.25 / (w * dt), hi_hz=1.0 / (3.0 * dt))
         if peak is None or peak[1] < min_share:
             continue

@@ -40,6 +40,36 @@ def test_every_frame_doubled_is_flagged_with_factor_two() -> None:
     assert res.metric("cadence_spm") == pytest.approx(170.0, rel=0.05)
 
 
+@pytest.mark.parametrize("repeat", [3, 4])
+@pytest.mark.parametrize("view", ["side_right", "rear"])
+def test_every_frame_shown_three_or_four_times_is_still_analysed(view: str, repeat: int) -> None:
+    """A 30-fps clip exported at 90 or 120 fps by repeating each frame.  The repeats are
+    masked and filled in; a filled run of two frames or more voided the events next to
+    it, so with 3 or 4 copies every event was 'inside a landmark gap': no valid step,
+    nothing measured.  The copies are no gap (the motion is sampled at 30 fps
+    throughout): now 14-15 valid strides and the cadence within 0.2 spm."""
+    pose, _ = synth(fps=30.0, duration_s=6.0, cadence_spm=170.0, view=view, noise_px=1.0, seed=3)
+    res = analyze_pose(retime(pose, 30.0 * repeat, repeat=repeat))
+    assert res.repeats.factor == repeat
+    assert any(f"duplicated-frame factor {repeat}" in w for w in res.warnings)
+    assert int(res.strides["valid"].sum()) >= 12
+    assert res.metric("cadence_spm") == pytest.approx(170.0, abs=0.5)
+
+
+def test_a_frozen_second_is_not_a_change_of_playback_speed() -> None:
+    """A second of frozen frames mid-clip is ignored, with its warning - and is not a
+    stretch 'played 2x slower' (the filled-in ankle signal is flat there: the windows of
+    the speed-change search that are more than 10 % missing are skipped)."""
+    for fps in (30.0, 60.0):
+        pose, _ = synth(fps=fps, duration_s=6.0, cadence_spm=170.0, noise_px=1.0, seed=3)
+        image = pose.image_px.copy()
+        image[int(2 * fps) : int(3 * fps)] = image[int(2 * fps)]
+        res = analyze_pose(dataclasses.replace(pose, image_px=image))
+        assert any("the video freezes" in w for w in res.warnings)
+        assert not any("changes partway" in w for w in res.warnings), fps
+        assert res.metric("cadence_spm") == pytest.approx(170.0, abs=1.0)
+
+
 def test_slowed_three_times_is_flagged_and_cadence_withheld() -> None:
     pose, _ = synth(fps=90.0, duration_s=4.0)
     slowed = retime(pose, 30.0)  # 90 fps capture played at 30 fps: 3x slow motion
