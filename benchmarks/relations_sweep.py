@@ -1,0 +1,93 @@
+"""The mirror and label-swap relations over random runners, not just the default one.
+
+Usage::
+
+    python benchmarks/relations_sweep.py             # 40 runners, about 15 s
+    python benchmarks/relations_sweep.py -n 20 --seed 9
+
+The tests check on the default runner that mirroring a clip horizontally swaps the
+facing and leaves every metric unchanged, and that swapping the left/right labels swaps
+the per-side values (``tests/test_properties.py``, side views).  Here each runner is
+drawn as in ``benchmarks/exact_sweep.py``, filmed from the side facing left or right,
+with 0 or 1 px of jitter; a relation counts as broken when a metric changes by more
+than 5 % (or 0.05) under the mirror, the facing does not swap, or a per-side value does
+not move to the other side under the label swap.  Printed: each runner with a broken
+relation and what broke, then the count.  (From behind, a mirror or a label swap alone
+is no real clip - the left leg would appear on the right - so rear views are left out.)
+Measured (seed 5): the mirror holds on all 37 runners; the label swap fails on 2 - on
+one every per-side value changes, on the other the shank angle, hip extension and
+overstride.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from core_helpers import mirror, swap_labels
+from exact_sweep import draw
+
+from gait.analysis import analyze_pose
+from gait.errors import ConfigError
+from gait.metrics import METRICS
+from gait.synth import RunnerParams, synth_landmarks
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=40, help="number of runners")
+    ap.add_argument("--seed", type=int, default=5)
+    args = ap.parse_args()
+    rng = np.random.default_rng(args.seed)
+    t0 = time.perf_counter()
+    broken = built = 0
+    for i in range(args.n):
+        params, fps = draw(rng)
+        view = str(rng.choice(["side_right", "side_left"]))
+        noise = float(rng.choice([0.0, 1.0]))
+        try:
+            rp = RunnerParams(**params, view=view, fps=fps, duration_s=5.0, noise_px=noise, seed=i)  # type: ignore[arg-type]
+            pose, _ = synth_landmarks(rp)
+        except ConfigError:
+            continue
+        built += 1
+        a, b, c = analyze_pose(pose), analyze_pose(mirror(pose)), analyze_pose(swap_labels(pose))
+        moved = {}
+        for name in METRICS:
+            va, vb = a.metric(name), b.metric(name)
+            if np.isfinite(va) != np.isfinite(vb) or (
+                np.isfinite(va) and abs(va - vb) > 0.05 * max(1.0, abs(va))
+            ):
+                moved[name] = (round(va, 2), round(vb, 2))
+        facing_ok = (a.view.facing, b.view.facing) in (
+            (None, None),
+            ("right", "left"),
+            ("left", "right"),
+        )
+        sa, sc = a.summary.set_index("metric"), c.summary.set_index("metric")
+        unswapped = [
+            name
+            for name in METRICS
+            if np.isfinite(sa.loc[name, "left"])
+            and not np.isclose(sa.loc[name, "left"], sc.loc[name, "right"], atol=1e-6)
+        ]
+        if moved or not facing_ok or unswapped:
+            broken += 1
+            print(
+                f"{i:3d} {view:10s} {fps:3.0f} fps jitter {noise:.0f}: mirror moved {moved or '-'}"
+                f"{'' if facing_ok else ', facing not swapped'}; swap did not swap "
+                f"{unswapped or '-'}"
+            )
+    print(f"runners {built}: a relation broken on {broken} ({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
