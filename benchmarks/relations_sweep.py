@@ -9,14 +9,14 @@ The tests check on the default runner that mirroring a clip horizontally swaps t
 facing and leaves every metric unchanged, and that swapping the left/right labels swaps
 the per-side values (``tests/test_properties.py``, side views).  Here each runner is
 drawn as in ``benchmarks/exact_sweep.py``, filmed from the side facing left or right,
-with 0 or 1 px of jitter; a relation counts as broken when a metric changes by more
-than 5 % (or 0.05) under the mirror, the facing does not swap, or a per-side value does
-not move to the other side under the label swap.  Printed: each runner with a broken
-relation and what broke, then the count.  (From behind, a mirror or a label swap alone
-is no real clip - the left leg would appear on the right - so rear views are left out.)
-Measured (seed 5): the mirror holds on all 37 runners; the label swap fails on 2 - on
-one every per-side value changes, on the other the shank angle, hip extension and
-overstride.
+with 0 or 1 px of jitter; a relation counts as broken when a metric moves under the
+mirror, the facing does not swap, or a per-side value does not move to the other side
+under the label swap - beyond the tests' tolerance (0.3 plus 0.1 %).  Printed: each
+runner with a broken relation and what broke, then the count.  (From behind, a mirror
+or a label swap alone is no real clip - the left leg would appear on the right - so
+rear views are left out.)  Measured (seed 5): none of 37 runners; compared exactly,
+the label swap moves per-side values by up to 0.1 deg on 2 of them (the analysis is not
+bit-for-bit symmetric in the labels).
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ from gait.analysis import analyze_pose
 from gait.errors import ConfigError
 from gait.metrics import METRICS
 from gait.synth import RunnerParams, synth_landmarks
+
+#: The tolerances of the relation tests in tests/test_properties.py.
+ATOL, RTOL = 0.3, 1e-3
 
 
 def main() -> int:
@@ -63,7 +66,7 @@ def main() -> int:
         for name in METRICS:
             va, vb = a.metric(name), b.metric(name)
             if np.isfinite(va) != np.isfinite(vb) or (
-                np.isfinite(va) and abs(va - vb) > 0.05 * max(1.0, abs(va))
+                np.isfinite(va) and not np.isclose(vb, va, atol=ATOL, rtol=RTOL)
             ):
                 moved[name] = (round(va, 2), round(vb, 2))
         facing_ok = (a.view.facing, b.view.facing) in (
@@ -76,7 +79,7 @@ def main() -> int:
             name
             for name in METRICS
             if np.isfinite(sa.loc[name, "left"])
-            and not np.isclose(sa.loc[name, "left"], sc.loc[name, "right"], atol=1e-6)
+            and not np.isclose(sc.loc[name, "right"], sa.loc[name, "left"], atol=ATOL, rtol=RTOL)
         ]
         if moved or not facing_ok or unswapped:
             broken += 1
