@@ -333,30 +333,51 @@ def _spectral_peak(
     d: np.ndarray, dt: float, *, lo_hz: float, hi_hz: float
 ) -> tuple[float, float] | None:
     """(frequency in Hz, share of the power in its main lobe) of the strongest peak of
-    ``d`` (m, 2) between ``lo_hz`` and ``hi_hz``: detrended, Hann-windowed, zero-padded
-    about 4x, the power of both columns summed; the frequency refined by a parabola
-    through the log power of the three bins around the peak; the main lobe is two bins
-    of the unpadded spectrum either side."""
-    from scipy import signal
+    ``d`` (m, 2) between ``lo_hz`` and ``hi_hz`` - :func:`_spectral_peaks` of one."""
+    freq, share = _spectral_peaks(d[None], dt, lo_hz=lo_hz, hi_hz=hi_hz)
+    if not np.isfinite(freq[0]):
+        return None
+    return float(freq[0]), float(share[0])
 
-    m = d.shape[0]
-    d = signal.detrend(d, axis=0) * signal.windows.hann(m)[:, None]
-    nfft = 1 << int(np.ceil(np.log2(4 * m)))
-    power = (np.abs(np.fft.rfft(d, nfft, axis=0)) ** 2).sum(axis=1)
+
+def _spectral_peaks(
+    d: np.ndarray, dt: float, *, lo_hz: float, hi_hz: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per signal of ``d`` (k, m, 2): the frequency (Hz) of the strongest peak between
+    ``lo_hz`` and ``hi_hz`` and the share of the power in its main lobe (NaN, 0 when
+    there is none).  Each signal is detrended, Hann-windowed and zero-padded about 4x
+    (less beyond 16384 samples, where the bins are fine already), the power of both
+    columns summed; the frequency is refined by a parabola through the log power of
+    the three bins around the peak (at most half a bin: at the band's edge the
+    neighbour outside it may be higher); the main lobe is two bins of the unpadded
+    spectrum either side."""
+    from scipy import fft, signal
+
+    k, m = d.shape[0], d.shape[1]
+    d = signal.detrend(d, axis=1) * signal.windows.hann(m)[None, :, None]
+    nfft = fft.next_fast_len(max(m, min(4 * m, 65536)), real=True)
+    power = (np.abs(fft.rfft(d, nfft, axis=1)) ** 2).sum(axis=2)  # (k, bins)
     freq = np.fft.rfftfreq(nfft, dt)
     band = np.flatnonzero((freq >= lo_hz) & (freq <= hi_hz))
-    total = float(power[1:].sum())
-    if band.size < 3 or total <= 0:
-        return None
-    k = int(band[np.argmax(power[band])])
+    nan = np.full(k, np.nan)
+    if band.size < 3:
+        return nan, np.zeros(k)
+    total = power[:, 1:].sum(axis=1)
+    peak = band[np.argmax(power[:, band], axis=1)]  # (k,)
     lobe = int(np.ceil(2 * nfft / m))
-    share = float(power[max(k - lobe, 1) : k + lobe + 1].sum() / total)
-    shift = 0.0
-    if 0 < k < power.size - 1 and (power[k - 1 : k + 2] > 0).all():
-        a, b, c = np.log(power[k - 1 : k + 2])
-        if a - 2 * b + c < 0:  # the vertex of a parabola through a maximum: within a bin
-            shift = float(np.clip(0.5 * (a - c) / (a - 2 * b + c), -0.5, 0.5))
-    return float(freq[k] + shift * (freq[1] - freq[0])), share
+    csum = np.concatenate([np.zeros((k, 1)), np.cumsum(power, axis=1)], axis=1)
+    lo, hi = np.maximum(peak - lobe, 1), np.minimum(peak + lobe + 1, power.shape[1])
+    rows = np.arange(k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, (csum[rows, hi] - csum[rows, lo]) / total, 0.0)
+        inner = (peak > 0) & (peak < power.shape[1] - 1)
+        pk = np.clip(peak, 1, power.shape[1] - 2)
+        a, b, c = (np.log(power[rows, pk + off]) for off in (-1, 0, 1))
+        den = a - 2 * b + c
+        shift = np.where(inner & np.isfinite(den) & (den < 0), 0.5 * (a - c) / den, 0.0)
+    shift = np.clip(np.nan_to_num(shift), -0.5, 0.5)
+    out = freq[peak] + shift * (freq[1] - freq[0])
+    return np.where(total > 0, out, np.nan), np.asarray(share)
 
 
 @dataclass(frozen=True)
@@ -427,14 +448,16 @@ def speed_changes(
         return []
     hop = max(1, w // 4)
     starts = np.arange(0, m - w + 1, hop)
+    # a window more than 10 % missing (a frozen stretch, a dropout) holds no rhythm
+    cs = np.concatenate([[0], np.cumsum(seen)])
+    starts = starts[(cs[starts + w] - cs[starts]) >= 0.9 * w]
     ratio = np.full(m, np.nan)  # local stride time / main stride time, per frame
-    for s0 in starts:
-        if seen[s0 : s0 + w].mean() < 0.9:  # a gap (a frozen stretch) is no rhythm
-            continue
-        peak = _spectral_peak(d[s0 : s0 + w], dt, lo_hz=1.25 / (w * dt), hi_hz=1.0 / (3.0 * dt))
-        if peak is None or peak[1] < min_share:
-            continue
-        ratio[s0 + w // 4 : s0 + w - w // 4] = 1.0 / (peak[0] * stride_s)
+    if starts.size:
+        windows = d[starts[:, None] + np.arange(w)[None, :]]  # (k, w, 2)
+        freq, share = _spectral_peaks(windows, dt, lo_hz=1.25 / (w * dt), hi_hz=1 / (3 * dt))
+        for s0, f, sh in zip(starts, freq, share, strict=True):
+            if np.isfinite(f) and sh >= min_share:
+                ratio[s0 + w // 4 : s0 + w - w // 4] = 1.0 / (f * stride_s)
     off = np.isfinite(ratio) & (
         np.abs(np.log(np.where(np.isfinite(ratio), ratio, 1.0))) > np.log(min_ratio)
     )
