@@ -431,9 +431,7 @@ def analyze_pose(
         reads = [leg_rhythm_spm(xy, pose.time_s) for xy in (raw_xy, work.image_px[..., :2])]
         legs = max((r for r in reads if r is not None), key=lambda r: r[1], default=None)
         if legs is not None and legs[1] >= MIN_CHANGE_SHARE:
-            # of a clip partly slowed down, the part at a running cadence is the main one
-            changes = speed_changes(raw_xy, pose.time_s, 120.0 / legs[0])
-            legs = (_real_time_cadence(legs[0], changes), legs[1])
+            legs = (_real_time_cadence(legs[0], raw_xy, pose.time_s), legs[1])
             main_stride_s = 120.0 / legs[0]
         factor = _off_speed_rhythm(legs, pose.fps, duration)
         if factor != 1.0:
@@ -525,14 +523,11 @@ def analyze_pose(
     other_speed = np.zeros(pose.n_frames, dtype=bool)
     for change in changes:
         other_speed |= (pose.time_s >= change.start_s) & (pose.time_s <= change.end_s)
+    unusable = [(other_speed, OTHER_SPEED_REASON)] if changes else []
+    if info.turn_frames.size == pose.n_frames:
+        unusable.insert(0, (info.turn_frames, "the runner turns during this stride"))
     strides = strides_from_events(
-        events,
-        pose.time_s,
-        limits=limits,
-        bad_frames=info.turn_frames if info.turn_frames.size == pose.n_frames else None,
-        bad_reason="the runner turns during this stride",
-        unusable=[(other_speed, OTHER_SPEED_REASON)] if changes else [],
-        trusted_side=trusted,
+        events, pose.time_s, limits=limits, unusable=unusable, trusted_side=trusted
     )
     if changes:
         warnings.append(_speed_change_warning(changes, 1.0 if _retimed is None else _retimed[0]))
@@ -770,12 +765,15 @@ MIN_CHANGE_SHARE = 0.3
 OTHER_SPEED_REASON = "the clip plays at another speed here (see the warnings): not used"
 
 
-def _real_time_cadence(cadence: float, changes: list[SpeedChange]) -> float:
+def _real_time_cadence(cadence: float, xy: np.ndarray, time_s: np.ndarray) -> float:
     """The clip's main rhythm ``cadence`` (steps/min), or - when it is not a running
-    cadence and a stretch played at another speed has one - the longest such stretch's."""
+    cadence and a stretch played at another speed (:func:`gait.timing.speed_changes` of
+    ``xy``) has one - the longest such stretch's: of a clip partly slowed down, the part
+    at a running cadence is the main one.  A running cadence needs no search."""
     lo, hi = RUNNING_CADENCE_SPM
     if lo <= cadence <= hi:
         return cadence
+    changes = speed_changes(xy, time_s, 120.0 / cadence)
     fits = [c for c in changes if lo <= cadence / c.factor <= hi]
     if not fits:
         return cadence

@@ -458,9 +458,7 @@ def speed_changes(
         for s0, f, sh in zip(starts, freq, share, strict=True):
             if np.isfinite(f) and sh >= min_share:
                 ratio[s0 + w // 4 : s0 + w - w // 4] = 1.0 / (f * stride_s)
-    off = np.isfinite(ratio) & (
-        np.abs(np.log(np.where(np.isfinite(ratio), ratio, 1.0))) > np.log(min_ratio)
-    )
+    off = np.abs(np.log(np.nan_to_num(ratio, nan=1.0))) > np.log(min_ratio)  # NaN: unknown
     out: list[SpeedChange] = []
     edges = np.diff(np.concatenate([[0], off.astype(np.int8), [0]]))
     runs = zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True)
