@@ -646,3 +646,15 @@ def test_pelvis_rises_and_falls_like_a_runner(strike: str) -> None:
     assert vz[0] < -0.3, vz[0]  # falling at the left contact
     assert vz[to] > 0.1, vz[to]  # rising at the left toe-off
     assert 0.25 < np.argmin(z[:to]) / to < 0.6
+
+
+def test_a_time_a_hair_before_a_contact_is_that_contact() -> None:
+    """A time within rounding of a contact gave phase 1.0 (the end of the stride, which no
+    stage handles) and every joint NaN there; it is the contact, phase 0."""
+    m = RunnerModel(RunnerParams())
+    t = m.t0 + np.linspace(-0.05, 1.05, 2201) * m.stride_time_s
+    u, k = m.phase(t, "left")
+    assert ((u >= 0) & (u < 1)).all()
+    assert np.allclose(m.t0 + (k + u) * m.stride_time_s, t)
+    for xyz in m.evaluate(t, lab=False).joints.values():
+        assert np.isfinite(xyz).all()

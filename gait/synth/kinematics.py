@@ -166,7 +166,11 @@ class RunnerModel:
         """(progress in the stride in [0, 1) since this side's IC, contact index)."""
         x = (np.asarray(t, dtype=float) - self.t0) / self.stride_time_s - PHASE_OFFSET[side]
         k = np.floor(x)
-        return x - k, k
+        u = x - k
+        # x a hair below an integer gives u == 1.0 exactly in floating point: that time is
+        # the next contact (u = 0), not the end of this stride (every joint was NaN there)
+        wrap = u >= 1.0
+        return np.where(wrap, 0.0, u), k + wrap
 
     def ic_time(self, side: str, k: np.ndarray | float) -> np.ndarray:
         """Time of this side's k-th initial contact (k = 0 is the first at or after t0)."""
