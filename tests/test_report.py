@@ -838,3 +838,48 @@ def test_worker_failures_are_errors_not_hangs(side_comp: Any) -> None:
         worker._proc.join()
         with pytest.raises(GaitError, match="worker process ended"):
             worker.render(side_comp, [("left_right", "")], series=series).get()
+
+
+def test_reasons_that_differ_only_in_numbers_are_counted_together() -> None:
+    from gait.report._format import reason_counts
+
+    got = reason_counts(
+        [
+            "a second contact of this foot 307 ms from another, off the step rhythm",
+            "no next contact of this foot (end of clip)",
+            "a second contact of this foot 175 ms from another, off the step rhythm",
+            "a second contact of this foot 222 ms from another, off the step rhythm",
+            "contact time outside running range: 1227 ms",
+            None,
+        ]
+    )
+    assert got == [
+        ("a second contact of this foot 175–307 ms from another, off the step rhythm", 3),
+        ("no next contact of this foot (end of clip)", 1),
+        ("contact time outside running range: 1227 ms", 1),
+        ("unspecified", 1),
+    ]
+    # two numbers in one reason keep their own ranges; one value when they agree
+    assert reason_counts(["12 of 23 strides fail", "12 of 20 strides fail"]) == [
+        ("12 of 20–23 strides fail", 2)
+    ]
+
+
+def test_terminal_summary_says_why_strides_were_not_used(side_comp: Any) -> None:
+    """Strides left out are counted by reason in the terminal's notes (the commonest
+    three; the report lists them all)."""
+    from gait.report import terminal_summary
+
+    strides = side_comp.strides.copy()
+    strides["valid"] = True
+    reasons = ["contact inside a landmark gap", "a", "b", "c", "contact inside a landmark gap"]
+    strides.loc[: len(reasons) - 1, "valid"] = False
+    strides.loc[: len(reasons) - 1, "reason"] = reasons
+    text = terminal_summary(dataclasses.replace(side_comp, strides=strides))
+    line = " ".join(text.split("\n  - ")[-1].split())
+    assert line.startswith(
+        f"5 of {len(strides)} strides not used: contact inside a landmark gap (2×); a (1×); "
+        "b (1×); 1 other reason(s) in the report"
+    )
+    strides["valid"] = True
+    assert "not used:" not in terminal_summary(dataclasses.replace(side_comp, strides=strides))

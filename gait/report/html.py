@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import html
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -348,8 +347,8 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
     strides = result.strides
     invalid = strides.loc[~strides["valid"].astype(bool)] if len(strides) else strides
     if len(invalid):
-        counts = Counter(F.text(r) or "unspecified" for r in invalid["reason"])
-        items = "".join(f"<li>{esc(r)} ({c}×)</li>" for r, c in counts.most_common())
+        counts = F.reason_counts(invalid["reason"])
+        items = "".join(f"<li>{esc(r)} ({c}×)</li>" for r, c in counts)
         body += (
             "<details><summary>Why some strides were not used "
             f"({len(invalid)})</summary><ul class='plain'>{items}</ul></details>"

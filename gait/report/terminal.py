@@ -8,6 +8,7 @@ asked for, or by default when standard output is a terminal.
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 _COLORS = {"ok": "32", "watch": "33", "info": "90", "bold": "1"}
 _MARKS = {"ok": "ok", "watch": "!", "info": "·"}
+#: A bracketed explanation longer than a few words (the report keeps it).
+_LONG_ASIDE = re.compile(r" \([^)]{25,}\)")
 _UNIT_SHORT = {"deg": "deg", "ms": "ms", "%": "%", "% leg": "% leg", "steps/min": "spm"}
 
 
@@ -201,11 +204,25 @@ def terminal_summary(
             title = "General pre-run routine" if plan.get("general_routine") else "Pre-run routine"
             out.append("")
             out += _wrap(f"{title} ({F.text(pre.get('minutes'))} min): {drills}", width, "  ", "")
-    if result.warnings:
+    strides = result.strides
+    unused: list[Any] = (
+        strides.loc[~strides["valid"].astype(bool), "reason"].tolist() if len(strides) else []
+    )
+    if result.warnings or len(unused):
         out.append("")
         out.append(_paint("Notes", "bold", color))
         for w in result.warnings:
             out += _wrap(w, width, "    ", "  - ")
+    if len(unused):
+        # the why in short: the commonest reasons, without long explanations in brackets
+        # (the report lists them all)
+        counts = F.reason_counts(unused)
+        why = "; ".join(f"{_LONG_ASIDE.sub('', r)} ({c}×)" for r, c in counts[:3])
+        if len(counts) > 3:
+            why += f"; {len(counts) - 3} other reason(s) in the report"
+        out += _wrap(
+            f"{len(unused)} of {len(strides)} strides not used: {why}", width, "    ", "  - "
+        )
     if report_path is not None:
         out.append("")
         out += _wrap(f"Report: {report_path}", width)
