@@ -190,3 +190,44 @@ def test_the_forefoot_lands_first_and_the_detected_contact_is_the_heels() -> Non
     assert np.all(np.abs(toe) <= 5.0)
     assert np.all((heel >= 10.0) & (heel <= 25.0))
     assert np.all(np.abs(np.asarray(detected) - heel) <= 8.0)
+
+
+def _marker_strike_angles() -> list[float]:
+    """The trial's foot strike angles from the markers (heel -> toe line at the plate's
+    contact, relative to its angle when the foot is flattest: the stance frame where the
+    mean height of heel and toe is lowest, 11-15 % into stance)."""
+    from gait.metrics import foot_angle_deg
+
+    fp = force_plate_events()
+    pose = mocap_pose("side", step=1)
+    xy = pose.image_px[:, :, :2] * np.array([1.0, -1.0])  # y up; the runner faces +x
+    frames = np.arange(pose.n_frames)
+    out = []
+    for side, keep in FULL_CONTACTS.items():
+        for ic, to in zip(fp[side]["ic"][keep], fp[side]["to"][keep], strict=True):
+            a, b = (round(float(np.interp(t, pose.time_s, frames))) for t in (ic, to))
+            heel = xy[a:b, LANDMARK_INDEX[f"{side}_heel"]]
+            toe = xy[a:b, LANDMARK_INDEX[f"{side}_foot_index"]]
+            angle = foot_angle_deg(heel, toe)
+            out.append(float(angle[0] - angle[np.argmin(heel[:, 1] + toe[:, 1])]))
+    return out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the flat-foot reference of the foot strike angle is the foot line at "
+    "midstance, but this runner lifts the heel well before midstance (heel marker lowest "
+    "at 10-15 % of the stance, 28 mm higher at midstance): the reference tilts about 8 "
+    "deg toe-down and the flat landing (markers: -0.4 to +1.6 deg) reads +8.0 to +11.0 "
+    "deg, 'rearfoot'.  Referenced to the lowest early-stance frame instead it reads 1.7 "
+    "deg (midfoot), but through MediaPipe the rendered runners' foot line tilts toe-down "
+    "through stance for a flat foot, and that reference moved their foot strike angles "
+    "by -1.7 to -11.6 deg (mean |error| 5.1 -> 4.2 deg) and their dorsiflexion at "
+    "midstance (4.8 -> 5.1 deg): not used",
+)
+def test_foot_strike_angle_against_the_markers() -> None:
+    want = _marker_strike_angles()
+    assert all(-1.0 <= w <= 2.0 for w in want), want  # a flat (midfoot) landing
+    res = analyze_pose(mocap_pose("side", step=1))
+    assert res.metric("foot_strike_angle_deg") == pytest.approx(float(np.mean(want)), abs=3.0)
+    assert res.to_dict()["metrics"]["foot_strike_angle_deg"]["pattern"] == "midfoot"
