@@ -1400,8 +1400,6 @@ def strides_from_events(
     time_s: np.ndarray,
     *,
     limits: StrideLimits | None = None,
-    bad_frames: np.ndarray | None = None,
-    bad_reason: str = "unusable frames in the stride",
     unusable: Sequence[tuple[np.ndarray, str]] = (),
     trusted_side: str | None = None,
     far_min_valid_fraction: float = 0.5,
@@ -1415,8 +1413,8 @@ def strides_from_events(
     no double support; ``limits.max_overlap_s`` tolerance), nor does this foot land before
     the other one leaves it; contact and stride times lie
     within ``limits`` and the stride time within ``limits.max_stride_change`` of the
-    median valid stride; its events are valid; and no frame in it is flagged in
-    ``bad_frames``.  Failing strides are kept with
+    median valid stride; its events are valid; and no frame in it is in one of
+    the ``unusable`` sets.  Failing strides are kept with
     ``valid = False`` and a ``reason``.  Of two contacts of one foot closer than
     ``limits.min_stride_s`` with no contact of the other foot between them, the one off
     the step rhythm is left out first (:func:`_off_rhythm_contacts`): a stride then runs
@@ -1430,12 +1428,9 @@ def strides_from_events(
         Frame times in seconds.
     limits : StrideLimits, optional
         Physiological limits (default :class:`StrideLimits`).
-    bad_frames : ndarray of shape (n,) bool, optional
-        Frames that invalidate a stride containing them (e.g. a turn).
-    bad_reason : str
-        Reason recorded for ``bad_frames``.
     unusable : sequence of (ndarray of shape (n,) bool, str)
-        More such frame sets, each with its reason (checked after ``bad_frames``).
+        Frames that invalidate a stride containing them (a turn, a stretch played at
+        another speed), each set with the reason recorded; checked in order.
     trusted_side : {"left", "right"} or None
         The foot whose landmarks are reliable (the near foot in a side view).  The checks
         that involve the other foot (alternation, even steps, no double support) then do
@@ -1581,8 +1576,7 @@ def strides_from_events(
                 ),
             ),
         ]
-        frame_sets = [(bad_frames, bad_reason)] if bad_frames is not None else []
-        for frames, why_bad in [*frame_sets, *unusable]:
+        for frames, why_bad in unusable:
             if frames.any():
                 lo = np.clip(np.floor(ic).astype(int), 0, n)
                 last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))

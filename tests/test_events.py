@@ -325,7 +325,7 @@ def test_bad_frames_invalidate_the_stride_containing_them() -> None:
     ev = _events(rows)
     bad = np.zeros(400, dtype=bool)
     bad[160] = True
-    st = strides_from_events(ev, np.arange(400) / 100.0, bad_frames=bad, bad_reason="turn")
+    st = strides_from_events(ev, np.arange(400) / 100.0, unusable=[(bad, "turn")])
     hit = st[st["reason"] == "turn"]
     assert len(hit) == 2  # the left and the right stride spanning frame 150
 
