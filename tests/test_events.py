@@ -318,7 +318,7 @@ def test_the_first_contact_estimate_needs_the_foot_to_stay_down() -> None:
     assert 7.5 < held <= 9.0  # the descent through frames 6-8 reaches the floor at 9
 
 
-def test_bad_frames_invalidate_the_stride_containing_them() -> None:
+def test_unusable_frames_invalidate_the_stride_containing_them() -> None:
     rows = []
     for k in range(5):
         rows += _stance("left", 10 + 70 * k) + _stance("right", 45 + 70 * k)
