@@ -224,3 +224,18 @@ def test_foot_strike_angle_against_the_markers() -> None:
     res = analyze_pose(mocap_pose("side", step=1))
     assert res.metric("foot_strike_angle_deg") == pytest.approx(float(np.mean(want)), abs=3.0)
     assert res.to_dict()["metrics"]["foot_strike_angle_deg"]["pattern"] == "midfoot"
+
+
+def test_a_flat_landing_is_said_to_time_contacts_late() -> None:
+    """The runner lands flat, and its contacts are timed when the heel comes down
+    (15-20 ms late): the analysis says so, with what it does to the contact metrics.  A
+    rearfoot striker gets no such note."""
+    from core_helpers import synth
+
+    from gait.analysis import FLAT_LANDING_WARNING
+
+    res = analyze_pose(mocap_pose("side", step=2))
+    assert res.strike_pattern == "midfoot"
+    assert FLAT_LANDING_WARNING.format(pattern="midfoot") in res.warnings
+    heel, _ = synth(fps=60.0, duration_s=5.0)
+    assert not any("lands flat" in w for w in analyze_pose(heel).warnings)
