@@ -878,7 +878,9 @@ def _side_metrics(
     # The foot strike angle has its own reference: the foot line where the foot is
     # flattest early in stance (see _foot_flat_angle_deg), not at midstance - a runner
     # who lands flat and lifts the heel before midstance read as a rearfoot striker.
-    flat = _foot_flat_angle_deg(o[:, col["heel"]], o[:, col["foot_index"]], sel, strides, ms)
+    flat = _foot_flat_angle_deg(
+        o[:, col["heel"]], o[:, col["foot_index"]], sel, strides, ms, max_frames=round(0.3 * fps)
+    )
     res["foot_strike_angle_deg"] = _wrap(
         foot_angle_deg(ic_before["heel"], ic_before["foot_index"])
         - foot_flat_offset_deg(flat, strides, is_left)
@@ -901,10 +903,13 @@ def _foot_flat_angle_deg(
     sel: np.ndarray,
     strides: pd.DataFrame,
     at_ms: dict[str, np.ndarray],
+    *,
+    max_frames: int,
 ) -> np.ndarray:
     """Per stride, the foot line's angle (heel -> toe, toe up +) where the foot is
-    flattest: at the frame from the contact to midstance where it is lowest (the mean
-    height of heel and toe); its angle at midstance (``at_ms``) where no frame qualifies.
+    flattest: at the frame from the contact to midstance (at most ``max_frames`` after
+    the contact) where it is lowest (the mean height of heel and toe); its angle at
+    midstance (``at_ms``) where no frame qualifies.
 
     ``heel``, ``toe`` (n, 2, 2): oriented (y up) points of the left and right foot;
     ``sel`` (k,): 0 left, 1 right.  A rearfoot striker's foot is flat from about 15 % to
@@ -926,6 +931,7 @@ def _foot_flat_angle_deg(
     ok = np.isfinite(ic) & np.isfinite(ms) & (ms >= ic)
     start = np.ceil(np.where(ok, ic, 0.0)).astype(int)
     stop = np.where(ok, np.floor(np.where(ok, ms, 0.0)), -1).astype(int)
+    stop = np.minimum(stop, start + max(0, max_frames))  # a stride's odd events: no huge grid
     width = int(max(1, (stop - start + 1).max(initial=1)))
     grid = start[:, None] + np.arange(width)[None, :]  # (k, width) frames from IC on
     inside = (grid <= stop[:, None]) & (grid < n)

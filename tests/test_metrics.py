@@ -431,3 +431,28 @@ def test_foot_landmark_offset_is_referenced_to_foot_flat() -> None:
         t = truth["metrics_image"][name]["overall"]
         assert biased.metric(name) == pytest.approx(t, abs=1.0), name
         assert biased.metric(name) == pytest.approx(exact.metric(name), abs=1.0), name
+
+
+def test_foot_flat_reference_is_the_lowest_early_stance_frame() -> None:
+    """The foot strike angle's flat-foot reference: the foot line where the foot (mean
+    of heel and toe height) is lowest between contact and midstance, searched at most
+    ``max_frames`` after the contact (a stride with odd events builds no huge grid); the
+    midstance angle where no frame qualifies."""
+    import pandas as pd
+
+    from gait.metrics import _foot_flat_angle_deg
+
+    n = 40
+    heel = np.zeros((n, 2, 2))
+    toe = np.zeros((n, 2, 2))
+    heel[:, :, 1], toe[:, :, 0], toe[:, :, 1] = 5.0, 10.0, 6.0  # high, toe up 5.7 deg
+    heel[12, 0, 1] = toe[12, 0, 1] = -1.0  # left foot: flat and lowest at frame 12
+    heel[15, 1, 1] = toe[15, 1, 1] = 4.0  # right foot: at frame 15
+    heel[30, 0, 1], toe[30, 0, 1] = -4.0, -5.0  # lower still, toe down, but too late
+    strides = pd.DataFrame({"ic_pos": [10.2, 10.2, 5.0, np.nan], "ms_pos": [20.0, 20.0, 1e9, 20.0]})
+    sel = np.array([0, 1, 0, 0])
+    at_ms = {"heel": np.zeros((4, 2)), "foot_index": np.array([[10.0, 10.0]] * 4)}
+    got = _foot_flat_angle_deg(heel, toe, sel, strides, at_ms, max_frames=8)
+    # the third stride's midstance is far off: its search stops at frame 13, before the
+    # toe-down frame 30; the fourth has no contact and takes its midstance angle
+    np.testing.assert_allclose(got, [0.0, 0.0, 0.0, 45.0], atol=1e-9)
