@@ -619,11 +619,11 @@ def analyze_pose(
 #: 13-15 at the plate's contact, shank angle -8..-3 against +3, overstride 1-5 % leg
 #: against 10, contact time 213-231 ms against 238-243.
 FLAT_LANDING_WARNING = (
-    "the foot lands flat or on the forefoot ({pattern} strike): contacts are timed when "
-    "the heel comes down, which on motion capture of such a runner was 15-20 ms after the "
-    "first touch - knee flexion at contact read about 10 deg high, shank angle and "
-    "overstride low (about 10 deg and 7 % of leg length) and contact time 15-25 ms short "
-    "there; read those with care"
+    "the foot lands flat or on the forefoot ({pattern} strike): contacts may be timed "
+    "when the heel comes down rather than at the first touch - on motion capture of such "
+    "a runner that was 15-20 ms late, and knee flexion at contact read about 10 deg high, "
+    "shank angle and overstride low (by about 10 deg and 7 % of leg length) and contact "
+    "time 15-25 ms short; read those with care"
 )
 
 
