@@ -98,7 +98,11 @@ def markers_to_pose(
     """A marker trial as BlazePose landmarks seen by a virtual ``side`` or ``rear`` camera.
 
     The marker set is that of Dorn et al. 2012 (LSH/RSH, LASI/RASI/SACR, LLEPI/RLEPI,
-    LLMAL/RLMAL, LHEEL/RHEEL, LTOE/RTOE); the projection is orthographic at
+    LLMAL/RLMAL, LHEEL/RHEEL, LTOE/RTOE).  The knees and ankles are the lateral
+    epicondyle and malleolus markers (the set has no medial ones), while the hips are
+    joint centres: seen from behind, the thigh and shank lines bend outward at the
+    knee, and the frontal-plane knee angle reads varus (about -15 deg on this trial) -
+    no check of knee valgus.  The projection is orthographic at
     :data:`PX_PER_MM` pixels per millimetre, or - with ``distance_mm`` - a pinhole
     camera that far from the runner's mean path (behind it for ``rear``, on its left
     for ``side``) at ``camera_height_mm``, travelling forward at the runner's mean
