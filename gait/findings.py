@@ -31,7 +31,7 @@ KINDS = ("study", "heuristic")
 #: Why a left/right difference is not judged from a side view: one camera sees the near
 #: leg clearly and the far leg partly hidden behind it, so the far leg's angles carry their
 #: own bias and its contacts are timed on worse landmarks.  The four rendered side sample
-#: runners move both legs alike, yet through MediaPipe their knees at midstance read 6-17
+#: runners move both legs alike, yet through MediaPipe their knees at midstance read 4-18
 #: deg apart (the rule's threshold: 6) and their contact times -17 to +9 % apart at 30, 60
 #: and 120 fps (7 of 12 clips past the rule's 8 %): the difference would mostly show which
 #: leg was nearer the camera.

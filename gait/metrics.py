@@ -183,7 +183,8 @@ _SPECS = (
         "deg",
         SIDE,
         "ms",
-        "180 - angle(hip, knee, ankle) at midstance",
+        "peak of 180 - angle(hip, knee, ankle) during stance (contact to toe-off), the "
+        "midstance knee",
         "none",
         (36.0, 45.0),
         3.8,
@@ -862,7 +863,22 @@ def _side_metrics(
         )
     res["trunk_lean_deg"] = inclination_up_deg(ms["mid_hip"], ms["mid_shoulder"])
     res["knee_flexion_ic_deg"] = knee_flexion_deg(ic["hip"], ic["knee"], ic["ankle"])
-    res["knee_flexion_midstance_deg"] = knee_flexion_deg(ms["hip"], ms["knee"], ms["ankle"])
+    # The knee at midstance is the stance's peak flexion (METRICS.md: "peak in stance";
+    # the synthetic runner's peak is at the middle of stance): near the peak the knee
+    # hardly moves, so a midstance event a frame off no longer moves the value with it.
+    knee = knee_flexion_deg(
+        o[:, col["hip"]].reshape(-1, 2),
+        o[:, col["knee"]].reshape(-1, 2),
+        o[:, col["ankle"]].reshape(-1, 2),
+    ).reshape(-1, 2)
+    res["knee_flexion_midstance_deg"], res["knee_peak_pos"] = _peak_between(
+        knee,
+        sel,
+        strides["ic_pos"].to_numpy(dtype=float),
+        strides["to_pos"].to_numpy(dtype=float),
+        max_frames=round(0.6 * fps),
+        half_width=max(1, round(0.033 * fps)),
+    )
     # The foot line is referenced to the foot's own midstance (foot-flat) angle, per side:
     # BlazePose's heel and foot-index points do not lie on the sole line (at midstance,
     # when the sole is flat, the line reads 5-14 deg toe-down: rendered runners and the
@@ -895,6 +911,62 @@ def _side_metrics(
     res["vertical_oscillation_pct_leg"] = 100.0 * vo / leg
     res["overstride_pct_leg"] = 100.0 * (ic["heel"][:, 0] - ic["mid_hip"][:, 0]) / leg
     return res
+
+
+def _peak_between(
+    y: np.ndarray,
+    sel: np.ndarray,
+    start: np.ndarray,
+    stop: np.ndarray,
+    *,
+    max_frames: int,
+    half_width: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per stride, the peak of ``y[:, sel]`` over the frames ``ceil(start)`` ..
+    ``floor(stop)`` (at most ``max_frames + 1`` of them), refined between frames: the
+    vertex of the least-squares quadratic through the ``2 * half_width + 1`` frames
+    around the highest one (kept within them and the range), which also averages the landmarks'
+    jitter; the highest frame's value where a neighbour is missing or the frames do
+    not bend down.  Returns the peaks and their fractional frame positions (NaN where
+    the range holds no finite frame).
+
+    ``y`` (n, 2): a per-frame signal of the left and right side; ``sel`` (k,): 0 left,
+    1 right; ``start``, ``stop`` (k,): fractional frame positions (NaN allowed).
+    """
+    n, k = y.shape[0], sel.size
+    ok = np.isfinite(start) & np.isfinite(stop) & (stop >= start)
+    first = np.ceil(np.where(ok, start, 0.0)).astype(int)
+    last = np.where(ok, np.floor(np.where(ok, stop, 0.0)), -1).astype(int)
+    last = np.minimum(last, first + max(0, max_frames))
+    width = int(max(1, (last - first + 1).max(initial=1)))
+    grid = first[:, None] + np.arange(width)[None, :]
+    inside = (grid <= last[:, None]) & (grid < n)
+    v = y[np.clip(grid, 0, max(n - 1, 0)), sel[:, None]]
+    v = np.where(inside & np.isfinite(v), v, -np.inf)
+    rows = np.arange(k)
+    top = np.argmax(v, axis=1) if width else np.zeros(k, dtype=int)
+    peak = v[rows, top]
+    found = np.isfinite(peak)
+    # least-squares quadratic a + b j + c j^2 through offsets j = -h..h (symmetric, so
+    # b decouples from a and c)
+    j = np.arange(-half_width, half_width + 1, dtype=float)
+    f = grid[rows, top][:, None] + j[None, :].astype(int)
+    around = y[np.clip(f, 0, max(n - 1, 0)), sel[:, None]]
+    around = np.where((f >= 0) & (f < n), around, np.nan)
+    s0, s2, s4 = float(j.size), float((j**2).sum()), float((j**4).sum())
+    sy, sjy, sj2y = around.sum(axis=1), around @ j, around @ (j**2)
+    b = sjy / s2
+    c = (s0 * sj2y - s2 * sy) / (s0 * s4 - s2 * s2)
+    a = (sy - c * s2) / s0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vertex = np.clip(-b / (2 * c), -half_width, half_width)
+        # and within the range
+        vertex = np.clip(vertex, first - grid[rows, top], last - grid[rows, top])
+        fitted = a + b * vertex + c * vertex**2
+    use_fit = found & np.isfinite(fitted) & (c < 0)
+    value = np.where(use_fit, fitted, np.where(found, peak, np.nan))
+    where = grid[rows, top] + np.where(use_fit, vertex, 0.0)
+    return np.asarray(value), np.asarray(np.where(found, where, np.nan), dtype=float)
 
 
 def _foot_flat_angle_deg(

@@ -527,6 +527,10 @@ def test_key_frames_pick_typical_strides_and_decode(side_comp: Any) -> None:
         assert abs(row[key] - same_side[key].median()) <= dev.median() + 1e-9
         typical = same_side.loc[dev <= dev.median() + 1e-9]
         assert row[f"{p.event}_pos"] == typical[f"{p.event}_pos"].min()
+        # the midstance frame shows the knee at its peak in stance, the value reported
+        assert p.at_knee_peak == (p.event == "ms")
+        if p.event == "ms":
+            assert p.row == round(row["knee_peak_pos"]) and "knee most bent" in p.name
     clip = SAMPLES / "side_compensations.mp4"
     full = render_key_frames(side_comp, clip, crop=False, height=360)
     cropped = render_key_frames(side_comp, clip, picks=picks[:1], height=480)

@@ -58,7 +58,8 @@ class KeyFramePick:
     """Which frame shows a representative event of one side.
 
     ``row`` indexes the pose arrays; ``video_frame`` is the decoded frame number;
-    ``values`` maps metric name -> the stride's value.
+    ``values`` maps metric name -> the stride's value; ``at_knee_peak``: the frame is
+    the stance's peak knee flexion (the side view's knee at midstance), not the event's.
     """
 
     side: str
@@ -68,6 +69,12 @@ class KeyFramePick:
     video_frame: int
     time_s: float
     values: dict[str, float] = field(default_factory=dict)
+    at_knee_peak: bool = False
+
+    @property
+    def name(self) -> str:
+        """The event's name as shown, e.g. "midstance, knee most bent"."""
+        return EVENT_NAMES[self.event] + (", knee most bent" if self.at_knee_peak else "")
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ class KeyFrame:
     @property
     def caption(self) -> str:
         p = self.pick
-        return f"{p.side} foot, {EVENT_NAMES[p.event]} (stride {p.stride}, t = {p.time_s:.2f} s)"
+        return f"{p.side} foot, {p.name} (stride {p.stride}, t = {p.time_s:.2f} s)"
 
 
 def _family(view: str) -> str:
@@ -130,8 +137,14 @@ def pick_key_frames(
                 typical = ok
             # the earliest typical stride: only the clip's start has to be decoded
             i = int(np.flatnonzero(typical)[np.argmin(pos[typical])])
-            row = round(float(pos[i]))
             rec = s.iloc[i]
+            at = float(pos[i])
+            # the side view's knee at midstance is the stance's peak: show that frame
+            peak = np.nan
+            if (fam, ev) == ("side", "ms"):
+                peak = float(rec.get("knee_peak_pos", np.nan))
+            at_peak = bool(np.isfinite(peak) and 0 <= peak <= n - 1)
+            row = round(peak if at_peak else at)
             names = DRAWN[(fam, ev)] + LISTED[(fam, ev)]
             values = {m: float(rec[m]) for m in names if m in s and np.isfinite(float(rec[m]))}
             picks.append(
@@ -143,6 +156,7 @@ def pick_key_frames(
                     video_frame=int(result.pose.frame_index[row]),
                     time_s=float(result.pose.time_s[row]),
                     values=values,
+                    at_knee_peak=at_peak,
                 )
             )
     return picks
@@ -200,7 +214,7 @@ def annotate_frame(
             draw_angle(canvas, xy, metric, pick.side, pick.values[metric], view=result.view.kind)
     if not header:
         return img
-    lines = [f"{pick.side.upper()} foot - {EVENT_NAMES[pick.event]}  (t = {pick.time_s:.2f} s)"]
+    lines = [f"{pick.side.upper()} foot - {pick.name}  (t = {pick.time_s:.2f} s)"]
     for metric, v in pick.values.items():
         spec = METRICS[metric]
         lines.append(f"{spec.label}: {v:.1f} {spec.unit}")
