@@ -51,6 +51,7 @@ def test_six_degrees_more_trunk_lean_reads_six_more(tmp_path: Path, model_full: 
 
 
 SIDE_CLIPS = ("side_good_form", "side_compensations", "before_side", "after_side")
+REAR_CLIPS = ("rear_good_form", "rear_compensations")
 
 
 def test_roll_free_treadmill_clips_are_not_levelled() -> None:
@@ -248,11 +249,13 @@ def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding(side_results
 
 #: Per-stride metrics the landmark-bias split below looks at (the issue's side-view ones).
 BIAS_METRICS = ("trunk_lean_deg", "knee_flexion_ic_deg", "knee_flexion_midstance_deg")
+#: The same from behind: pelvic drop and the frontal trunk lean (knee FPPA printed too).
+REAR_BIAS_METRICS = ("pelvic_drop_deg", "lateral_trunk_lean_deg", "knee_valgus_deg")
 
 
 @pytest.fixture(scope="module")
 def bias_split() -> dict[str, dict[str, tuple[float, float, float]]]:
-    """Per side clip and metric: (reported median, median over the SAME valid strides
+    """Per side and rear clip and metric: (reported median, median over the SAME valid strides
     with every event moved to the nearest true one, truth as seen through the camera).
 
     The second minus the third is the pose model's landmark bias on the rendered figure;
@@ -267,10 +270,11 @@ def bias_split() -> dict[str, dict[str, tuple[float, float, float]]]:
     from gait.synth import load_truth
 
     out: dict[str, dict[str, tuple[float, float, float]]] = {}
-    for name in SIDE_CLIPS:
+    for name in SIDE_CLIPS + REAR_CLIPS:
         video = Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
         truth = load_truth(video.with_suffix(".truth.json"))
         seen: dict = {}
+        metrics = BIAS_METRICS if name in SIDE_CLIPS else REAR_BIAS_METRICS
 
         def keep(xy, strides, *, seen=seen, **kw):  # type: ignore[no-untyped-def]
             seen.update(xy=xy, strides=strides.copy(), kw=kw)
@@ -307,7 +311,7 @@ def bias_split() -> dict[str, dict[str, tuple[float, float, float]]]:
                 float(np.nanmedian(b[m])),
                 float(truth["metrics_image"][m]["overall"]),
             )
-            for m in BIAS_METRICS
+            for m in metrics
         }
         for m, (got, at_true, want) in out[name].items():
             print(
@@ -358,9 +362,22 @@ def test_side_metrics_within_the_landmark_bias_plus_two_degrees(
     assert got == pytest.approx(at_true, abs=2.0)
 
 
-# ------------------------------------------------------------------ rear-view clips
+@pytest.mark.parametrize("name", REAR_CLIPS)
+@pytest.mark.parametrize("metric", REAR_BIAS_METRICS)
+def test_rear_metrics_within_the_landmark_bias_plus_two_degrees(
+    bias_split: dict, name: str, metric: str
+) -> None:
+    """The same check from behind (the issue's pelvic drop, with the frontal trunk lean
+    and knee FPPA).  Measured, events add (deg; rear_good_form, rear_compensations):
+    pelvic drop -0.00, -1.68; lateral lean +0.01, -0.06; knee FPPA -0.24, +1.16.  The
+    landmark bias is the large part: pelvic drop -1.74, -11.49, knee FPPA -4.28, -10.06
+    (the pose model does not follow the drawn pelvis and knees; see the xfail below),
+    lateral lean -0.53, -0.01."""
+    got, at_true, _ = bias_split[name][metric]
+    assert got == pytest.approx(at_true, abs=2.0)
 
-REAR_CLIPS = ("rear_good_form", "rear_compensations")
+
+# ------------------------------------------------------------------ rear-view clips
 
 
 @pytest.fixture(scope="module")
