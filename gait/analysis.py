@@ -547,7 +547,8 @@ def analyze_pose(
         unavailable = {name: reason for name, spec in METRICS.items() if spec.timing}
     if too_short:
         # a stride or two of a very short clip may pass every check by chance: none is used
-        short = strides["valid"].to_numpy(dtype=bool)
+        # a copy: pandas may hand out the column's own buffer, which the next line changes
+        short = strides["valid"].to_numpy(dtype=bool, copy=True)
         strides.loc[short, "valid"] = False
         strides.loc[short, "reason"] = f"the clip is too short ({duration:.1f} s)"
     events = _mark_events(events, strides)
@@ -606,7 +607,9 @@ def analyze_pose(
         gait=gait,
         person_switches=pose.frame_index[switches] if switches.size else switches,
     )
-    if info.kind == "side" and result.strike_pattern in ("midfoot", "forefoot"):
+    # only where the foot strike is reported (not of a walking clip's odd stride)
+    flat = result.strike_pattern in ("midfoot", "forefoot")
+    if info.kind == "side" and flat and np.isfinite(result.metric("foot_strike_angle_deg")):
         result.warnings.append(FLAT_LANDING_WARNING.format(pattern=result.strike_pattern))
     return result
 

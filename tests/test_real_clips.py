@@ -75,6 +75,9 @@ def test_walking_clip_is_not_reported_as_running(results: dict[str, AnalysisResu
     for name in ("cadence_spm", "knee_flexion_ic_deg", "contact_time_ms"):
         assert "walking" in doc["metrics"][name]["not_measurable"]
     assert not any("sped up" in w or "slowed" in w for w in res.warnings)
+    # no caution about a foot strike that is not reported (its one valid step read
+    # "forefoot")
+    assert not any("lands flat" in w for w in res.warnings)
 
 
 def test_short_clip_says_too_short_and_gives_no_numbers(
@@ -84,6 +87,11 @@ def test_short_clip_says_too_short_and_gives_no_numbers(
     assert any("too short" in w for w in res.warnings)
     doc = _doc(res)
     assert doc["strides"]["n_valid"] == 0
+    # every stride left out says why: the one that passed its checks was left out with
+    # no reason when pandas handed the "valid" column's own buffer back as the mask
+    reasons = res.strides["reason"].astype(str).tolist()
+    assert all(reasons), reasons
+    assert "the clip is too short (1.6 s)" in reasons
     for name, m in doc["metrics"].items():
         assert "not_measurable" in m, name
         if "side" in METRICS[name].views:
