@@ -681,6 +681,33 @@ def test_terminal_summary_names_the_near_leg_only_in_a_side_view(rear_comp: Any)
     assert "nearer the camera" not in terminal_summary(rear_comp)
 
 
+def test_far_leg_values_of_near_leg_only_metrics_are_marked(
+    side_comp: Any, comp_report: tuple[Path, str, list[Any]]
+) -> None:
+    """Trunk lean and foot strike angle take their value from the near leg in a side
+    view; the far leg's value is still shown, in ( ) in the terminal and "far leg, not in
+    the value" in the report, and only for those metrics (side_compensations: left near)."""
+    from gait.metrics import METRICS
+    from gait.report import terminal_summary
+
+    lines = terminal_summary(side_comp).splitlines()
+    summary = side_comp.summary.set_index("metric")
+    for name in ("trunk_lean_deg", "foot_strike_angle_deg", "knee_flexion_ic_deg"):
+        line = next(ln for ln in lines if ln.startswith(METRICS[name].label))
+        right = f"{summary.loc[name, 'right']:.1f}"
+        assert (f"({right})" in line) == METRICS[name].near_leg_only, line
+    text = " ".join(lines)
+    assert "A right value in ( ) is not part of the Value, which is the left leg's." in text
+    _, page, _ = comp_report
+    assert page.count("(far leg, not in the value)") == sum(
+        spec.near_leg_only for name, spec in METRICS.items() if "side" in spec.views
+    )
+    for name, spec in METRICS.items():  # and no left - right difference with it
+        if "side" in spec.views:
+            card = page.split(f'data-metric="{name}"')[1].split('<div class="card"')[0]
+            assert ("left − right" in card) != spec.near_leg_only, name
+
+
 def test_caveats_go_with_the_under_read_metrics(
     rear_comp: Any, side_comp: Any, tmp_path: Path
 ) -> None:

@@ -362,7 +362,9 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
     )
 
 
-def _card(row: Mapping[str, Any], pattern: str) -> str:
+def _card(row: Mapping[str, Any], pattern: str, far: str | None = None) -> str:
+    """One metric's card; ``far``: the side view's far leg, whose value of a near-leg-only
+    metric is shown but marked as not used."""
     name = str(row["metric"])
     spec = METRICS[name]
     unit = spec.unit
@@ -389,10 +391,14 @@ def _card(row: Mapping[str, Any], pattern: str) -> str:
         parts.append(f'<p class="caveat"><b>Caveat:</b> {esc(spec.caveat)}</p>')
     if pattern:
         parts.append(f'<div class="meta">Foot strike pattern: <b>{esc(pattern)}</b></div>')
+    side_text = {k: F.fmt(row.get(k), unit) for k in ("left", "right")}
+    if far in side_text and spec.near_leg_only and F.num(row.get(far)) is not None:
+        side_text[far] += " (far leg, not in the value)"
+        asym = None  # no difference drawn with a value the metric does not trust
     parts.append(
         '<div class="sides">'
-        f'<span class="l">Left {esc(F.fmt(row.get("left"), unit))}</span>'
-        f'<span class="r">Right {esc(F.fmt(row.get("right"), unit))}</span></div>'
+        f'<span class="l">Left {esc(side_text["left"])}</span>'
+        f'<span class="r">Right {esc(side_text["right"])}</span></div>'
     )
     meta = []
     if asym is not None:
@@ -410,8 +416,10 @@ def _card(row: Mapping[str, Any], pattern: str) -> str:
 
 def _summary_section(result: AnalysisResult, rows: list[dict[str, Any]]) -> str:
     pattern = result.strike_pattern or ""
+    near = result.near_leg if result.view.kind == "side" else None
+    far = {"left": "right", "right": "left"}.get(near or "")
     cards = [
-        _card(r, pattern if r["metric"] == "foot_strike_angle_deg" else "")
+        _card(r, pattern if r["metric"] == "foot_strike_angle_deg" else "", far)
         for r in rows
         if not F.text(r.get("not_measurable"))
     ]

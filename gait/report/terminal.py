@@ -123,6 +123,9 @@ def terminal_summary(
     out.append(_paint(head, "bold", color))
     missing: dict[str, list[str]] = {}
     caveats = False
+    near = result.near_leg if view.kind == "side" else None
+    far = {"left": "right", "right": "left"}.get(near or "")
+    far_shown = False
     for r in rows:
         name = str(r["metric"])
         spec = METRICS[name]
@@ -135,7 +138,13 @@ def terminal_summary(
         typical = F.typical_text(name, symbol=False)
 
         def val(key: str, r: dict[str, Any] = r, unit: str = unit) -> str:
-            return F.fmt(r.get(key), unit, symbol=False)
+            text = F.fmt(r.get(key), unit, symbol=False)
+            # a near-leg-only metric: the far leg's value is shown, not used
+            if key == far and METRICS[str(r["metric"])].near_leg_only and text != "–":
+                return f"({text})"
+            return text
+
+        far_shown |= bool(far and spec.near_leg_only and F.num(r.get(far)) is not None)
 
         line = (
             f"{_cut(spec.label, lw):<{lw}} {val('value'):>7} {val('left'):>7} "
@@ -147,13 +156,16 @@ def terminal_summary(
         out.append(line + " " + mark)
     legend = "ok = within typical range, ! = outside it, · = no range or for information"
     out += _wrap(legend, width)
-    near = result.near_leg
     if near is not None:
-        far = "right" if near == "left" else "left"
         out += _wrap(
             f"Left/Right: the {near} leg was nearer the camera; the {far} leg is partly "
             "hidden behind it, so its angles and contact times read less reliably (film the "
-            f"{far} side for it).",
+            f"{far} side for it)."
+            + (
+                f" A {far} value in ( ) is not part of the Value, which is the {near} leg's."
+                if far_shown
+                else ""
+            ),
             width,
         )
     if caveats:
