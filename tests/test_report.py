@@ -8,6 +8,7 @@ PATH.
 from __future__ import annotations
 
 import dataclasses
+import html
 import shutil
 import subprocess
 import sys
@@ -679,6 +680,21 @@ def test_terminal_summary_names_the_near_leg_only_in_a_side_view(rear_comp: Any)
     from gait.report import terminal_summary
 
     assert "nearer the camera" not in terminal_summary(rear_comp)
+
+
+def test_step_width_says_what_its_left_and_right_are(rear_comp: Any, side_comp: Any) -> None:
+    """Step width's value is the distance between the feet, its Left/Right each foot's
+    offset from the middle of the hips (they need not add up): both outputs say so where
+    step width is shown, and only there."""
+    from gait.report import terminal_summary
+    from gait.report.html import ReportAssets, render_html
+
+    said = "Left/Right are each foot's sideways offset from the middle of the hips"
+    assert said in " ".join(terminal_summary(rear_comp, width=200).splitlines())
+    assert said not in terminal_summary(side_comp, width=200)
+    page = render_html(rear_comp, [], {}, assets=ReportAssets())
+    card = page.split('data-metric="step_width_pct_leg"')[1].split('<div class="card"')[0]
+    assert html.escape(said) in card
 
 
 def test_far_leg_values_of_near_leg_only_metrics_are_marked(

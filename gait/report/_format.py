@@ -54,6 +54,15 @@ PLAIN: dict[str, str] = {
     "lateral_trunk_lean_deg": "How far your upper body tips sideways over the standing leg.",
 }
 
+#: What the Left/Right values mean where they are not the value's own per-side medians
+#: (a metric whose value comes from ``MetricSpec.overall_column``).
+SIDES_MEANING: dict[str, str] = {
+    "step_width_pct_leg": (
+        "Step width: the value is the sideways distance between the feet; Left/Right are "
+        "each foot's sideways offset from the middle of the hips"
+    ),
+}
+
 CONFIDENCE_TEXT = {
     "high": "high: consistent strides and clear landmarks",
     "medium": "medium: read it as a rough value",

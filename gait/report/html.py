@@ -400,6 +400,8 @@ def _card(row: Mapping[str, Any], pattern: str, far: str | None = None) -> str:
         f'<span class="l">Left {esc(side_text["left"])}</span>'
         f'<span class="r">Right {esc(side_text["right"])}</span></div>'
     )
+    if name in F.SIDES_MEANING:
+        parts.append(f'<div class="meta">{esc(F.SIDES_MEANING[name])}.</div>')
     meta = []
     if asym is not None:
         meta.append(f"left − right: {F.fmt(asym, unit, sign=True)}")

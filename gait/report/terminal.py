@@ -168,6 +168,9 @@ def terminal_summary(
             ),
             width,
         )
+    for name in (str(r["metric"]) for r in rows if not F.text(r.get("not_measurable"))):
+        if name in F.SIDES_MEANING:
+            out += _wrap(F.SIDES_MEANING[name] + ".", width)
     if caveats:
         out += _wrap(
             "* known to be under-read by the pose model (measured on rendered runners): a value "
