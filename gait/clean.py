@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from gait._runs import true_runs
 from gait.errors import ConfigError
 from gait.posedata import (
     LANDMARK_INDEX,
@@ -230,10 +231,10 @@ def _viterbi_swaps(cost: np.ndarray, prior: float, switch: float) -> np.ndarray:
     if not free.any():
         return swapped
     # a single kept frame between free ones cannot anchor a stretch: merge across it
-    start, stop = _segments(~free)
+    start, stop = true_runs(~free)
     short = stop - start < 2
     free[start[short]] = True
-    for a, b in zip(*_segments(free), strict=True):
+    for a, b in zip(*true_runs(free), strict=True):
         lo, hi = max(a - 2, 0), min(b + 1, n - 1)
         swapped[lo : hi + 1] = _viterbi_path(
             cost[:, lo : hi - 1], prior, switch, start_kept=a >= 2, end_kept=b <= n - 2
@@ -552,12 +553,6 @@ def interpolate_gaps(x: np.ndarray, time_s: np.ndarray, *, max_gap_s: float = 0.
     return out.reshape(shape)
 
 
-def _segments(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start and stop indices of the True runs of a 1-D boolean array."""
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-
-
 def effective_cutoff_hz(cutoff_hz: float, fps: float) -> float:
     """The cut-off actually used: ``cutoff_hz`` capped at 0.4 x fps (below Nyquist)."""
     if cutoff_hz <= 0:
@@ -616,7 +611,7 @@ def lowpass(x: np.ndarray, fps: float, *, cutoff_hz: float, order: int = 4) -> n
         group = np.asarray(group).ravel()
         for g in range(int(group.max()) + 1):
             cols = rest[group == g]
-            starts, stops = _segments(valid[cols[0]])
+            starts, stops = true_runs(valid[cols[0]])
             for s, e in zip(starts, stops, strict=True):
                 if e - s > padlen:
                     out[cols, s:e] = signal.filtfilt(b, a, rows[cols, s:e], axis=-1)
@@ -754,7 +749,7 @@ def _filled_runs(filled: np.ndarray, idx: np.ndarray) -> dict[str, list[list[int
     2), whose column c is landmark ``idx[c]``; coordinates without a run are left out."""
     out: dict[str, list[list[int]]] = {}
     for c, a in zip(*np.nonzero(filled.any(axis=0)), strict=True):
-        start, stop = _segments(filled[:, c, a])
+        start, stop = true_runs(filled[:, c, a])
         key = f"{LANDMARK_NAMES[int(idx[c])]}.{'xy'[a]}"
         out[key] = np.stack([start, stop], axis=1).tolist()
     return out

@@ -25,6 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from gait._runs import true_runs
 from gait.posedata import LANDMARK_INDEX
 
 SIDES = ("left", "right")
@@ -222,11 +223,6 @@ def _noise_level(h: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(d2)) / np.sqrt(6.0))
 
 
-def _segments(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-
-
 def _run_mask(n: int, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """(n,) bool, True inside the [start, stop) runs (non-overlapping), vectorised."""
     d = np.zeros(n + 1, dtype=np.int64)
@@ -279,10 +275,10 @@ def _contacts(
     """Start (first contact frame) and stop (first airborne frame) of contact runs."""
     contact = np.nan_to_num(h, nan=np.inf) < threshold
     # close short airborne gaps, then drop short contacts
-    s, e = _segments(~contact)
+    s, e = true_runs(~contact)
     inner = (s > 0) & (e < h.size) & (e - s < min_swing)
     contact |= _run_mask(h.size, s[inner], e[inner])
-    s, e = _segments(contact)
+    s, e = true_runs(contact)
     keep = (e - s >= min_contact) & (s > 0) & (e < h.size)
     return s[keep], e[keep]
 
@@ -669,7 +665,7 @@ def _filled_runs(
         return mask
     for name in names:
         for a in axes:
-            start, stop = _segments(filled[:, LANDMARK_INDEX[name], a])
+            start, stop = true_runs(filled[:, LANDMARK_INDEX[name], a])
             long = stop - start >= min_frames
             mask |= _run_mask(n, start[long], stop[long])
     return mask
@@ -1213,7 +1209,7 @@ def frontal_events(
     min_run = max(1, round(min_run_s * fps))
     for _ in range(2):
         for val in (True, False):
-            s, e = _segments(left_low == val)
+            s, e = true_runs(left_low == val)
             short = (e - s < min_run) & (s > 0) & (e < n)
             left_low = left_low ^ _run_mask(n, s[short], e[short])
     # a crossing between frames k-1 and k, at the interpolated zero of d

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gait._runs import true_runs
 from gait.posedata import LANDMARK_INDEX
 
 #: Contacts whose points spread over at least this many leg lengths along x give a
@@ -117,16 +118,11 @@ class FloorLine:
         return float(1.0 / (1.0 + self.uncertainty_deg))
 
 
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-
-
 def _contact_points(
     x: np.ndarray, y: np.ndarray, contact: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(k,) x and y of each contact: medians over the middle half of the contact run."""
-    start, stop = _runs(contact)
+    start, stop = true_runs(contact)
     keep = stop - start >= _MIN_CONTACT_FRAMES
     start, stop = start[keep], stop[keep]
     if start.size == 0:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gait.events import LANDMARK_GAP_REASONS, _segments
+from gait._runs import true_runs
+from gait.events import LANDMARK_GAP_REASONS
 from gait.posedata import LANDMARK_INDEX, PoseData
 
 #: Typical running cadence used to express the likely slow-motion factor (steps/min).
@@ -140,7 +141,7 @@ def find_repeated_frames(
     typical = float(np.percentile(finite, 75)) if finite.size else 0.0
     rep = np.isfinite(m) & (m <= max(abs_tol_px, rel_tol * typical))
     fraction = float(rep.mean()) if n else 0.0
-    starts, stops = _segments(rep)
+    starts, stops = true_runs(rep)
     runs = stops - starts
     dt = 1.0 / pose.fps
     frozen_start = float(runs[0] * dt) if starts.size and starts[0] == 1 else 0.0
@@ -459,7 +460,7 @@ def speed_changes(
                 ratio[s0 + w // 4 : s0 + w - w // 4] = 1.0 / (f * stride_s)
     off = np.abs(np.log(np.nan_to_num(ratio, nan=1.0))) > np.log(min_ratio)  # NaN: unknown
     out: list[SpeedChange] = []
-    runs = zip(*_segments(off), strict=True)
+    runs = zip(*true_runs(off), strict=True)
     for a, b in ((int(a), int(b)) for a, b in runs):
         if b - a < w // 2:
             continue

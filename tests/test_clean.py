@@ -364,3 +364,17 @@ def test_clean_pose_returns_a_landmark_major_copy_and_leaves_the_input() -> None
     np.testing.assert_array_equal(cleaned.image_px[20:, wrist], before[20:, wrist])
     assert cleaned.settings["cleaning"]["n_gated"] == 4
     assert cleaned.settings["cleaning"]["n_swapped_frames"] > 0
+
+
+def test_true_runs_start_and_stop() -> None:
+    """The runs helper every stage uses: stops are exclusive; none, all and edge runs."""
+    from gait._runs import true_runs
+
+    for mask, want in (
+        ([0, 1, 1, 0, 1], ([1, 4], [3, 5])),
+        ([1, 1, 1], ([0], [3])),
+        ([0, 0], ([], [])),
+        ([], ([], [])),
+    ):
+        start, stop = true_runs(np.asarray(mask, dtype=bool))
+        assert start.tolist() == want[0] and stop.tolist() == want[1], mask
