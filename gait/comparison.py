@@ -330,6 +330,8 @@ METRIC_COLUMNS = [
 def _missing(b: Session, a: Session, name: str) -> str | None:
     rb, ra = b.reason(name), a.reason(name)
     if rb and ra:
+        if rb == ra:  # the same reason (both side views, say): said once
+            return f"not measurable in either clip: {rb}"
         return f"not measurable in either clip (before: {rb}; after: {ra})"
     if rb:
         return f"not measurable in the before clip: {rb}"

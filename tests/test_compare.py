@@ -138,6 +138,9 @@ def test_same_clip_against_itself_has_no_meaningful_change(before: Any):
     assert np.allclose(measured["change"], 0.0)
     assert (c.sides["verdict"] == "no_meaningful_change").all()
     assert set(c.findings["change"]) <= {"absent", "persisted", "not_comparable"}
+    # a frontal metric neither side view measures: its one reason said once
+    reason = _row(c, "pelvic_drop_deg")["reason"]
+    assert reason.startswith("not measurable in either clip: ") and "before:" not in reason
 
 
 def _variable_runner(cadence_spm: float, seed: int, *, duration_s: float = 8.0) -> Any:
