@@ -913,6 +913,24 @@ def _side_metrics(
     return res
 
 
+def _frame_windows(
+    start: np.ndarray, stop: np.ndarray, n: int, *, max_frames: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per stride, the whole frames ``ceil(start)`` .. ``floor(stop)`` (at most
+    ``max_frames + 1`` of them: a stride with odd events builds no huge grid) as a
+    padded grid.  Returns ``first``, ``last`` (k,) and ``grid``, ``inside`` (k, width):
+    the frame numbers and which of them lie in the window and the clip; a window with a
+    missing or reversed end holds no frame."""
+    ok = np.isfinite(start) & np.isfinite(stop) & (stop >= start)
+    first = np.ceil(np.where(ok, start, 0.0)).astype(int)
+    last = np.where(ok, np.floor(np.where(ok, stop, 0.0)), -1).astype(int)
+    last = np.minimum(last, first + max(0, max_frames))
+    width = int(max(1, (last - first + 1).max(initial=1)))
+    grid = first[:, None] + np.arange(width)[None, :]
+    inside = (grid <= last[:, None]) & (grid < n)
+    return first, last, grid, inside
+
+
 def _peak_between(
     y: np.ndarray,
     sel: np.ndarray,
@@ -938,17 +956,11 @@ def _peak_between(
     1 right; ``start``, ``stop`` (k,): fractional frame positions (NaN allowed).
     """
     n, k = y.shape[0], sel.size
-    ok = np.isfinite(start) & np.isfinite(stop) & (stop >= start)
-    first = np.ceil(np.where(ok, start, 0.0)).astype(int)
-    last = np.where(ok, np.floor(np.where(ok, stop, 0.0)), -1).astype(int)
-    last = np.minimum(last, first + max(0, max_frames))
-    width = int(max(1, (last - first + 1).max(initial=1)))
-    grid = first[:, None] + np.arange(width)[None, :]
-    inside = (grid <= last[:, None]) & (grid < n)
+    first, last, grid, inside = _frame_windows(start, stop, n, max_frames=max_frames)
     v = y[np.clip(grid, 0, max(n - 1, 0)), sel[:, None]]
     v = np.where(inside & np.isfinite(v), v, -np.inf)
     rows = np.arange(k)
-    top = np.argmax(v, axis=1) if width else np.zeros(k, dtype=int)
+    top = np.argmax(v, axis=1)
     peak = v[rows, top]
     found = np.isfinite(peak)
     # least-squares quadratic a + b j + c j^2 through offsets j = -h..h (symmetric, so
@@ -1002,15 +1014,12 @@ def _foot_flat_angle_deg(
     error on the four 30-fps clips).
     """
     n, k = heel.shape[0], len(strides)
-    ic = strides["ic_pos"].to_numpy(dtype=float)
-    ms = strides["ms_pos"].to_numpy(dtype=float)
-    ok = np.isfinite(ic) & np.isfinite(ms) & (ms >= ic)
-    start = np.ceil(np.where(ok, ic, 0.0)).astype(int)
-    stop = np.where(ok, np.floor(np.where(ok, ms, 0.0)), -1).astype(int)
-    stop = np.minimum(stop, start + max(0, max_frames))  # a stride's odd events: no huge grid
-    width = int(max(1, (stop - start + 1).max(initial=1)))
-    grid = start[:, None] + np.arange(width)[None, :]  # (k, width) frames from IC on
-    inside = (grid <= stop[:, None]) & (grid < n)
+    _, _, grid, inside = _frame_windows(
+        strides["ic_pos"].to_numpy(dtype=float),
+        strides["ms_pos"].to_numpy(dtype=float),
+        n,
+        max_frames=max_frames,
+    )
     g = np.clip(grid, 0, max(n - 1, 0))
     h, t = heel[g, sel[:, None]], toe[g, sel[:, None]]  # (k, width, 2)
     height = 0.5 * (h[..., 1] + t[..., 1])
