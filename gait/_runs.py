@@ -1,11 +1,12 @@
-"""Runs of True in a boolean array: the mask-to-runs step that cleaning, the floor line,
-event detection and the timing checks all take."""
+"""Boolean-mask helpers the stages share: the runs of True (cleaning, the floor line,
+event detection, the timing checks) and the nearest True before or after each index
+(event detection, view detection)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["true_runs"]
+__all__ = ["next_true", "prev_true", "true_runs"]
 
 
 def true_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -16,3 +17,16 @@ def true_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     d = np.diff(np.concatenate([[0], np.asarray(mask).astype(np.int8), [0]]))
     return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def next_true(mask: np.ndarray) -> np.ndarray:
+    """(n,) index of the first True at or after each position (n where none)."""
+    n = mask.size
+    idx = np.where(mask, np.arange(n), n)
+    return np.asarray(np.minimum.accumulate(idx[::-1])[::-1])
+
+
+def prev_true(mask: np.ndarray) -> np.ndarray:
+    """(n,) index of the last True at or before each position (-1 where none)."""
+    idx = np.where(mask, np.arange(mask.size), -1)
+    return np.asarray(np.maximum.accumulate(idx))

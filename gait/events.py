@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from gait._runs import true_runs
+from gait._runs import next_true, prev_true, true_runs
 from gait.posedata import LANDMARK_INDEX
 
 SIDES = ("left", "right")
@@ -283,19 +283,6 @@ def _contacts(
     return s[keep], e[keep]
 
 
-def _next_true(mask: np.ndarray) -> np.ndarray:
-    """(n,) index of the first True at or after each position (n where none)."""
-    n = mask.size
-    idx = np.where(mask, np.arange(n), n)
-    return np.minimum.accumulate(idx[::-1])[::-1]
-
-
-def _prev_true(mask: np.ndarray) -> np.ndarray:
-    """(n,) index of the last True at or before each position (-1 where none)."""
-    idx = np.where(mask, np.arange(mask.size), -1)
-    return np.maximum.accumulate(idx)
-
-
 def _first_low(
     h: np.ndarray, s: np.ndarray, e: np.ndarray, level: float, min_low_frames: int
 ) -> np.ndarray:
@@ -303,13 +290,13 @@ def _first_low(
     or below ``level`` (else the first frame at or below it, else ``s``)."""
     n = h.size
     low = np.nan_to_num(h, nan=np.inf) <= level
-    first = _next_true(low)[s]
+    first = next_true(low)[s]
     if min_low_frames > 1:
         held = low.copy()
         for k in range(1, min_low_frames):
             held[:-k] &= low[k:]
             held[n - k :] = False
-        first_held = _next_true(held)[s]
+        first_held = next_true(held)[s]
         first = np.where(first_held < e, first_held, first)
     return np.asarray(np.where(first < e, first, s))
 
@@ -363,7 +350,7 @@ def _subframe_to(
 ) -> np.ndarray:
     """Sub-frame TO: the rise line of the first two airborne frames meets the floor."""
     n = h.size
-    last = _prev_true(np.nan_to_num(h, nan=np.inf) <= level)[np.clip(e - 1, 0, n - 1)]
+    last = prev_true(np.nan_to_num(h, nan=np.inf) <= level)[np.clip(e - 1, 0, n - 1)]
     last = np.where(last >= s, last, e - 1)
     c = np.clip(last + 1, 0, n - 1)
     d = np.clip(last + 2, 0, n - 1)
@@ -1070,7 +1057,7 @@ def detect_events(
             # from mid-stance to 45 % of a stride later: before the late-swing extension
             mid = 0.5 * (ic + to)
             # ... and not after the foot is clearly off the ground
-            lifted = _next_true(np.nan_to_num(h, nan=-np.inf) > ground + lift_off_height)
+            lifted = next_true(np.nan_to_num(h, nan=-np.inf) > ground + lift_off_height)
             last = np.minimum(mid + 0.45 * stride, lifted[np.clip(e, 0, n - 1)])
             curved = max(4, round(0.05 * fps)) if toe_off == "knee" and curved_to else 0
             to = _knee_extension_near(flex(xy, side), mid, last, to, curved_half=curved)
@@ -1476,7 +1463,7 @@ def strides_from_events(
         gone = piv.index.isin(list(dropped[side]))
         # each stride ends at the next contact kept (a dropped one ends nothing)
         later = np.append(np.where(gone, np.nan, ic)[1:], [np.nan, np.nan])
-        nxt = np.where(gone, np.nan, later[_next_true(np.isfinite(later[:-1]))])
+        nxt = np.where(gone, np.nan, later[next_true(np.isfinite(later[:-1]))])
         oth = ics[other]
         j_after = np.searchsorted(oth, ic, side="right")
         # toe-off of the other foot's previous contact (double support if after this IC)

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from gait._runs import next_true, prev_true
 from gait.clean import CORE_LANDMARKS
 from gait.errors import ConfigError
 from gait.floor import SLIDE_NOTE_DEG, FloorLine, floor_roll_deg
@@ -287,8 +288,7 @@ def _nearest_true(mask: np.ndarray) -> np.ndarray:
     """For every index, the nearest index where ``mask`` is True (``mask`` has one)."""
     n = mask.size
     idx = np.arange(n)
-    prev = np.maximum.accumulate(np.where(mask, idx, -1))
-    nxt = np.minimum.accumulate(np.where(mask, idx, n)[::-1])[::-1]
+    prev, nxt = prev_true(mask), next_true(mask)
     prev = np.where(prev < 0, nxt, prev)
     nxt = np.where(nxt >= n, prev, nxt)
     return np.asarray(np.where(idx - prev <= nxt - idx, prev, nxt))

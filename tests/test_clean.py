@@ -378,3 +378,12 @@ def test_true_runs_start_and_stop() -> None:
     ):
         start, stop = true_runs(np.asarray(mask, dtype=bool))
         assert start.tolist() == want[0] and stop.tolist() == want[1], mask
+
+
+def test_next_and_previous_true() -> None:
+    """The nearest-True helpers shared by event and view detection."""
+    from gait._runs import next_true, prev_true
+
+    mask = np.array([0, 1, 0, 0, 1, 0], dtype=bool)
+    assert next_true(mask).tolist() == [1, 1, 4, 4, 4, 6]
+    assert prev_true(mask).tolist() == [-1, 1, 1, 1, 4, 4]
