@@ -160,6 +160,12 @@ class AnalysisResult:
         return near_side(self.cleaned) if self.view.kind == "side" else None
 
     @property
+    def far_leg(self) -> str | None:
+        """The other leg when :attr:`near_leg` is known (partly hidden behind it), else
+        None."""
+        return {"left": "right", "right": "left"}.get(self.near_leg or "")
+
+    @property
     def strike_pattern(self) -> str | None:
         """The most frequent foot strike pattern over the strides the foot strike angle's
         value comes from (from a side view the near leg's, as ``near_leg_only`` says),

@@ -418,8 +418,7 @@ def _card(row: Mapping[str, Any], pattern: str, far: str | None = None) -> str:
 
 def _summary_section(result: AnalysisResult, rows: list[dict[str, Any]]) -> str:
     pattern = result.strike_pattern or ""
-    near = result.near_leg if result.view.kind == "side" else None
-    far = {"left": "right", "right": "left"}.get(near or "")
+    far = result.far_leg
     cards = [
         _card(r, pattern if r["metric"] == "foot_strike_angle_deg" else "", far)
         for r in rows

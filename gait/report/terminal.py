@@ -123,8 +123,7 @@ def terminal_summary(
     out.append(_paint(head, "bold", color))
     missing: dict[str, list[str]] = {}
     caveats = False
-    near = result.near_leg if view.kind == "side" else None
-    far = {"left": "right", "right": "left"}.get(near or "")
+    near, far = result.near_leg, result.far_leg
     far_shown = False
     for r in rows:
         name = str(r["metric"])
