@@ -451,8 +451,9 @@ def _write_outputs(
 
     def write_data(staged: Path) -> None:
         result.save(staged)
-        result.input_pose.save(staged / "landmarks.npz")
-        result.input_pose.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
+        given = result.input_pose  # the landmarks as given (a retimed clip's, unretimed)
+        given.save(staged / "landmarks.npz")
+        given.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
 
     def write(staged: Path) -> None:
         # The data files (zlib and Arrow release the GIL) are written on a thread while

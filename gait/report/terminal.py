@@ -122,6 +122,7 @@ def terminal_summary(
     )
     out.append(_paint(head, "bold", color))
     missing: dict[str, list[str]] = {}
+    meanings: list[str] = []  # what Left/Right are, where they are not the value's halves
     caveats = False
     near, far = result.near_leg, result.far_leg
     far_shown = False
@@ -132,18 +133,19 @@ def terminal_summary(
         if reason:
             missing.setdefault(reason, []).append(spec.label)
             continue
+        if name in F.SIDES_MEANING:
+            meanings.append(F.SIDES_MEANING[name] + ".")
         st = F.status(name, r.get("value"))
         unit = spec.unit
         typical = F.typical_text(name, symbol=False)
 
-        def val(key: str, r: dict[str, Any] = r, unit: str = unit) -> str:
-            text = F.fmt(r.get(key), unit, symbol=False)
-            # a near-leg-only metric: the far leg's value is shown, not used
-            if key == far and METRICS[str(r["metric"])].near_leg_only and text != "–":
-                return f"({text})"
-            return text
+        # a near-leg-only metric: the far leg's value is shown in ( ), not used
+        far_marked = bool(far and spec.near_leg_only and F.num(r.get(far)) is not None)
+        far_shown |= far_marked
 
-        far_shown |= bool(far and spec.near_leg_only and F.num(r.get(far)) is not None)
+        def val(key: str, r: dict[str, Any] = r, unit: str = unit, mark: bool = far_marked) -> str:
+            text = F.fmt(r.get(key), unit, symbol=False)
+            return f"({text})" if mark and key == far else text
 
         line = (
             f"{_cut(spec.label, lw):<{lw}} {val('value'):>7} {val('left'):>7} "
@@ -167,9 +169,8 @@ def terminal_summary(
             ),
             width,
         )
-    for name in (str(r["metric"]) for r in rows if not F.text(r.get("not_measurable"))):
-        if name in F.SIDES_MEANING:
-            out += _wrap(F.SIDES_MEANING[name] + ".", width)
+    for meaning in meanings:
+        out += _wrap(meaning, width)
     if caveats:
         out += _wrap(
             "* known to be under-read by the pose model (measured on rendered runners): a value "
