@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from unittest import mock
 
 import numpy as np
 
@@ -35,9 +34,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--step", type=int, nargs="+", default=[1, 5, 8], help="keep every k-th")
     args = ap.parse_args()
+    from core_helpers import retimed_strides, stride_metric_inputs
     from mocap_helpers import data_dir, force_plate_events, mocap_pose
 
-    import gait.analysis as analysis
     from gait.metrics import stride_metrics
     from gait.synth.truth import SIDE_METRICS
 
@@ -47,15 +46,8 @@ def main() -> int:
     plates = force_plate_events()
     for step in args.step:
         pose = mocap_pose("side", step=step)
-        seen: dict = {}
-
-        def keep(xy, strides, *, seen=seen, **kw):  # type: ignore[no-untyped-def]
-            seen.update(xy=xy, strides=strides.copy(), kw=kw)
-            return stride_metrics(xy, strides, **kw)
-
-        with mock.patch.object(analysis, "stride_metrics", keep):
-            analysis.analyze_pose(pose)
-        ours, true = seen["strides"], seen["strides"].copy()
+        xy, ours, kw = stride_metric_inputs(pose)
+        true = ours.copy()
 
         def frame(t: np.ndarray, pose=pose) -> np.ndarray:  # type: ignore[no-untyped-def]
             return np.interp(t, pose.time_s, np.arange(pose.n_frames))
@@ -80,11 +72,8 @@ def main() -> int:
             for col in ("prev_contra_ic_pos", "next_contra_ic_pos"):
                 if np.isfinite(row[col]):
                     true.loc[i, col] = other_ics[np.argmin(np.abs(other_ics - row[col]))]
-        true["contact_time_ms"] = 1000.0 * (true["to_pos"] - true["ic_pos"]) / pose.fps
-        true["stride_time_s"] = (true["next_ic_pos"] - true["ic_pos"]) / pose.fps
-        true["step_time_s"] = (true["ic_pos"] - true["prev_contra_ic_pos"]) / pose.fps
-        got = stride_metrics(seen["xy"], ours, **seen["kw"])[use]
-        want = stride_metrics(seen["xy"], true, **seen["kw"])[use]
+        got = stride_metrics(xy, ours, **kw)[use]
+        want = stride_metrics(xy, retimed_strides(true, pose.fps), **kw)[use]
         print(f"{pose.fps:.0f} Hz: {int(use.sum())} strides with force-plate events")
         for name in (m for m in SIDE_METRICS if m != "cadence_spm"):  # the same either way
             a, b = got[name].to_numpy(dtype=float), want[name].to_numpy(dtype=float)

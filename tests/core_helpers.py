@@ -118,3 +118,33 @@ def toe_down(pose: PoseData, deg: float) -> PoseData:
         img[:, toe, 0] = img[:, heel, 0] + np.cos(a) * d[:, 0] - np.sin(a) * d[:, 1]
         img[:, toe, 1] = img[:, heel, 1] + np.sin(a) * d[:, 0] + np.cos(a) * d[:, 1]
     return dataclasses.replace(pose, image_px=img)
+
+
+def stride_metric_inputs(pose: PoseData) -> tuple[np.ndarray, Any, dict[str, Any]]:
+    """Analyse ``pose`` and keep what the analysis hands to
+    :func:`gait.metrics.stride_metrics`: (landmarks, strides, keyword arguments), so a
+    test can compute the metrics again on strides with other event positions."""
+    from unittest import mock
+
+    import gait.analysis as analysis
+    from gait.metrics import stride_metrics
+
+    seen: dict[str, Any] = {}
+
+    def keep(xy, strides, **kw):  # type: ignore[no-untyped-def]
+        seen.update(xy=xy, strides=strides.copy(), kw=kw)
+        return stride_metrics(xy, strides, **kw)
+
+    with mock.patch.object(analysis, "stride_metrics", keep):
+        analysis.analyze_pose(pose)
+    return seen["xy"], seen["strides"], seen["kw"]
+
+
+def retimed_strides(strides: Any, fps: float) -> Any:
+    """``strides`` (moved event positions) with contact, stride and step times recomputed
+    from the positions."""
+    out = strides.copy()
+    out["contact_time_ms"] = 1000.0 * (out["to_pos"] - out["ic_pos"]) / fps
+    out["stride_time_s"] = (out["next_ic_pos"] - out["ic_pos"]) / fps
+    out["step_time_s"] = (out["ic_pos"] - out["prev_contra_ic_pos"]) / fps
+    return out

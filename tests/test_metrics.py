@@ -489,22 +489,12 @@ def test_knee_at_midstance_is_the_stance_peak_not_the_value_at_the_event() -> No
     reported knee equals the value at the midstance event within 0.1 deg.  Moving the
     midstance events 2 frames later moves the value at the event by 1.5 deg or more
     (default runner, 60 fps) and the reported peak by nothing."""
-    from unittest import mock
+    from core_helpers import stride_metric_inputs
 
-    import gait.analysis as analysis
     from gait.metrics import _oriented, stride_metrics
     from gait.posedata import LANDMARK_INDEX
 
-    seen: dict[str, Any] = {}
-
-    def keep(xy, strides, **kw):  # type: ignore[no-untyped-def]
-        seen.update(xy=xy, strides=strides.copy(), kw=kw)
-        return stride_metrics(xy, strides, **kw)
-
-    pose, _ = synth(fps=60.0, duration_s=4.0)
-    with mock.patch.object(analysis, "stride_metrics", keep):
-        analysis.analyze_pose(pose)
-    xy, s, kw = seen["xy"], seen["strides"], seen["kw"]
+    xy, s, kw = stride_metric_inputs(synth(fps=60.0, duration_s=4.0)[0])
     s = s[s["valid"].to_numpy(dtype=bool)]
     base = stride_metrics(xy, s, **kw)
     moved = stride_metrics(xy, s.assign(ms_pos=s["ms_pos"] + 2.0), **kw)

@@ -262,9 +262,8 @@ def bias_split() -> dict[str, dict[str, tuple[float, float, float]]]:
     the first minus the second is what our event timing adds.  Measured by running the
     analysis with :func:`gait.metrics.stride_metrics` wrapped to keep its inputs, then
     calling it again on the strides with true event positions."""
-    from unittest import mock
+    from core_helpers import retimed_strides, stride_metric_inputs
 
-    import gait.analysis as analysis
     from gait import pose
     from gait.metrics import stride_metrics
     from gait.synth import load_truth
@@ -273,17 +272,9 @@ def bias_split() -> dict[str, dict[str, tuple[float, float, float]]]:
     for name in SIDE_CLIPS + REAR_CLIPS:
         video = Path(__file__).parents[1] / "sample_videos" / f"{name}.mp4"
         truth = load_truth(video.with_suffix(".truth.json"))
-        seen: dict = {}
         metrics = BIAS_METRICS if name in SIDE_CLIPS else REAR_BIAS_METRICS
-
-        def keep(xy, strides, *, seen=seen, **kw):  # type: ignore[no-untyped-def]
-            seen.update(xy=xy, strides=strides.copy(), kw=kw)
-            return stride_metrics(xy, strides, **kw)
-
         data = pose.extract(video, progress=False)
-        with mock.patch.object(analysis, "stride_metrics", keep):
-            analysis.analyze_pose(data)
-        ours = seen["strides"]
+        xy, ours, kw = stride_metric_inputs(data)
         moved = ours.copy()
         for side, other in (("left", "right"), ("right", "left")):
             rows = (moved["side"] == side).to_numpy()
@@ -299,12 +290,9 @@ def bias_split() -> dict[str, dict[str, tuple[float, float, float]]]:
                 pos = moved.loc[rows, col].to_numpy(dtype=float)
                 near = true[np.argmin(np.abs(true[None, :] - np.nan_to_num(pos)[:, None]), axis=1)]
                 moved.loc[rows, col] = np.where(np.isfinite(pos), near, np.nan)
-        moved["contact_time_ms"] = 1000.0 * (moved["to_pos"] - moved["ic_pos"]) / data.fps
-        moved["stride_time_s"] = (moved["next_ic_pos"] - moved["ic_pos"]) / data.fps
-        moved["step_time_s"] = (moved["ic_pos"] - moved["prev_contra_ic_pos"]) / data.fps
         valid = ours["valid"].to_numpy(dtype=bool)
-        a = stride_metrics(seen["xy"], ours, **seen["kw"])[valid]
-        b = stride_metrics(seen["xy"], moved, **seen["kw"])[valid]
+        a = stride_metrics(xy, ours, **kw)[valid]
+        b = stride_metrics(xy, retimed_strides(moved, data.fps), **kw)[valid]
         out[name] = {
             m: (
                 float(np.nanmedian(a[m])),
