@@ -69,7 +69,7 @@ from gait.timing import (
 from gait.view import ViewInfo, detect_view, rotate_image
 
 #: Version of the JSON document written by :meth:`AnalysisResult.to_dict`.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
 
 
@@ -451,11 +451,17 @@ def analyze_pose(
     xy = level.image_px[:, :, :2]
     side_view = info.kind == "side"
     leg = leg_length_px(xy, pose.fps, percentile=50.0 if side_view else 90.0)
+    # The events are timed on landmarks whose floor line is level; the angles are taken
+    # on landmarks levelled by the camera roll only.  The two differ on a treadmill whose
+    # belt slopes less than a slide estimate's bias (see ViewInfo.floor_deg).
+    turn, centre = info.events_roll_deg - info.roll_deg, (pose.width / 2, pose.height / 2)
+    feet_xy = ev_xy if turn == 0 else rotate_image(ev_xy, turn, centre)
     envelope, refine_xy = None, None  # contacts found and timed on the event landmarks
     if contact_cutoff_hz is not None:
         cut = effective_cutoff_hz(contact_cutoff_hz, pose.fps)
-        smooth = lowpass(raw_xy, pose.fps, cutoff_hz=cut)
-        envelope, refine_xy = contact_envelope(smooth, pose.fps, leg_length=leg), ev_xy
+        raw_feet = raw_xy if turn == 0 else rotate_image(raw_xy, turn, centre)
+        smooth = lowpass(raw_feet, pose.fps, cutoff_hz=cut)
+        envelope, refine_xy = contact_envelope(smooth, pose.fps, leg_length=leg), feet_xy
     filled = interpolated_mask(level)
     if repeats.factor >= 2:
         # every frame shown k times: the copies were filled in, but they are no gap - the
@@ -467,7 +473,7 @@ def analyze_pose(
     if frontal and envelope is None:  # also needed below to judge the feet's rise
         envelope = contact_envelope(ev_xy, pose.fps, leg_length=leg)
     events = detect_events(
-        ev_xy,
+        feet_xy,
         pose.time_s,
         pose.fps,
         envelope=envelope,
@@ -568,6 +574,7 @@ def analyze_pose(
         xy_events=raw_xy,
         xy_oscillation=ev_xy,
         noise_free=not level.settings["noisy"],
+        floor_deg=turn,
     )
     strides = pd.concat(
         [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1

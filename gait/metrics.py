@@ -696,6 +696,7 @@ def stride_metrics(
     xy_events: np.ndarray | None = None,
     xy_oscillation: np.ndarray | None = None,
     noise_free: bool = False,
+    floor_deg: float = 0.0,
 ) -> pd.DataFrame:
     """Every metric the view supports, for all strides at once.
 
@@ -727,6 +728,12 @@ def stride_metrics(
         The landmarks carry no measurable noise (the cleaning found nothing to filter):
         values at IC then come from fits that keep the contact's kink (see
         ``_side_metrics``), which would amplify the jitter of pose-model landmarks.
+    floor_deg : float
+        Slope of the floor line in ``xy``, degrees, positive descending to the right (as
+        :attr:`gait.view.ViewInfo.roll_deg`).  The foot's flat reference (ankle
+        dorsiflexion, foot strike angle) is its angle to the floor, not to the image
+        horizontal: on a treadmill the belt may slope in the picture without the camera
+        being tilted (see :attr:`gait.view.ViewInfo.floor_deg`).
 
     Returns
     -------
@@ -747,7 +754,16 @@ def stride_metrics(
         xy_vo = xy if xy_oscillation is None else xy_oscillation
         out.update(
             _side_metrics(
-                xy, xy_ev, xy_vo, strides, is_left, direction, leg, fps, noise_free=noise_free
+                xy,
+                xy_ev,
+                xy_vo,
+                strides,
+                is_left,
+                direction,
+                leg,
+                fps,
+                noise_free=noise_free,
+                floor_deg=floor_deg,
             )
         )
     else:
@@ -797,6 +813,7 @@ def _side_metrics(
     fps: float,
     *,
     noise_free: bool,
+    floor_deg: float = 0.0,
 ) -> dict[str, np.ndarray]:
     # only the 12 landmarks the kernels read, oriented once: (n, 12, 2), not (n, 33, 2)
     names = ("hip", "knee", "ankle", "heel", "foot_index", "shoulder")
@@ -885,7 +902,15 @@ def _side_metrics(
     # real treadmill clip), which read dorsiflexion and the foot strike angle that much
     # too low.  Subtracting a flat-foot reference angle is the usual 2D correction of a
     # marker offset (Altman & Davis 2012 subtract the standing foot angle).
-    offset = foot_flat_offset_deg(foot_angle_deg(ms["heel"], ms["foot_index"]), strides, is_left)
+    # ... against the floor line: its angle in the oriented frame (toe up +) per stride
+    floor = np.zeros(len(strides))
+    if floor_deg != 0 and len(strides):
+        d = np.broadcast_to(np.asarray(direction, dtype=float), xy.shape[:1])
+        rows = np.clip(np.rint(strides["ms_pos"].to_numpy(dtype=float)), 0, xy.shape[0] - 1)
+        floor = -np.sign(d[rows.astype(int)]) * floor_deg
+    offset = foot_flat_offset_deg(
+        foot_angle_deg(ms["heel"], ms["foot_index"]) - floor, strides, is_left
+    )
     res["foot_flat_offset_deg"] = offset
     res["ankle_dorsiflexion_midstance_deg"] = _wrap(
         ankle_dorsiflexion_deg(ms["knee"], ms["ankle"], ms["heel"], ms["foot_index"]) - offset
@@ -899,7 +924,8 @@ def _side_metrics(
     )
     res["foot_strike_angle_deg"] = _wrap(
         foot_angle_deg(ic_before["heel"], ic_before["foot_index"])
-        - foot_flat_offset_deg(flat, strides, is_left)
+        - floor
+        - foot_flat_offset_deg(flat - floor, strides, is_left)
     )
     res["hip_extension_to_deg"] = -inclination_down_deg(to["hip"], to["knee"])
     mid_hip_v = -_mid(xy_vo, "left_hip", "right_hip")[:, 1]

@@ -55,7 +55,8 @@ class ViewInfo:
     roll_deg : float
         Camera roll estimated from the floor line (image rotated by ``-roll_deg`` to
         level it), degrees, positive = floor line descending to the right; 0 when the
-        estimate is too small or not trusted (see :mod:`gait.floor`).
+        estimate is too small or not trusted (see :mod:`gait.floor`).  The angles are
+        measured on landmarks levelled by it.
     direction : ndarray of shape (n,)
         +1 where the runner faces image +x, -1 where they face -x (side view), 0 else.
     segments : list of dict
@@ -71,6 +72,12 @@ class ViewInfo:
         (:class:`gait.floor.FloorLine`): ``roll_estimate_deg`` (before the decision to
         use it; NaN without evidence), ``roll_confidence``, ``roll_uncertainty_deg``,
         ``roll_from_steps`` (1 = between contacts, overground) and ``floor_spread``.
+    floor_deg : float or None
+        Slope of the floor line the feet are levelled by to time the events, degrees
+        (same convention); None: ``roll_deg``.  It differs from ``roll_deg`` on a
+        treadmill whose belt line slopes by less than that estimate's bias: the slope
+        may be the belt seen in perspective rather than a tilted camera, so the angles
+        are not turned by it (:attr:`gait.floor.FloorLine.is_camera_roll`).
     """
 
     kind: str
@@ -84,6 +91,12 @@ class ViewInfo:
     overridden: bool = False
     notes: list[str] = field(default_factory=list)
     details: dict[str, float] = field(default_factory=dict)
+    floor_deg: float | None = None
+
+    @property
+    def events_roll_deg(self) -> float:
+        """The rotation that levels the floor line for the events (``floor_deg``)."""
+        return self.roll_deg if self.floor_deg is None else self.floor_deg
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no per-frame arrays)."""
@@ -93,6 +106,7 @@ class ViewInfo:
             "setting": self.setting,
             "confidence": round(float(self.confidence), 3),
             "roll_deg": round(float(self.roll_deg), 2),
+            "floor_deg": round(float(self.events_roll_deg), 2),
             "overridden": self.overridden,
             "segments": self.segments,
         }
@@ -385,9 +399,20 @@ def detect_view(
     # only the core landmarks are levelled here: the cues below read nothing else
     leveller = _CoreLeveller(xy, (pose.width / 2, pose.height / 2))
     floor: FloorLine | None = None
+    floor_deg: float | None = None
     if kind == "side":
         floor = _side_roll(leveller, leg if np.isfinite(leg) else torso * 1.6, pose.fps)
         roll = floor.roll_deg if floor.trusted and abs(floor.roll_deg) >= ROLL_MIN_DEG else 0.0
+        # the feet are levelled by the floor line; the angles only by a camera roll
+        floor_deg = roll
+        roll = roll if floor.is_camera_roll else 0.0
+        if floor_deg != roll:
+            notes.append(
+                f"the treadmill belt slopes {floor_deg:+.1f} deg in the picture: steps are "
+                "timed along it, but angles are measured against the picture's vertical, as "
+                f"a slope under {floor.uncertainty_deg:g} deg may be perspective rather than "
+                "a tilted camera (level the camera to be sure)"
+            )
         if floor.method == "slide" and not floor.trusted and abs(floor.roll_deg) >= SLIDE_NOTE_DEG:
             notes.append(
                 f"the floor line slopes {floor.roll_deg:+.1f} deg, but the feet disagree on "
@@ -398,7 +423,7 @@ def detect_view(
         d = mid_sh - mid_hip
         roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
         roll = roll if np.isfinite(roll) and abs(roll) < 20 else 0.0
-    lev = leveller.level(roll)
+    lev = leveller.level(roll if floor_deg is None else floor_deg)
     # --- setting
     duration = float(pose.time_s[-1] - pose.time_s[0]) if n > 1 else 0.0
     lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))
@@ -497,6 +522,7 @@ def detect_view(
         turn_frames=turn,
         overridden=view is not None,
         notes=notes,
+        floor_deg=floor_deg,
         details={
             "width_ratio": width_ratio,
             "travel": float(travel),

@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from core_helpers import mirror, synth
+from core_helpers import metric_errors, mirror, synth
 
 from gait.analysis import analyze_pose
 from gait.clean import clean_pose
@@ -82,12 +82,18 @@ def test_camera_roll_is_levelled(roll: float, treadmill: bool, noise_px: float) 
     noisy clips are compared on exact landmarks only: with 1.5 px of jitter (3 px on the
     far leg) they scatter about 8 deg from stride to stride, and the medians of the ~8
     strides of a 4-s clip differ by up to 3.3 deg between the rolled and the level clip
-    (seeds 3-5; 8-s clips up to 3.2) with the same roll correction."""
+    (seeds 3-5; 8-s clips up to 3.2) with the same roll correction.  On a treadmill the
+    slide's frames are those near a level floor, which leaves out the high end of a
+    tilted slide, and each of the three refinement passes takes back about 60 % of what
+    is left: the exact 7-deg roll reads 6.35 (measured -6, +7, -7: 6.00, -6.35, 7.02; it
+    read 6.75 while the last airborne frames of each landing counted as contact, which
+    tilted every exact treadmill runner's floor line by up to 2.9 deg, see
+    test_a_landing_forefoot_is_no_floor_line)."""
     kw = dict(fps=60.0, duration_s=4.0, treadmill=treadmill, noise_px=noise_px, seed=3)
     pose, _ = synth(camera_roll_deg=roll, **kw)
     level, _ = synth(**kw)
     res, ref = analyze_pose(pose), analyze_pose(level)
-    assert res.view.roll_deg == pytest.approx(-roll, abs=0.5 if noise_px == 0 else 1.0)
+    assert res.view.roll_deg == pytest.approx(-roll, abs=0.7 if noise_px == 0 else 1.0)
     assert ref.view.roll_deg == 0.0
     assert res.view.details["roll_from_steps"] == float(not treadmill)
     angles = ["trunk_lean_deg"]
@@ -95,6 +101,65 @@ def test_camera_roll_is_levelled(roll: float, treadmill: bool, noise_px: float) 
         angles += ["shank_angle_ic_deg", "foot_strike_angle_deg"]
     for name in angles:
         assert res.metric(name) == pytest.approx(ref.metric(name), abs=1.5), name
+
+
+def test_a_landing_forefoot_is_no_floor_line() -> None:
+    """An exact midfoot runner on a level treadmill: the last airborne frames of each
+    landing sit ahead of the stance foot and above it, within 6 % of the leg of the
+    floor.  Taken as contact they made the belt line slope -2.2 deg, applied as a camera
+    roll: trunk lean, hip extension and shank angle read about 2 deg off (in
+    ``benchmarks/exact_sweep.py``, seed 1, 7 of 82 runners read -2.1 to -2.9 deg; two of
+    them lost every metric, "walking").  The slide now keeps the frames on the floor by
+    the foot's own scatter there: the line reads 0.4 deg, nothing is turned, and every
+    angle is within the exact tier."""
+    pose, truth = synth(
+        fps=60.0,
+        duration_s=5.0,
+        foot_strike="midfoot",
+        cadence_spm=185.0,
+        stance_fraction=0.32,
+        overstride_pct_leg=9.0,
+        knee_flexion_ic_deg=18.0,
+        knee_flexion_midstance_deg=38.5,
+        ankle_dorsiflexion_deg=16.0,
+        trunk_lean_deg=8.5,
+        runner_height_m=1.77,
+    )
+    res = analyze_pose(pose)
+    assert abs(res.view.details["roll_estimate_deg"]) < 0.5
+    assert res.view.roll_deg == res.view.floor_deg == 0.0
+    errs = metric_errors(res, truth)
+    for name in ("trunk_lean_deg", "hip_extension_to_deg", "shank_angle_ic_deg"):
+        assert abs(errs[name]) < 0.5, (name, errs[name])
+    assert abs(errs["ankle_dorsiflexion_midstance_deg"]) < 0.5
+
+
+def test_a_small_belt_slope_levels_the_feet_but_not_the_angles() -> None:
+    """On a treadmill a belt line sloping less than a slide estimate's bias (4 deg) may be
+    perspective (the real garage clip: +3.3 deg, the room's verticals next to the runner
+    within 1.5 deg of the picture's) or a tilted camera; it levels the feet to time the
+    steps, and the angles are measured against the picture's vertical, with a note.  An
+    exact runner filmed with a 3-deg roll: the floor line reads it (2.7 deg: see
+    test_camera_roll_is_levelled), the events are those of the level clip (within 0.2
+    frame), the trunk lean reads the roll off the level clip's, and the ankle, referenced
+    to the flat foot on the floor, moves by less than 0.3 deg."""
+    kw = dict(fps=60.0, duration_s=4.0, seed=3)
+    pose, _ = synth(camera_roll_deg=3.0, **kw)
+    level, _ = synth(**kw)
+    res, ref = analyze_pose(pose), analyze_pose(level)
+    assert res.view.floor_deg == pytest.approx(-3.0, abs=0.4)
+    assert res.view.roll_deg == 0.0
+    note = f"belt slopes {res.view.floor_deg:+.1f} deg in the picture"
+    assert any(note in w for w in res.warnings), res.warnings
+    assert not any("belt slopes" in w for w in ref.warnings)
+    a, b = res.events.sort_values("pos"), ref.events.sort_values("pos")
+    assert len(a) == len(b)
+    assert np.max(np.abs(a["pos"].to_numpy() - b["pos"].to_numpy())) < 0.25
+    lean = res.metric("trunk_lean_deg") - ref.metric("trunk_lean_deg")
+    assert abs(lean) == pytest.approx(3.0, abs=0.3)
+    ankle = res.metric("ankle_dorsiflexion_midstance_deg")
+    assert ankle == pytest.approx(ref.metric("ankle_dorsiflexion_midstance_deg"), abs=0.3)
+    assert res.to_dict()["view"]["floor_deg"] == round(res.view.floor_deg, 2)
 
 
 @pytest.mark.parametrize("tilt", [-6.0, 6.0])

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from gait.analysis import AnalysisResult
     from gait.report.frames import KeyFrame
+    from gait.view import ViewInfo
     from gait.worker import Worker
 
 ACCURACY_NOTE = (
@@ -327,7 +328,7 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
             f"{kind}{facing}, {view.setting}"
             + (" (set by you)" if view.overridden else f"; confidence {view.confidence:.0%}"),
         ),
-        ("Camera tilt corrected", f"{view.roll_deg:+.1f}° (the floor line is levelled)"),
+        ("Camera tilt corrected", _tilt_row(view)),
         ("Strides used", f"{n_valid} of {len(result.strides)} (per foot, contact to contact)"),
     ]
     if slow is not None and abs(slow - 1.0) > 0.05:
@@ -598,6 +599,18 @@ def _plan_section(plan: Mapping[str, Any], findings: list[dict[str, Any]]) -> st
         "they are not a cure on their own.",
         body,
     )
+
+
+def _tilt_row(view: ViewInfo) -> str:
+    """The view table's camera-tilt cell: the roll the angles were levelled by and, when
+    the events were timed along another floor line, that line."""
+    text = f"{view.roll_deg:+.1f}° (the floor line is levelled)"
+    if view.events_roll_deg != view.roll_deg:
+        text = (
+            f"{view.roll_deg:+.1f}°; the belt line, sloping {view.events_roll_deg:+.1f}°, is "
+            "levelled to time the steps only (a slope this small may be perspective)"
+        )
+    return text
 
 
 def _far_leg_note(near: str | None) -> str:
