@@ -456,12 +456,17 @@ def analyze_pose(
     # belt slopes less than a slide estimate's bias (see ViewInfo.floor_deg).
     turn, centre = info.events_roll_deg - info.roll_deg, (pose.width / 2, pose.height / 2)
     feet_xy = ev_xy if turn == 0 else rotate_image(ev_xy, turn, centre)
+    # Seen from behind or in front, a runner on the ground recedes or approaches: every
+    # contact lands at another image height, and the feet's floor levels must follow
+    # within about a stride (FRONTAL_OVERGROUND_FLOOR_S); elsewhere they hold still.
+    floor_s = FRONTAL_OVERGROUND_FLOOR_S if not side_view and info.setting == "overground" else 2.0
     envelope, refine_xy = None, None  # contacts found and timed on the event landmarks
     if contact_cutoff_hz is not None:
         cut = effective_cutoff_hz(contact_cutoff_hz, pose.fps)
         raw_feet = raw_xy if turn == 0 else rotate_image(raw_xy, turn, centre)
         smooth = lowpass(raw_feet, pose.fps, cutoff_hz=cut)
-        envelope, refine_xy = contact_envelope(smooth, pose.fps, leg_length=leg), feet_xy
+        envelope = contact_envelope(smooth, pose.fps, leg_length=leg, floor_window_s=floor_s)
+        refine_xy = feet_xy
     filled = interpolated_mask(level)
     if repeats.factor >= 2:
         # every frame shown k times: the copies were filled in, but they are no gap - the
@@ -471,7 +476,7 @@ def analyze_pose(
         filled = filled & ~repeats.repeated[:, None, None]
     frontal = info.kind in FRONTAL_EVENT_VIEWS
     if frontal and envelope is None:  # also needed below to judge the feet's rise
-        envelope = contact_envelope(ev_xy, pose.fps, leg_length=leg)
+        envelope = contact_envelope(ev_xy, pose.fps, leg_length=leg, floor_window_s=floor_s)
     events = detect_events(
         feet_xy,
         pose.time_s,
@@ -495,6 +500,7 @@ def analyze_pose(
         follow_drift=info.kind == "front" and info.setting == "treadmill",
         frame_index=pose.frame_index,
         filled=filled,  # events timed on gap-filled samples: invalid
+        floor_window_s=floor_s,
     )
     if frontal:
         # Second opinion from behind: which foot is lower in the image.  Where the feet
@@ -770,6 +776,13 @@ def _feet_rise(envelope: np.ndarray, n_height: int, n_lower: int) -> bool:
 FRONTAL_EVENT_VIEWS: tuple[str, ...] = ("rear",)  # front: not validated (synthetic front
 # treadmill landmarks: the lower foot is the swing foot coming towards the camera)
 
+#: Window (seconds) of the feet's rolling floor levels seen from behind or in front on
+#: the ground: about a stride at a fast cadence (0.62 s at 195 steps/min), so every window
+#: holds one of the foot's contacts and the level follows the runner receding or
+#: approaching (with the 2 s used elsewhere the exact synthetic runner filmed from the
+#: front found no contact at all; from behind the lower-foot rule stood in, contacts
+#: 1.5-6 frames early at 30-120 fps).
+FRONTAL_OVERGROUND_FLOOR_S = 0.6
 #: Clips shorter than this (seconds) are called too short.
 MIN_DURATION_S = 2.0
 #: Step rhythms (steps/min) of walking as well as of running slowed about 2x: there the

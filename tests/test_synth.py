@@ -658,3 +658,15 @@ def test_a_time_a_hair_before_a_contact_is_that_contact() -> None:
     assert np.allclose(m.t0 + (k + u) * m.stride_time_s, t)
     for xyz in m.evaluate(t, lab=False).joints.values():
         assert np.isfinite(xyz).all()
+
+
+@pytest.mark.parametrize("view", ["rear", "front"])
+def test_a_runner_passing_the_camera_is_refused(view: str) -> None:
+    """Overground from behind or in front the runner recedes or approaches, passing the
+    lab origin at mid-clip: 5 s at 2.7 m/s from a camera 4 m away would take them
+    past it (every metric of such a clip read nonsense: cadence +5 spm, step width +21 %
+    leg).  Refused with the fix; 3 s from 8 m is fine."""
+    p = RunnerParams(view=view, treadmill=False, duration_s=5.0, camera_distance_m=4.0)
+    with pytest.raises(ConfigError, match=r"comes within -?[0-9.]+ m of the camera"):
+        synth_landmarks(p, with_truth=False)
+    synth_landmarks(replace(p, duration_s=3.0, camera_distance_m=8.0), with_truth=False)

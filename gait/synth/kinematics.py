@@ -105,6 +105,11 @@ def _lift_shapes(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return 27 / 4 * w * (1 - w) ** 2, 729 / 16 * w**4 * (1 - w) ** 2
 
 
+#: Closest a runner seen from behind or in front may come to the camera overground,
+#: metres (nearer, the feet leave the picture; past it, the runner is behind the camera).
+MIN_CAMERA_GAP_M = 1.5
+
+
 class RunnerModel:
     """The analytic runner: build once from parameters, evaluate at any times.
 
@@ -146,6 +151,18 @@ class RunnerModel:
                     "position; raise overstride_pct_leg or ankle_dorsiflexion_deg"
                 )
         self.speed_mps = float(np.mean([travel[s] / (self.beta[s] * T / 2) for s in SIDES]))
+        if not p.treadmill and p.view in ("rear", "front"):
+            # overground, seen from behind or in front, the runner recedes or approaches
+            # and passes the lab origin (camera_distance_m from the camera) at mid-clip
+            near = p.camera_distance_m - 0.5 * self.speed_mps * p.duration_s
+            if near < MIN_CAMERA_GAP_M:
+                raise ConfigError(
+                    f"overground seen from the {'back' if p.view == 'rear' else 'front'} the "
+                    f"runner ({self.speed_mps:.1f} m/s for {p.duration_s:g} s) comes within "
+                    f"{near:.1f} m of the camera; raise camera_distance_m to at least "
+                    f"{MIN_CAMERA_GAP_M + 0.5 * self.speed_mps * p.duration_s:.1f} or "
+                    "shorten duration_s"
+                )
         knots = [0.0, self.beta["left"] / 2, 0.5, 0.5 + self.beta["right"] / 2, 1.0]
         err = [travel[s] - self.speed_mps * self.beta[s] * T / 2 for s in SIDES]
         self._delta = CubicSpline(
