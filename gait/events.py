@@ -1078,7 +1078,16 @@ def detect_events(
         elif refine_to:
             to = hinge_fit(renv[:, j], to, half=half, search=search)
         sig = _midstance_signal(xy, side, midstance)
-        ms = 0.5 * (ic + to) if sig is None else _argmax_in_runs(sig, s, e)
+        if sig is None:
+            ms = 0.5 * (ic + to)
+        else:  # within the stance: the contact run may start before the landing
+            timed = np.isfinite(ic) & np.isfinite(to) & (to - ic >= 1.0)
+            a = np.where(timed, np.ceil(np.nan_to_num(ic)), s).astype(int)
+            b = np.where(timed, np.floor(np.nan_to_num(to)) + 1, e).astype(int)
+            a, b = np.clip(a, 0, n - 1), np.clip(b, 1, n)
+            b = np.maximum(b, a + 1)
+            ms = _argmax_in_runs(sig, a, b)
+            ms = np.where(timed, np.clip(ms, ic, to), ms)
         ms = np.where(np.isfinite(ms), ms, 0.5 * (ic + to))
         # missing foot samples next to or inside a contact
         missing = ~np.isfinite(h)

@@ -231,6 +231,11 @@ def test_exact_frontal_overground_runner(view: str, fps: float) -> None:
     res = analyze_pose(pose)
     assert (res.view.kind, res.view.setting) == (view, "overground")
     assert int(res.strides["valid"].sum()) >= 7
+    # midstance (the lowest pelvis from behind) lies in the stance: the contact run it was
+    # searched in starts before the landing, and the receding runner's first two
+    # midstances came before their contacts (120 fps: 1.2 and 1.0 frames)
+    st = res.strides
+    assert ((st["ic_pos"] <= st["ms_pos"]) & (st["ms_pos"] <= st["to_pos"])).all()
     ic = event_errors_frames(res, truth)["ic"]
     assert ic.size >= 7 and np.max(np.abs(ic)) <= 1.0, np.round(ic, 2)
     errs = metric_errors(res, truth)
