@@ -439,7 +439,7 @@ def analyze_pose(
         if legs is not None and legs[1] >= MIN_CHANGE_SHARE:
             legs = (_real_time_cadence(legs[0], raw_xy, pose.time_s), legs[1])
             main_stride_s = 120.0 / legs[0]
-        factor = _off_speed_rhythm(legs, pose.fps, duration)
+        factor = _off_speed_rhythm(legs, pose.fps, duration, _legs_span_s(raw_xy, pose.time_s))
         if factor != 1.0:
             assert legs is not None
             again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs[0]))
@@ -794,11 +794,28 @@ WALKING_RHYTHM_SPM = (65.0, 125.0)
 MIN_RHYTHM_SHARE = 0.5
 
 
-def _off_speed_rhythm(rhythm: tuple[float, float] | None, fps: float, duration: float) -> float:
+def _legs_span_s(xy: np.ndarray, time_s: np.ndarray) -> float:
+    """Time from the first to the last frame with both ankles, seconds."""
+    ank = [LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]]
+    both = np.flatnonzero(np.isfinite(xy[:, ank, :]).all(axis=(1, 2)))
+    return float(time_s[both[-1]] - time_s[both[0]]) if both.size else 0.0
+
+
+def _off_speed_rhythm(
+    rhythm: tuple[float, float] | None, fps: float, duration: float, span_s: float
+) -> float:
     """The slow-motion factor the legs' rhythm points to; 1.0 when it is that of
     running in real time, unclear (``share`` under :data:`MIN_RHYTHM_SHARE`) or the
-    clip is too short."""
+    clip is too short.
+
+    ``span_s`` is how long both ankles were seen: :func:`gait.timing.leg_rhythm_spm`
+    searches only rhythms with 3 strides in it, and when even its slowest one is too
+    fast for running every read is - no verdict then (a runner crossing the picture
+    of an exact synthetic overground clip in 1.4 s read 270 steps/min, the lowest the
+    search allowed, and the clip was called sped up 2x)."""
     if rhythm is None or duration < MIN_DURATION_S:
+        return 1.0
+    if span_s <= 0 or 360.0 / span_s > RUNNING_CADENCE_SPM[1]:
         return 1.0
     cadence, share = rhythm
     lo, hi = RUNNING_CADENCE_SPM
