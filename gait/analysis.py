@@ -501,6 +501,7 @@ def analyze_pose(
         frame_index=pose.frame_index,
         filled=filled,  # events timed on gap-filled samples: invalid
         floor_window_s=floor_s,
+        ms_chord=not side_view and info.setting == "overground",
     )
     if frontal:
         # Second opinion from behind: which foot is lower in the image.  Where the feet
