@@ -1112,16 +1112,20 @@ def detect_events(
         sig = _midstance_signal(xy, side, midstance)
         if sig is None:
             ms = 0.5 * (ic + to)
-        else:  # within the stance: the contact run may start before the landing
-            timed = np.isfinite(ic) & np.isfinite(to) & (to - ic >= 1.0)
-            a = np.where(timed, np.ceil(np.nan_to_num(ic)), s).astype(int)
-            b = np.where(timed, np.floor(np.nan_to_num(to)) + 1, e).astype(int)
-            a, b = np.clip(a, 0, n - 1), np.clip(b, 1, n)
+        else:
+            # in the contact run from the landing on (the run may start before it); not
+            # cut at TO: seen from the front on a treadmill the stance foot slides up the
+            # picture and the foot-height TO comes 5-12 frames early at 60 fps, where the
+            # run, extended along that slide, still holds the lowest pelvis
+            landed = np.isfinite(ic) & (np.ceil(np.nan_to_num(ic)) < e - 1)
+            a = np.where(landed, np.maximum(np.ceil(np.nan_to_num(ic)), s), s).astype(int)
+            a, b = np.clip(a, 0, n - 1), np.clip(e, 1, n)
             b = np.maximum(b, a + 1)
             if ms_chord:
+                timed = landed & np.isfinite(to) & (to - ic >= 1.0)
                 sig = _above_chord(sig, ic, to, a, b, timed)
             ms = _argmax_in_runs(sig, a, b)
-            ms = np.where(timed, np.clip(ms, ic, to), ms)
+            ms = np.where(landed, np.maximum(ms, ic), ms)
         ms = np.where(np.isfinite(ms), ms, 0.5 * (ic + to))
         # missing foot samples next to or inside a contact
         missing = ~np.isfinite(h)

@@ -231,11 +231,10 @@ def test_exact_frontal_overground_runner(view: str, fps: float) -> None:
     res = analyze_pose(pose)
     assert (res.view.kind, res.view.setting) == (view, "overground")
     assert int(res.strides["valid"].sum()) >= 7
-    # midstance (the lowest pelvis from behind) lies in the stance: the contact run it was
-    # searched in starts before the landing, and the receding runner's first two
-    # midstances came before their contacts (120 fps: 1.2 and 1.0 frames)
-    st = res.strides
-    assert ((st["ic_pos"] <= st["ms_pos"]) & (st["ms_pos"] <= st["to_pos"])).all()
+    # midstance (the lowest pelvis) comes after the landing: the contact run it was
+    # searched in starts before it, and the receding runner's first two midstances came
+    # before their contacts (120 fps: 1.2 and 1.0 frames)
+    assert (res.strides["ic_pos"] <= res.strides["ms_pos"]).all()
     ic = event_errors_frames(res, truth)["ic"]
     assert ic.size >= 7 and np.max(np.abs(ic)) <= 1.0, np.round(ic, 2)
     errs = metric_errors(res, truth)
@@ -272,6 +271,25 @@ def test_frontal_overground_midstance_is_taken_against_the_drift(
     res = analyze_pose(pose)
     assert res.view.setting == "overground"
     errs = metric_errors(res, truth)
+    for name in ("pelvic_drop_deg", "knee_valgus_deg", "lateral_trunk_lean_deg"):
+        assert abs(errs[name]) <= 0.5, (name, errs[name])
+
+
+def test_front_treadmill_midstance_does_not_wait_for_the_toe_off() -> None:
+    """Seen from the front, from 1.5 m high and 5 m away, the stance foot slides up the
+    picture on the belt and the foot-height toe-off comes about 12 frames early at 60
+    fps (a limit of that rule from the front, not fixed).  The midstance is searched in
+    the contact run from the landing on, not cut at that toe-off: pelvic drop measured
+    -0.04 deg off (cut at the toe-off it read -4.0: the midstance fell on the contact)."""
+    pose, truth = synth(
+        fps=60.0,
+        duration_s=4.0,
+        view="front",
+        treadmill=True,
+        camera_height_m=1.5,
+        camera_distance_m=5.0,
+    )
+    errs = metric_errors(analyze_pose(pose), truth)
     for name in ("pelvic_drop_deg", "knee_valgus_deg", "lateral_trunk_lean_deg"):
         assert abs(errs[name]) <= 0.5, (name, errs[name])
 
