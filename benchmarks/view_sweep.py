@@ -6,7 +6,8 @@ Usage::
     python benchmarks/view_sweep.py -n 40 --seed 3
 
 Each scene draws a view (side facing left or right, rear, front), treadmill or
-overground, 30 or 60 fps, a camera 3-7 m away and 0.5-1.5 m high with a 45-75 deg lens
+overground, 30 or 60 fps, a camera 3-7 m away (12-16 m overground from behind or in
+front: the runner passes 3-7 m from it at the end) and 0.5-1.5 m high with a 45-75 deg lens
 and up to 4 deg of roll, a runner of 1.55-1.95 m at 155-190 steps/min, 0-2 px of
 landmark jitter, up to 10 % dropouts and up to 3 leg swaps, 640x360 or 1280x720, 6 s.
 Printed: every scene whose detected kind, facing or setting is wrong (with how many
@@ -46,7 +47,13 @@ def main() -> int:
             "fps": float(rng.choice([30.0, 60.0])),
             "duration_s": 6.0,
             "camera_height_m": float(rng.uniform(0.5, 1.5)),
-            "camera_distance_m": float(rng.uniform(3.0, 7.0)),
+            # overground from behind or in front the runner passes the lab origin at
+            # mid-clip: 6 s at about 3 m/s needs the camera 9 m further
+            "camera_distance_m": float(
+                rng.uniform(12.0, 16.0)
+                if view in ("rear", "front") and not treadmill
+                else rng.uniform(3.0, 7.0)
+            ),
             "camera_hfov_deg": float(rng.uniform(45, 75)),
             "camera_roll_deg": float(rng.uniform(-4, 4)),
             "runner_height_m": float(rng.uniform(1.55, 1.95)),
