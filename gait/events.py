@@ -214,6 +214,10 @@ def contact_envelope(
     return out
 
 
+#: Why a contact at the very start of a clip is not used (its landing may precede it).
+CLIP_START_REASON = "contact at the start of the clip: its landing may lie before it"
+
+
 def _noise_level(h: np.ndarray) -> float:
     """Robust high-frequency noise of a signal: scaled MAD of its second difference."""
     d2 = np.diff(h, 2)
@@ -1146,6 +1150,16 @@ def detect_events(
             ),
         )
         gap |= ic_in | to_in
+        if ic_lookback_s > 0:
+            # the landing is looked for up to ic_lookback_s before the contact run: a run
+            # that starts sooner after the foot's first sample may be a stance under way
+            # when the clip starts (from behind on a treadmill the stance foot's height
+            # keeps changing, so the run can start mid-stance: a 120-fps clip's first
+            # contact was timed 72 frames late and kept)
+            seen = np.flatnonzero(np.isfinite(h))
+            early = (s - (seen[0] if seen.size else 0)) < round(ic_lookback_s * fps) + 1
+            reason = np.where(~gap & early, CLIP_START_REASON, reason)
+            gap |= early
         k = s.size
         for kind, pos in (("ic", ic), ("ms", ms), ("to", to)):
             frames.append(
