@@ -28,9 +28,10 @@ foot-height contacts can follow (no valid stride); step width 1.0-1.5 % leg over
 truth from behind or in front on a treadmill (the leg length read from those views);
 from behind with the camera at ankle height (0.3-0.4 m) pelvic drop and knee FPPA
 1.3-1.9 deg low, contacts 2 frames off at 30 fps; one rear treadmill scene (120 fps,
-3.8 m, 1.5 m high) with a valid stride's contact 72 frames off (fixed: see below).  Measured at seed 5
-(scenes judged / metrics within the tier / events within a frame): side 25 / 16 / 25,
-rear 39 / 30 / 1, front 34 / 21 / 0 (the toe-off lag).  With 1 px of jitter the side
+3.8 m, 1.5 m high) with a valid stride's contact 72 frames off (fixed: see below).
+Measured at seed 5 (scenes judged / metrics within the tier / events within a frame):
+side 25 / 16 / 25, rear 39 / 30 / 1, front 34 / 21 / 0 (the toe-off lag).  With 1 px of
+jitter the side
 view's knee at contact reads up to 9 deg off where the runner is small (a 50-60 px leg
 at 7-9 m in a 640-px picture: 1 px is 2 % of the leg); from behind on a treadmill with a
 close, high camera (3.8 m, 1.5 m high) contacts come 70-80 ms late at 120 fps (the
