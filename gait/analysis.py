@@ -576,7 +576,11 @@ def analyze_pose(
         strides,
         view=info.kind,
         direction=info.direction,
-        leg_length_px=leg,
+        # seen from behind or in front the swing leg is foreshortened all along: the
+        # distances are scaled by the longer leg (the events keep their tuned scale)
+        leg_length_px=leg
+        if side_view
+        else leg_length_px(xy, pose.fps, percentile=90.0, legs="longer"),
         fps=pose.fps,
         xy_events=raw_xy,
         xy_oscillation=ev_xy,

@@ -203,8 +203,10 @@ def test_exact_rear_metrics_match_truth(fps: float) -> None:
     assert res.view.kind == "rear"
     errs = metric_errors(res, truth)
     # measured at 30/60/120 fps: pelvic drop -0.02/-0.03/-0.02 deg, knee FPPA -0.05/
-    # -0.05/-0.04 deg, lateral lean 0.00 deg, step width +0.93 % leg (the leg-length
-    # estimate in the frontal view).  With the middle of stance as midstance (before the
+    # -0.05/-0.04 deg, lateral lean 0.00 deg, step width +0.08/+0.08/+0.07 % leg (it was
+    # +0.93 while the leg length averaged the two legs: seen from behind the swing leg
+    # is foreshortened all along, and the mean read 10 % short; the longer leg now
+    # scales the distances).  With the middle of stance as midstance (before the
     # lowest pelvis was the rear default): -0.39..-0.50 and -0.50..-0.60 deg - the
     # foot-height toe-off comes about 50 ms after this runner's (its toe lifts slowly;
     # on motion capture +5 to +13 ms).
@@ -212,7 +214,7 @@ def test_exact_rear_metrics_match_truth(fps: float) -> None:
     assert abs(errs["pelvic_drop_deg"]) <= 0.5
     assert abs(errs["knee_valgus_deg"]) <= 0.5
     assert abs(errs["lateral_trunk_lean_deg"]) <= 0.5
-    assert abs(errs["step_width_pct_leg"]) <= 1.0
+    assert abs(errs["step_width_pct_leg"]) <= 0.3
 
 
 @pytest.mark.parametrize("view", ["rear", "front"])
