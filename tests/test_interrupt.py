@@ -49,8 +49,12 @@ def _owner(name: str, prefix: str) -> int | None:
 
 
 #: MediaPipe's native log lines: its threads write them straight to fd 2 when a run is
-#: interrupted while the graph starts or shuts down (after gait restored stderr).
-NATIVE_LOG = re.compile(r"[IWEF]\d{4} |WARNING: Logging before InitGoogle\(\)")
+#: interrupted while the graph starts or shuts down (after gait restored stderr) - glog's,
+#: and TFLite's own ("INFO: Created TensorFlow Lite XNNPACK delegate for CPU.", seen once
+#: in about 20 suite runs).
+NATIVE_LOG = re.compile(
+    r"[IWEF]\d{4} |WARNING: Logging before InitGoogle\(\)|INFO: Created TensorFlow Lite "
+)
 
 
 def _own_lines(stderr: str) -> list[str]:
