@@ -930,3 +930,18 @@ def test_terminal_summary_says_why_strides_were_not_used(side_comp: Any) -> None
     )
     strides["valid"] = True
     assert "not used:" not in terminal_summary(dataclasses.replace(side_comp, strides=strides))
+
+
+def test_the_view_table_says_which_tilt_levelled_what() -> None:
+    """The report's "Camera tilt corrected" cell: a camera roll levels everything; a
+    treadmill belt line under its 4-deg bias levels the feet for the steps only, and the
+    cell says so (the real garage clip: +3.3 deg)."""
+    from gait.report.html import _tilt_row
+    from gait.view import ViewInfo
+
+    base = ViewInfo("side", "left", "treadmill", 0.99, 2.5, np.ones(3))
+    assert _tilt_row(base) == "+2.5° (the floor line is levelled)"
+    belt = dataclasses.replace(base, roll_deg=0.0, floor_deg=3.3)
+    text = _tilt_row(belt)
+    assert text.startswith("+0.0°") and "sloping +3.3°" in text and "steps only" in text
+    assert belt.to_dict()["floor_deg"] == 3.3 and base.to_dict()["floor_deg"] == 2.5
