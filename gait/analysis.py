@@ -60,6 +60,7 @@ from gait.timing import (
     find_person_switches,
     find_repeated_frames,
     leg_rhythm_spm,
+    legs_span_s,
     likely_factor,
     mask_repeated_frames,
     rhythm_cadence_spm,
@@ -439,7 +440,7 @@ def analyze_pose(
         if legs is not None and legs[1] >= MIN_CHANGE_SHARE:
             legs = (_real_time_cadence(legs[0], raw_xy, pose.time_s), legs[1])
             main_stride_s = 120.0 / legs[0]
-        factor = _off_speed_rhythm(legs, pose.fps, duration, _legs_span_s(raw_xy, pose.time_s))
+        factor = _off_speed_rhythm(legs, pose.fps, duration, legs_span_s(raw_xy, pose.time_s))
         if factor != 1.0:
             assert legs is not None
             again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs[0]))
@@ -459,7 +460,8 @@ def analyze_pose(
     # Seen from behind or in front, a runner on the ground recedes or approaches: every
     # contact lands at another image height, and the feet's floor levels must follow
     # within about a stride (FRONTAL_OVERGROUND_FLOOR_S); elsewhere they hold still.
-    floor_s = FRONTAL_OVERGROUND_FLOOR_S if not side_view and info.setting == "overground" else 2.0
+    frontal_overground = not side_view and info.setting == "overground"
+    floor_s = FRONTAL_OVERGROUND_FLOOR_S if frontal_overground else 2.0
     envelope, refine_xy = None, None  # contacts found and timed on the event landmarks
     if contact_cutoff_hz is not None:
         cut = effective_cutoff_hz(contact_cutoff_hz, pose.fps)
@@ -501,7 +503,7 @@ def analyze_pose(
         frame_index=pose.frame_index,
         filled=filled,  # events timed on gap-filled samples: invalid
         floor_window_s=floor_s,
-        ms_chord=not side_view and info.setting == "overground",
+        ms_chord=frontal_overground,
     )
     if frontal:
         # Second opinion from behind: which foot is lower in the image.  Where the feet
@@ -799,13 +801,6 @@ WALKING_RHYTHM_SPM = (65.0, 125.0)
 MIN_RHYTHM_SHARE = 0.5
 
 
-def _legs_span_s(xy: np.ndarray, time_s: np.ndarray) -> float:
-    """Time from the first to the last frame with both ankles, seconds."""
-    ank = [LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]]
-    both = np.flatnonzero(np.isfinite(xy[:, ank, :]).all(axis=(1, 2)))
-    return float(time_s[both[-1]] - time_s[both[0]]) if both.size else 0.0
-
-
 def _off_speed_rhythm(
     rhythm: tuple[float, float] | None, fps: float, duration: float, span_s: float
 ) -> float:
@@ -813,11 +808,11 @@ def _off_speed_rhythm(
     running in real time, unclear (``share`` under :data:`MIN_RHYTHM_SHARE`) or the
     clip is too short.
 
-    ``span_s`` is how long both ankles were seen: :func:`gait.timing.leg_rhythm_spm`
-    searches only rhythms with 3 strides in it, and when even its slowest one is too
-    fast for running every read is - no verdict then (a runner crossing the picture
-    of an exact synthetic overground clip in 1.4 s read 270 steps/min, the lowest the
-    search allowed, and the clip was called sped up 2x)."""
+    ``span_s`` is how long both ankles were seen (:func:`gait.timing.legs_span_s`):
+    :func:`gait.timing.leg_rhythm_spm` searches only rhythms with 3 strides in it, and
+    when even its slowest one is too fast for running every read is - no verdict then
+    (a runner crossing the picture of an exact synthetic overground clip in 1.4 s read
+    270 steps/min, the lowest the search allowed, and the clip was called sped up 2x)."""
     if rhythm is None or duration < MIN_DURATION_S:
         return 1.0
     if span_s <= 0 or 360.0 / span_s > RUNNING_CADENCE_SPM[1]:

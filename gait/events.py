@@ -627,13 +627,18 @@ def _above_chord(
         return out
     grid = np.arange(sig.size, dtype=float)
     y0, y1 = np.interp(ic[k], grid, sig), np.interp(to[k], grid, sig)
-    lengths = b[k] - a[k]
-    run = np.repeat(np.arange(k.size), lengths)
-    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    frames = a[k][run] + offset
+    run, frames = _run_frames(a[k], b[k])
     w = (frames - ic[k][run]) / (to[k][run] - ic[k][run])
     out[frames] = sig[frames] - (y0[run] + w * (y1[run] - y0[run]))
     return out
+
+
+def _run_frames(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(run number, frame) of every frame of the [start, stop) runs, run by run."""
+    lengths = stop - start
+    run = np.repeat(np.arange(start.size), lengths)
+    offset = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return run, start[run] + offset
 
 
 def _argmax_in_runs(sig: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
@@ -642,8 +647,7 @@ def _argmax_in_runs(sig: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.
     if start.size == 0:
         return out
     lengths = stop - start
-    run = np.repeat(np.arange(start.size), lengths)
-    idx = np.concatenate([np.arange(a, b) for a, b in zip(start, stop, strict=True)])
+    run, idx = _run_frames(start, stop)
     vals = np.nan_to_num(sig[idx], nan=-np.inf)
     order = np.lexsort((vals, run))
     last = np.cumsum(lengths) - 1
@@ -1035,18 +1039,13 @@ def detect_events(
         Empty (typed) when nothing is found.
     """
     n = xy.shape[0]
-    fw = floor_window_s
-    env = (
-        contact_envelope(xy, fps, leg_length=leg_length, floor_window_s=fw)
-        if envelope is None
-        else envelope
-    )
+
+    def feet_envelope(points: np.ndarray) -> np.ndarray:
+        return contact_envelope(points, fps, leg_length=leg_length, floor_window_s=floor_window_s)
+
+    env = feet_envelope(xy) if envelope is None else envelope
     rxy = xy if refine_xy is None else refine_xy
-    renv = (
-        env
-        if refine_xy is None
-        else contact_envelope(rxy, fps, leg_length=leg_length, floor_window_s=fw)
-    )
+    renv = env if refine_xy is None else feet_envelope(rxy)
     fidx = np.arange(n) if frame_index is None else np.asarray(frame_index)
     frames: list[pd.DataFrame] = []
     for j, side in enumerate(SIDES):
@@ -1129,8 +1128,9 @@ def detect_events(
             # cut at TO: seen from the front on a treadmill the stance foot slides up the
             # picture and the foot-height TO comes 5-12 frames early at 60 fps, where the
             # run, extended along that slide, still holds the lowest pelvis
-            landed = np.isfinite(ic) & (np.ceil(np.nan_to_num(ic)) < e - 1)
-            a = np.where(landed, np.maximum(np.ceil(np.nan_to_num(ic)), s), s).astype(int)
+            first = np.ceil(np.nan_to_num(ic))
+            landed = np.isfinite(ic) & (first < e - 1)
+            a = np.where(landed, np.maximum(first, s), s).astype(int)
             a, b = np.clip(a, 0, n - 1), np.clip(e, 1, n)
             b = np.maximum(b, a + 1)
             if ms_chord:

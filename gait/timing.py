@@ -307,15 +307,27 @@ def leg_rhythm_spm(
     return None if peak is None else (120.0 * peak[0], peak[1])
 
 
+def _ankles(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Left-minus-right ankle (n, 2) and (n,) which frames have both ankles."""
+    la, ra = LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]
+    d = xy[:, la, :2] - xy[:, ra, :2]
+    return d, np.isfinite(d).all(axis=1)
+
+
+def legs_span_s(xy: np.ndarray, time_s: np.ndarray) -> float:
+    """Time from the first to the last frame with both ankles, seconds: the stretch
+    :func:`leg_rhythm_spm` reads (0 without such a frame)."""
+    both = np.flatnonzero(_ankles(xy)[1])
+    return float(time_s[both[-1]] - time_s[both[0]]) if both.size else 0.0
+
+
 def _ankle_difference(
     xy: np.ndarray, time_s: np.ndarray
 ) -> tuple[int, np.ndarray, float, np.ndarray] | None:
     """(first frame, left-minus-right ankle (m, 2) from it to the last frame with both,
     gaps filled linearly, frame interval, (m,) which frames had both) - None with fewer
     than 16 such frames."""
-    la, ra = LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]
-    d = xy[:, la, :2] - xy[:, ra, :2]
-    ok = np.isfinite(d).all(axis=1)
+    d, ok = _ankles(xy)
     if xy.shape[0] < 16 or ok.sum() < 16:
         return None
     dt = float(np.median(np.diff(time_s)))
