@@ -118,6 +118,7 @@ def test_real_treadmill_clip(treadmill_pose) -> None:  # type: ignore[no-untyped
     _check_document(doc)
     assert (res.view.kind, res.view.facing, res.view.setting) == ("side", "left", "treadmill")
     assert doc["metrics"]["cadence_spm"]["value"] == pytest.approx(168.9, abs=1.5)
+    assert doc["metrics"]["cadence_spm"]["confidence_label"] == "high"  # 0.91 (0.32 before)
     assert 25.0 <= doc["metrics"]["duty_factor_pct"]["value"] <= 48.0
 
 

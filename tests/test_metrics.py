@@ -468,6 +468,33 @@ def test_cadence_is_the_rate_of_the_mean_stride() -> None:
     assert row["left"] == pytest.approx(120.0 / stride_s.mean())
 
 
+def test_cadence_confidence_is_that_of_the_mean_stride() -> None:
+    """Single strides at 30 fps are 21 or 22 frames: their cadences 8 steps/min apart
+    (IQR 8.2 over the 11 strides here) are frame quantisation, not an unsteady runner.
+    The clip's cadence, a rate of the mean stride, is judged by the spread of that mean
+    and is not held back by the frame rate as a contact time is: high with 11 strides,
+    low with 3 (too few), medium when single strides really differ by 20 steps/min (the
+    per-stride rule it replaced: 0.54 medium and 0.21 low; contact time keeps it)."""
+    import pandas as pd
+
+    from gait.summary import summarize
+
+    def conf(cadence: np.ndarray, name: str = "cadence_spm") -> str:
+        st = pd.DataFrame(
+            {"side": ["left", "right"] * (cadence.size // 2) + ["left"] * (cadence.size % 2)}
+        ).assign(valid=True, **{name: cadence})
+        return str(
+            summarize(st, view="side", fps=30.0).set_index("metric").loc[name, "confidence_label"]
+        )
+
+    quantised = 120.0 / (np.array([21, 22, 21, 22, 22, 21, 22, 21, 21, 22, 21]) / 30.0)
+    assert conf(quantised) == "high"
+    assert conf(quantised[:3]) == "low"
+    unsteady = np.array([150.0, 170.0, 150.0, 170.0, 190.0, 150.0, 170.0, 190.0, 150.0])
+    assert conf(unsteady) == "medium"
+    assert conf(np.full(11, 250.0), "contact_time_ms") == "medium"  # 30 fps caps timing
+
+
 def test_near_leg_only_metrics_take_the_near_legs_strides_from_the_side() -> None:
     """Trunk lean and foot strike angle (``MetricSpec.near_leg_only``): from a side view
     with the near leg known, the value, spread and stride count come from the near leg;
