@@ -37,11 +37,14 @@ from gait.clean import (
 )
 from gait.drills import build_plan
 from gait.events import (
+    CLIP_END_REASON,
+    CLIP_START_REASON,
     StrideLimits,
     contact_envelope,
     detect_events,
     frontal_events,
     leg_length_px,
+    reason_counts,
     strides_from_events,
 )
 from gait.findings import Finding, Rule
@@ -865,6 +868,29 @@ def retime_pose(pose: PoseData, factor: float) -> PoseData:
     return _replace(pose, time_s=pose.time_s / factor, fps=pose.fps * factor)
 
 
+#: Share of the frames with a pose on which a foot may lie below the picture before the
+#: clip is said to cut the feet off (a few frames of a foot at the edge are harmless).
+FEET_BELOW_SHARE = 0.05
+
+_FOOT_POINTS = [
+    LANDMARK_INDEX[f"{side}_{part}"]
+    for side in ("left", "right")
+    for part in ("ankle", "heel", "foot_index")
+]
+
+
+def _feet_below_picture(pose: PoseData) -> float:
+    """Share of the frames with a pose on which an ankle, heel or toe point lies below the
+    bottom edge of the picture (the pose model places it there, with a low visibility,
+    which the cleaning then drops: a camera too close or aimed too high)."""
+    y = pose.image_px[:, _FOOT_POINTS, 1]
+    seen = np.isfinite(y).any(axis=1)
+    if not seen.any():
+        return 0.0
+    below = (np.nan_to_num(y, nan=-np.inf) >= pose.height).any(axis=1)
+    return float(below[seen].mean())
+
+
 def _data_warnings(
     pose: PoseData, events: pd.DataFrame, strides: pd.DataFrame, switches: np.ndarray
 ) -> list[str]:
@@ -888,14 +914,31 @@ def _data_warnings(
     if events.empty:
         out.append("no foot contacts were found: is the runner's whole body in the frame?")
         return out
+    below = _feet_below_picture(pose)
+    if below >= FEET_BELOW_SHARE:
+        out.append(
+            f"the feet are below the bottom of the picture on {below:.0%} of the frames: "
+            "steps there cannot be timed; move the camera back or aim it lower so the "
+            "whole runner stays in view"
+        )
     n_valid = int(strides["valid"].sum()) if len(strides) else 0
     if n_valid < MIN_STEPS:
         have = (
             "no valid steps" if n_valid == 0 else f"only {n_valid} valid step" + "s" * (n_valid > 1)
         )
+        edge = strides["reason"].isin((CLIP_START_REASON, CLIP_END_REASON)).to_numpy()
+        found = int(len(strides) - edge.sum())
+        if found >= MIN_STEPS:  # the clip is long enough: its steps were rejected
+            rejected = ~edge & ~strides["valid"].to_numpy(bool)
+            top, count = reason_counts(strides.loc[rejected, "reason"])[0]
+            why = (
+                f"{found - n_valid} of the {found} steps found were rejected, {count} of "
+                f"them as '{top}'"
+            )
+        else:
+            why = "film a longer clip"
         out.append(
-            f"{have} (at least {MIN_STEPS} are needed for stable values; "
-            "Dingenen 2018): film a longer clip"
+            f"{have} (at least {MIN_STEPS} are needed for stable values; Dingenen 2018): {why}"
         )
     if pose.fps < 50:
         out.append(

@@ -18,7 +18,8 @@ middle of stance by default, or the lowest pelvis or peak knee flexion.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -224,6 +225,39 @@ def contact_envelope(
 
 #: Why a contact at the very start of a clip is not used (its landing may precede it).
 CLIP_START_REASON = "contact at the start of the clip: its landing may lie before it"
+#: Why the last contact of each foot in a clip is not a stride.
+CLIP_END_REASON = "no next contact of this foot (end of clip)"
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _span(values: list[str]) -> str:
+    """``175-307`` for the numbers a reason held in one place (one value if all agree)."""
+    nums = sorted({float(v) for v in values})
+    show = [next(v for v in values if float(v) == x) for x in (nums[0], nums[-1])]
+    return show[0] if len(nums) == 1 else f"{show[0]}–{show[1]}"
+
+
+def reason_counts(reasons: Iterable[Any]) -> list[tuple[str, int]]:
+    """Why strides were not used: each reason once with its count, most frequent first.
+
+    Reasons that differ only in their numbers ("a second contact of this foot 175 ms
+    from another", "... 307 ms ...") are one reason, with each number shown as the range
+    it took ("175–307 ms").
+    """
+    groups: dict[str, list[str]] = {}
+    for r in reasons:
+        t = r if isinstance(r, str) and r else "unspecified"
+        groups.setdefault(_NUMBER.sub("#", t), []).append(t)
+    out = []
+    for key, texts in groups.items():
+        slots = list(zip(*(_NUMBER.findall(t) for t in texts), strict=True))
+        parts = key.split("#")
+        label = parts[0] + "".join(
+            _span(list(s)) + p for s, p in zip(slots, parts[1:], strict=True)
+        )
+        out.append((label, len(texts)))
+    return sorted(out, key=lambda x: -x[1])
 
 
 def _noise_level(h: np.ndarray) -> float:
@@ -1612,7 +1646,7 @@ def strides_from_events(
             (cut, np.array(cut_msg)),
             (gone, np.array(gone_msg)),
             (~ok_ev.to_numpy(), why.to_numpy().astype(str)),
-            (~np.isfinite(nxt), np.full(ic.size, "no next contact of this foot (end of clip)")),
+            (~np.isfinite(nxt), np.full(ic.size, CLIP_END_REASON)),
             (
                 ~(to > ic) | (np.isfinite(nxt) & (to >= nxt)),  # NaN: missing
                 np.full(ic.size, "events missing or out of order"),

@@ -83,7 +83,34 @@ def test_short_clip_is_flagged_few_strides() -> None:
     _check_document(doc)
     m = doc["metrics"]["knee_flexion_midstance_deg"]
     assert "not_measurable" in m or m["few_strides"]
-    assert any("valid steps" in w for w in doc["warnings"])
+    assert any("valid steps" in w and w.endswith("film a longer clip") for w in doc["warnings"])
+
+
+def test_feet_below_the_picture_are_named_and_no_longer_clip_is_asked_for() -> None:
+    """An exact runner filmed from the front on a treadmill, the camera 1 m high and 3 m
+    away: its toes reach 12 px below the 360-px picture on 36 % of the frames, the pose
+    model's points there have no visibility, and every toe-off falls in a landmark gap.
+    It said "no valid steps ...: film a longer clip" of a 4-s clip holding 11 steps; now
+    it says the feet leave the picture, what to do, and why the steps were rejected.  The
+    same runner 4 m away keeps its feet in view and is not warned."""
+    near, _ = synth(
+        fps=60.0, duration_s=4.0, view="front", camera_height_m=1.0, camera_distance_m=3.0
+    )
+    got = analyze_pose(near).warnings
+    assert (
+        "the feet are below the bottom of the picture on 36% of the frames: steps there "
+        "cannot be timed; move the camera back or aim it lower so the whole runner stays "
+        "in view"
+    ) in got
+    rejected = next(w for w in got if "valid steps" in w)
+    assert rejected.endswith(
+        "11 of the 11 steps found were rejected, 10 of them as 'toe-off inside a landmark gap'"
+    )
+    assert not any("longer clip" in w for w in got)
+    far, _ = synth(
+        fps=60.0, duration_s=4.0, view="front", camera_height_m=1.0, camera_distance_m=4.0
+    )
+    assert not any("picture" in w for w in analyze_pose(far).warnings)
 
 
 def test_no_pose_at_all_is_not_an_exception() -> None:

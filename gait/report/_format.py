@@ -8,11 +8,11 @@ plain explanations and the status of a value against its typical range.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gait.events import reason_counts as reason_counts  # re-exported: the report groups them
 from gait.metrics import METRICS
 
 #: Unit -> (short symbol shown after numbers, words for headings and explanations).
@@ -223,35 +223,3 @@ def duration_text(seconds: Any) -> str:
     if s is None or s <= 0:
         return ""
     return f"about {s:.0f} s" if s < 120 else f"about {s / 60:.0f} min"
-
-
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _span(values: list[str]) -> str:
-    """``175-307`` for the numbers a reason held in one place (one value if all agree)."""
-    nums = sorted({float(v) for v in values})
-    show = [next(v for v in values if float(v) == x) for x in (nums[0], nums[-1])]
-    return show[0] if len(nums) == 1 else f"{show[0]}–{show[1]}"
-
-
-def reason_counts(reasons: Iterable[Any]) -> list[tuple[str, int]]:
-    """Why strides were not used: each reason once with its count, most frequent first.
-
-    Reasons that differ only in their numbers ("a second contact of this foot 175 ms
-    from another", "... 307 ms ...") are one reason, with each number shown as the range
-    it took ("175–307 ms").
-    """
-    groups: dict[str, list[str]] = {}
-    for r in reasons:
-        t = text(r) or "unspecified"
-        groups.setdefault(_NUMBER.sub("#", t), []).append(t)
-    out = []
-    for key, texts in groups.items():
-        slots = list(zip(*(_NUMBER.findall(t) for t in texts), strict=True))
-        parts = key.split("#")
-        label = parts[0] + "".join(
-            _span(list(s)) + p for s, p in zip(slots, parts[1:], strict=True)
-        )
-        out.append((label, len(texts)))
-    return sorted(out, key=lambda x: -x[1])
