@@ -73,7 +73,7 @@ from gait.timing import (
 from gait.view import ViewInfo, detect_view, rotate_image
 
 #: Version of the JSON document written by :meth:`AnalysisResult.to_dict`.
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
 
 

@@ -324,7 +324,10 @@ def evaluate(
     ``view`` is the clip's view kind (``side``, ``rear``, ``front``); from a side view a
     left/right difference is not checked (:data:`SIDE_VIEW_ASYMMETRY`).  ``near_side``
     is the leg nearer a side camera, if known: a finding that fires on the far leg alone
-    gets confidence "low" and says so in its ``reason`` (:data:`FAR_LEG_ONLY`).
+    gets confidence "low" and says so in its ``reason`` (:data:`FAR_LEG_ONLY`).  A rule
+    that does not fire carries the confidence of the measurements that rule it out (every
+    condition of an "any" rule: the weakest; one of an "all" rule: the surest): "low"
+    does not rule the pattern out.
     """
     rows = _rows(summary)
     out = []
@@ -372,6 +375,7 @@ def _evaluate_rule(
     evidence: list[dict[str, Any]] = []
     results: list[bool] = []
     confidences: list[str] = []
+    cleared: list[str] = []  # the confidence of each condition checked and not met
     sides: list[str] = []
     unchecked: list[str] = []
     for cond in rule.conditions:
@@ -385,21 +389,29 @@ def _evaluate_rule(
             continue
         fired = observed > cond.threshold if cond.op == ">" else observed < cond.threshold
         results.append(fired)
+        label = _text(row.get("confidence_label")) or ""
         if fired:
-            confidences.append(_text(row.get("confidence_label")) or "")
+            confidences.append(label)
             if side:
                 sides.append(side)
+        else:
+            cleared.append(label)
         evidence.append(_evidence(cond, observed, side, fired, row, None))
     if not results:
         return make("not_checked", evidence, reason="; ".join(unchecked))
     fired_rule = any(results) if rule.match == "any" else all(results) and not unchecked
+    order = {"low": 0, "medium": 1, "high": 2}
     if not fired_rule:
+        # as sure as the measurements that rule it out: every condition of an "any"
+        # rule (the weakest), one of an "all" rule (the surest)
+        pick = min if rule.match == "any" else max
+        known = [c for c in cleared if c in order]
         return make(
             "not_fired",
             evidence,
             reason=("not checked: " + "; ".join(unchecked)) if unchecked else "",
+            confidence=pick(known, key=order.__getitem__) if known else "",
         )
-    order = {"low": 0, "medium": 1, "high": 2}
     conf = min(confidences, key=lambda c: order.get(c, -1)) if confidences else ""
     notes = [("not checked: " + "; ".join(unchecked))] if unchecked else []
     far_only = (

@@ -247,3 +247,28 @@ def test_a_side_view_finding_on_the_far_leg_alone_is_low_confidence() -> None:
         got = by_code(findings.evaluate(s, **kw))["GAIT-ANK-01"]
         assert got.status == "fired" and got.confidence == "high", kw
         assert "far" not in got.reason, kw
+
+
+def test_a_pattern_not_seen_is_as_sure_as_the_measurements_that_rule_it_out() -> None:
+    """A rule that does not fire carries a confidence too: an "any" rule's weakest
+    condition (each must be clear), an "all" rule's surest condition not met (one
+    suffices).  The real rear clip with one valid stride said "None of the checked
+    patterns stood out" on four low-confidence measurements; it now says they are not
+    ruled out (terminal and report, tests/test_report.py)."""
+    s = summary(
+        overstride_pct_leg={"value": 4.0, "left": 4.0, "right": 4.0},
+        knee_flexion_ic_deg={"value": 20.0, "left": 20.0, "right": 20.0},
+    )
+    s["shank_angle_ic_deg"] = {**s["shank_angle_ic_deg"], "confidence_label": "low"}
+    got = by_code(findings.evaluate(s))
+    assert got["GAIT-STR-01"].status == "not_fired"  # overstride, shank or knee: "any"
+    assert got["GAIT-STR-01"].confidence == "low"
+    assert got["GAIT-TRK-01"].confidence == ""  # no label given: none claimed
+    conds = tuple(
+        findings.Condition(m, "value", ">", 30.0, "heuristic", "test")
+        for m in ("overstride_pct_leg", "shank_angle_ic_deg")
+    )
+    both = findings.Rule("both", "GAIT-TST-01", "test", "test", "all", (), conds)
+    assert findings.evaluate(s, (both,))[0].confidence == "high"
+    one = findings.Rule("one", "GAIT-TST-02", "test", "test", "any", (), conds)
+    assert findings.evaluate(s, (one,))[0].confidence == "low"

@@ -676,6 +676,36 @@ def test_no_checked_pattern_is_not_called_nothing_stood_out(side_comp: Any) -> N
     assert "No pattern could be checked" not in terminal_summary(side_comp, some)
 
 
+def test_patterns_not_seen_on_weak_measurements_are_not_ruled_out(side_comp: Any) -> None:
+    """When nothing fired and some of the patterns checked rest on low-confidence
+    measurements, the summary and the report say they are not ruled out instead of only
+    "none of the checked patterns stood out"; each such pattern is marked in the
+    report's list."""
+    import dataclasses as dc
+
+    from gait.report import terminal_summary
+    from gait.report.html import ReportAssets, render_html
+
+    found = _findings(side_comp)
+    checked = [i for i, f in enumerate(found) if f.status != "not_checked"]
+    for n, i in enumerate(checked):
+        found[i] = dc.replace(found[i], status="not_fired", confidence="low" if n < 2 else "high")
+    said = (
+        f"None of the checked patterns stood out; 2 of the {len(checked)} rest on "
+        "low-confidence "
+        "measurements (too few strides or unclear landmarks) and are not ruled out"
+    )
+    assert said in " ".join(terminal_summary(side_comp, found, width=200).splitlines())
+    section = _parse(render_html(side_comp, found, {}, assets=ReportAssets())).section("findings")
+    assert (
+        said.replace("checked patterns stood out", "patterns we check for stood out in this clip")
+        in section
+    )
+    assert section.count("measured with low confidence: not ruled out") == 2
+    sure = [dc.replace(f, confidence="high") for f in found]
+    assert "not ruled out" not in terminal_summary(side_comp, sure, width=200)
+
+
 def test_terminal_summary_names_the_near_leg_only_in_a_side_view(rear_comp: Any) -> None:
     from gait.report import terminal_summary
 

@@ -490,9 +490,16 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
             'measured"). The drill plan below is a general routine.</p>'
         )
     elif not fired:
+        weak = sum(f.get("confidence") == "low" for f in clear)
         parts.append(
-            '<p class="note">None of the patterns we check for stood out in this clip. '
-            "The drill plan below is a general routine.</p>"
+            '<p class="note">None of the patterns we check for stood out in this clip'
+            + (
+                f"; {weak} of the {len(clear)} rest on low-confidence measurements (too few "
+                "strides or unclear landmarks) and are not ruled out"
+                if weak
+                else ""
+            )
+            + ". The drill plan below is a general routine.</p>"
         )
     for f in fired:
         sides = ", ".join(f.get("sides") or [])
@@ -520,7 +527,11 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
                 " <span class='meta'>(its measurement is known to be under-read: not "
                 "ruled out, see the caveat above)</span>"
                 if _under_read(f)
-                else ""
+                else (
+                    " <span class='meta'>(measured with low confidence: not ruled out)</span>"
+                    if f.get("confidence") == "low"
+                    else ""
+                )
             )
             + f"<details><summary>evidence</summary>{_evidence_table(f.get('evidence') or [])}"
             "</details></li>"

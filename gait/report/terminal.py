@@ -187,7 +187,14 @@ def terminal_summary(
     if not n_checked and fnd:
         out.append("  No pattern could be checked in this clip (the notes below say why).")
     elif not fired:
-        out.append("  None of the checked patterns stood out.")
+        weak = sum(f.get("status") == "not_fired" and f.get("confidence") == "low" for f in fnd)
+        line = "None of the checked patterns stood out"
+        if weak:
+            line += (
+                f"; {weak} of the {n_checked} rest on low-confidence measurements (too few "
+                "strides or unclear landmarks) and are not ruled out"
+            )
+        out += _wrap(line + ".", width, "  ", "  ")
     for f in fired:
         sides = ", ".join(f.get("sides") or [])
         conf = f"confidence {F.text(f.get('confidence'))}" if f.get("confidence") else ""
