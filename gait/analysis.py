@@ -379,7 +379,8 @@ def analyze_pose(
         where the toe-off is the less certain event (the exact synthetic rear runner's
         toe-offs come 1.4-6.7 frames late, which put the middle of stance 0.8-3.4 frames
         late and pelvic drop and knee FPPA 0.4-0.6 deg off; with the lowest pelvis
-        0.1-0.7 frames and within 0.05 deg).
+        0.1-0.7 frames and within 0.05 deg).  Where the pelvis is lowest at the
+        stance's first or last frame, the middle of stance stands in.
     rules : tuple of Rule, optional
         Findings rules (default: :func:`gait.findings.load_rules`, the built-in ones).
     _retimed : (factor, clip cadence), internal

@@ -933,7 +933,9 @@ def detect_events(
     min_contact_s, min_swing_s : float
         Shorter contacts are dropped; shorter airborne gaps are closed (seconds).
     midstance : {"middle", "pelvis", "knee"}
-        MS rule: middle of stance, lowest pelvis, or peak knee flexion during stance.
+        MS rule: middle of stance, lowest pelvis, or peak knee flexion during stance
+        (searched from IC to TO - to the contact run's end with ``follow_drift``; the
+        middle of stance where the signal peaks at either end: no midstance in it).
     toe_off : {"knee", "leg", "height"}
         TO rule: peak knee extension after midstance (side view; Fellin et al. 2010 report
         about 5 ms error), peak vertical hip-to-ankle length (its frontal-view
@@ -1158,20 +1160,33 @@ def detect_events(
         if sig is None:
             ms = 0.5 * (ic + to)
         else:
-            # in the contact run from the landing on (the run may start before it); not
-            # cut at TO: seen from the front on a treadmill the stance foot slides up the
-            # picture and the foot-height TO comes 5-12 frames early at 60 fps, where the
-            # run, extended along that slide, still holds the lowest pelvis
+            # in the stance from the landing on (the contact run may start before it) to
+            # the toe-off (a run whose end lags the toe-off, as from behind on a treadmill
+            # where the foot slides on, held the flight's falling pelvis: midstances up to
+            # 27 frames late and pelvic drop 5-9 deg low); not cut at TO where the run
+            # follows the drift (from the front on a treadmill the foot-height TO comes
+            # 5-12 frames early and the run, extended along that slide, still holds the
+            # lowest pelvis)
             first = np.ceil(np.nan_to_num(ic))
             landed = np.isfinite(ic) & (first < e - 1)
             a = np.where(landed, np.maximum(first, s), s).astype(int)
             a, b = np.clip(a, 0, n - 1), np.clip(e, 1, n)
+            if not follow_drift:
+                cut = np.floor(np.nan_to_num(to, nan=np.inf)) + 1
+                b = np.where(landed & np.isfinite(to) & (cut < b), cut, b).astype(int)
             b = np.maximum(b, a + 1)
             if ms_chord:
                 timed = landed & np.isfinite(to) & (to - ic >= 1.0)
                 sig = _above_chord(sig, ic, to, a, b, timed)
             ms = _argmax_in_runs(sig, a, b)
             ms = np.where(landed, np.maximum(ms, ic), ms)
+            # a signal highest at the stance's first or last frame has no midstance in
+            # it (a pelvis still rising from the landing, or already falling to the
+            # flight): the middle of stance then, as METRICS.md allows
+            best = np.rint(np.nan_to_num(ms, nan=-1.0))
+            edge = (b - a >= 3) & ((best <= a) | (best >= b - 1))
+            mid = np.where(np.isfinite(to), 0.5 * (ic + to), 0.5 * (ic + e - 1))
+            ms = np.where(edge & np.isfinite(mid), mid, ms)
         ms = np.where(np.isfinite(ms), ms, 0.5 * (ic + to))
         # missing foot samples next to or inside a contact
         missing = ~np.isfinite(h)
