@@ -975,3 +975,14 @@ def test_the_view_table_says_which_tilt_levelled_what() -> None:
     text = _tilt_row(belt)
     assert text.startswith("+0.0°") and "sloping +3.3°" in text and "steps only" in text
     assert belt.to_dict()["floor_deg"] == 3.3 and base.to_dict()["floor_deg"] == 2.5
+
+
+def test_a_card_counts_one_stride_in_the_singular() -> None:
+    """The real rear clip's cards read "from 1 strides"; one stride is one stride."""
+    from gait.report.html import _card
+
+    row = {"metric": "cadence_spm", "value": 169.0, "n_strides": 1, "n_left": 0, "n_right": 1}
+    assert "from 1 stride (L 0, R 1)" in _card(row, "")
+    assert "from 9 strides (L 4, R 5)" in _card(
+        {**row, "n_strides": 9, "n_left": 4, "n_right": 5}, ""
+    )

@@ -350,7 +350,8 @@ def _sessions_table(comp: Comparison) -> str:
         facing = f", facing image-{s.facing}" if s.facing else ""
         return (
             f"{s.label}: {s.view_kind} view{facing}, {s.setting}, {s.fps:.0f} fps, "
-            f"{s.n_valid()} valid strides (L {s.n_valid('left')}, R {s.n_valid('right')})"
+            f"{s.n_valid()} valid stride{'s' * (s.n_valid() != 1)} (L {s.n_valid('left')}, "
+            f"R {s.n_valid('right')})"
         )
 
     rows = [("Before", desc(comp.before)), ("After", desc(comp.after))]

@@ -410,7 +410,7 @@ def _card(row: Mapping[str, Any], pattern: str, far: str | None = None) -> str:
     n = F.num(row.get("n_strides"))
     if n is not None:
         nl, nr = F.num(row.get("n_left")) or 0, F.num(row.get("n_right")) or 0
-        meta.append(f"from {n:.0f} strides (L {nl:.0f}, R {nr:.0f})")
+        meta.append(f"from {n:.0f} stride{'s' * (round(n) != 1)} (L {nl:.0f}, R {nr:.0f})")
     if row.get("few_strides"):
         meta.append("few strides: a rough value")
     parts.append(f'<div class="meta">{esc(" · ".join(meta))}</div></div>')
