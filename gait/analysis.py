@@ -619,7 +619,7 @@ def analyze_pose(
             summary["not_measurable"] != NO_VALID_STRIDE, short_reason
         )
     switches = find_person_switches(work)
-    warnings += _data_warnings(pose, events, strides, switches)
+    warnings += _data_warnings(pose, events, strides, switches, view=info)
     found = evaluate_findings(summary, rules, view=info.kind, near_side=trusted)
     result = AnalysisResult(
         pose=pose,
@@ -869,6 +869,17 @@ def retime_pose(pose: PoseData, factor: float) -> PoseData:
     return _replace(pose, time_s=pose.time_s / factor, fps=pose.fps * factor)
 
 
+#: Added when most steps of a front view on a treadmill were rejected.  From the front the
+#: stance foot slides away up the picture on the belt, which its height above the floor
+#: cannot tell from a lift-off: an exact synthetic runner filmed 4 m away from 1.5 m up had
+#: no valid step (toe-offs 13 frames early at 60 fps), and the default runner rendered
+#: from the front and read by MediaPipe 6 and 3 of 16 at 30 and 60 fps (the same runner
+#: rendered from behind: 15 of 17 at both).
+FRONT_TREADMILL_ADVICE = (
+    "; from the front on a treadmill the foot slides away up the picture and its contacts "
+    "are hard to time: film from behind for pelvic drop, knee valgus and step width"
+)
+
 #: Share of the frames with a pose on which a foot may lie below the picture before the
 #: clip is said to cut the feet off (a few frames of a foot at the edge are harmless).
 FEET_BELOW_SHARE = 0.05
@@ -893,7 +904,11 @@ def _feet_below_picture(pose: PoseData) -> float:
 
 
 def _data_warnings(
-    pose: PoseData, events: pd.DataFrame, strides: pd.DataFrame, switches: np.ndarray
+    pose: PoseData,
+    events: pd.DataFrame,
+    strides: pd.DataFrame,
+    switches: np.ndarray,
+    view: ViewInfo | None = None,
 ) -> list[str]:
     out: list[str] = []
     if pose.n_frames == 0 or pose.frames_with_pose == 0:
@@ -936,6 +951,8 @@ def _data_warnings(
                 f"{found - n_valid} of the {found} steps found were rejected, {count} of "
                 f"them as '{top}'"
             )
+            if view is not None and view.kind == "front" and view.setting == "treadmill":
+                why += FRONT_TREADMILL_ADVICE
         else:
             why = "film a longer clip"
         out.append(
