@@ -908,7 +908,7 @@ def _data_warnings(
     events: pd.DataFrame,
     strides: pd.DataFrame,
     switches: np.ndarray,
-    view: ViewInfo | None = None,
+    view: ViewInfo,
 ) -> list[str]:
     out: list[str] = []
     if pose.n_frames == 0 or pose.frames_with_pose == 0:
@@ -951,7 +951,7 @@ def _data_warnings(
                 f"{found - n_valid} of the {found} steps found were rejected, {count} of "
                 f"them as '{top}'"
             )
-            if view is not None and view.kind == "front" and view.setting == "treadmill":
+            if view.kind == "front" and view.setting == "treadmill":
                 why += FRONT_TREADMILL_ADVICE
         else:
             why = "film a longer clip"

@@ -8,7 +8,7 @@ plain explanations and the status of a value against its typical range.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -223,3 +223,17 @@ def duration_text(seconds: Any) -> str:
     if s is None or s <= 0:
         return ""
     return f"about {s:.0f} s" if s < 120 else f"about {s / 60:.0f} min"
+
+
+def weakly_cleared_text(findings: Iterable[Mapping[str, Any]]) -> str:
+    """``"; 2 of the 5 rest on low-confidence measurements ... not ruled out"`` for the
+    patterns checked and not seen, when some of them rest on low-confidence
+    measurements (:func:`gait.findings.evaluate`); empty otherwise."""
+    clear = [f for f in findings if f.get("status") == "not_fired"]
+    weak = sum(f.get("confidence") == "low" for f in clear)
+    if not weak:
+        return ""
+    return (
+        f"; {weak} of the {len(clear)} rest on low-confidence measurements (too few strides "
+        "or unclear landmarks) and are not ruled out"
+    )

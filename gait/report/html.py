@@ -490,15 +490,9 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
             'measured"). The drill plan below is a general routine.</p>'
         )
     elif not fired:
-        weak = sum(f.get("confidence") == "low" for f in clear)
         parts.append(
             '<p class="note">None of the patterns we check for stood out in this clip'
-            + (
-                f"; {weak} of the {len(clear)} rest on low-confidence measurements (too few "
-                "strides or unclear landmarks) and are not ruled out"
-                if weak
-                else ""
-            )
+            + esc(F.weakly_cleared_text(clear))
             + ". The drill plan below is a general routine.</p>"
         )
     for f in fired:

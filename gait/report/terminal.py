@@ -187,13 +187,7 @@ def terminal_summary(
     if not n_checked and fnd:
         out.append("  No pattern could be checked in this clip (the notes below say why).")
     elif not fired:
-        weak = sum(f.get("status") == "not_fired" and f.get("confidence") == "low" for f in fnd)
-        line = "None of the checked patterns stood out"
-        if weak:
-            line += (
-                f"; {weak} of the {n_checked} rest on low-confidence measurements (too few "
-                "strides or unclear landmarks) and are not ruled out"
-            )
+        line = "None of the checked patterns stood out" + F.weakly_cleared_text(fnd)
         out += _wrap(line + ".", width, "  ", "  ")
     for f in fired:
         sides = ", ".join(f.get("sides") or [])
