@@ -22,7 +22,8 @@ of a landing and applied as a camera roll; no contact at all from the front over
 a runner crossing the picture in 1.4 s called sped up 2x; the lowest pelvis of a
 receding runner always at the contact.  Known and left: toe-offs from behind and in
 front 1.5-7 frames late (the synthetic toe leaves the floor slowly); a camera roll under
-4 deg on a treadmill levels the feet but not the angles (see ``gait.floor``); from the
+4 deg (plus what its estimate still moved in the last refinement pass) on a treadmill
+levels the feet but not the angles (see ``gait.floor``); from the
 front on a treadmill 3 m away the stance foot slides up the picture faster than the
 foot-height contacts can follow (no valid stride);
 from behind with the camera at ankle height (0.3-0.4 m) pelvic drop and knee FPPA

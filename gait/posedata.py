@@ -133,6 +133,13 @@ class PoseData:
     def frames_with_pose(self) -> int:
         return int(self.has_pose.sum())
 
+    def frames(self, start: int, stop: int) -> PoseData:
+        """The part of the clip on frames ``[start, stop)`` (positions, not video frame
+        numbers; ``frame_index`` and ``time_s`` keep the clip's own values), e.g. to
+        analyse one stretch of a long clip."""
+        part = slice(start, stop)
+        return _replace(self, **{name: getattr(self, name)[part] for name in _ARRAYS})
+
     def point(self, name: str) -> np.ndarray:
         """(n, 2) image x, y in pixels of one landmark, by name."""
         return np.asarray(self.image_px[:, LANDMARK_INDEX[name], :2])

@@ -53,6 +53,17 @@ def test_save_load_round_trip_is_exact(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.part"))
 
 
+def test_a_part_of_a_clip_keeps_its_frames_times_and_metadata() -> None:
+    pose = make_pose(20)
+    part = pose.frames(5, 12)
+    assert part.n_frames == 7
+    for name in ("image_px", "visibility", "presence", "world_m", "time_s", "frame_index"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(pose, name)[5:12])
+    assert part.time_s[0] == pytest.approx(5 / 30.0)  # the clip's own clock
+    assert part.meta() == pose.meta()
+    assert part.frames_with_pose == 7 and pose.frames(0, 6).frames_with_pose == 5
+
+
 def test_left_right_swap_is_an_involution_that_pairs_sides() -> None:
     swap = np.array(LEFT_RIGHT_SWAP)
     np.testing.assert_array_equal(swap[swap], np.arange(N_LANDMARKS))
