@@ -367,6 +367,38 @@ STRIKE_REARFOOT_DEG = 8.0
 STRIKE_FOREFOOT_DEG = -1.6
 
 
+def strike_pattern(angle_deg: np.ndarray) -> np.ndarray:
+    """Foot strike pattern of each foot strike angle (degrees; object array, None where
+    the angle is NaN): above :data:`STRIKE_REARFOOT_DEG` rearfoot, below
+    :data:`STRIKE_FOREFOOT_DEG` forefoot, else midfoot."""
+    a = np.asarray(angle_deg, dtype=float)
+    out = np.where(
+        a > STRIKE_REARFOOT_DEG,
+        "rearfoot",
+        np.where(a < STRIKE_FOREFOOT_DEG, "forefoot", "midfoot"),
+    ).astype(object)
+    out[np.isnan(a)] = None
+    return out
+
+
+def strike_patterns_within(angle_deg: float, uncertainty_deg: float) -> list[str]:
+    """The foot strike patterns that ``angle_deg +/- uncertainty_deg`` reaches: the
+    angle's own (:func:`strike_pattern`) first, then the others by distance (empty for a
+    non-finite angle)."""
+    if not np.isfinite(angle_deg):
+        return []
+    u = max(float(uncertainty_deg), 0.0) if np.isfinite(uncertainty_deg) else 0.0
+    own = str(strike_pattern(np.array([angle_deg]))[0])
+    bands = {
+        "forefoot": (-np.inf, STRIKE_FOREFOOT_DEG),
+        "midfoot": (STRIKE_FOREFOOT_DEG, STRIKE_REARFOOT_DEG),
+        "rearfoot": (STRIKE_REARFOOT_DEG, np.inf),
+    }
+    gap = {name: max(lo - angle_deg, angle_deg - hi, 0.0) for name, (lo, hi) in bands.items()}
+    others = sorted((d, name) for name, d in gap.items() if name != own and d <= u)
+    return [own] + [name for _, name in others]
+
+
 def metrics_for_view(view: str) -> list[str]:
     """Names of the metrics a view supports, in registry order."""
     return [name for name, spec in METRICS.items() if view in spec.views]
@@ -770,15 +802,7 @@ def stride_metrics(
         out.update(_frontal_metrics(xy, strides, is_left, view, leg))
     df = pd.DataFrame(out, index=strides.index)
     if view == "side":
-        fsa = df["foot_strike_angle_deg"].to_numpy()
-        pattern = np.where(
-            fsa > STRIKE_REARFOOT_DEG,
-            "rearfoot",
-            np.where(fsa < STRIKE_FOREFOOT_DEG, "forefoot", "midfoot"),
-        )
-        labels = pattern.astype(object)
-        labels[np.isnan(fsa)] = None
-        df["foot_strike_pattern"] = labels
+        df["foot_strike_pattern"] = strike_pattern(df["foot_strike_angle_deg"].to_numpy())
     return df
 
 

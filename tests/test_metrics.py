@@ -460,6 +460,25 @@ def test_foot_strike_pattern_is_classified() -> None:
         assert doc["metrics"]["foot_strike_angle_deg"]["pattern"] == expected
 
 
+def test_strike_patterns_within_an_uncertainty() -> None:
+    from gait.metrics import strike_pattern, strike_patterns_within
+
+    assert list(strike_pattern(np.array([9.0, 8.0, 0.0, -1.6, -2.0, np.nan]))) == [
+        "rearfoot",
+        "midfoot",
+        "midfoot",
+        "midfoot",
+        "forefoot",
+        None,
+    ]
+    assert strike_patterns_within(-4.2, 3.7) == ["forefoot", "midfoot"]
+    assert strike_patterns_within(-4.2, 2.5) == ["forefoot"]
+    assert strike_patterns_within(6.3, 4.2) == ["midfoot", "rearfoot"]
+    assert strike_patterns_within(3.0, 6.0) == ["midfoot", "forefoot", "rearfoot"]  # nearer first
+    assert strike_patterns_within(20.0, 5.0) == ["rearfoot"]
+    assert strike_patterns_within(float("nan"), 1.0) == []
+
+
 def test_range_between_never_raises_on_poor_strides() -> None:
     """Empty, reversed, out-of-clip, overlapping and all-missing ranges give NaN or the
     right range - the walking clip used to crash here (empty slice in ``np.fmax``)."""

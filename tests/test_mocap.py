@@ -236,6 +236,7 @@ def test_a_flat_landing_is_said_to_time_contacts_late() -> None:
 
     res = analyze_pose(mocap_pose("side", step=2))
     assert res.strike_pattern == "midfoot"
-    assert FLAT_LANDING_WARNING.format(pattern="midfoot") in res.warnings
+    assert res.strike_patterns == ["midfoot"]  # 1.8 +/- 2.5 deg
+    assert FLAT_LANDING_WARNING.format(lands="lands", pattern="midfoot") in res.warnings
     heel, _ = synth(fps=60.0, duration_s=5.0)
-    assert not any("lands flat" in w for w in analyze_pose(heel).warnings)
+    assert not any("flat or on the forefoot" in w for w in analyze_pose(heel).warnings)

@@ -223,6 +223,25 @@ def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg(side_results: dict
     assert side_results["after_side"][0].strike_pattern == "rearfoot"
 
 
+def test_the_foot_strike_patterns_named_include_the_true_one(side_results: dict) -> None:
+    """Near a pattern's boundary MediaPipe's foot angle does not tell the patterns
+    apart: side_good_form lands midfoot (+2.0 deg) and read -4.2 deg, "forefoot" alone;
+    now "forefoot or midfoot" (-4.2 +/- 3.7: the typical 2D error with the standard
+    error of the median).  after_side (+13.9, rearfoot) reads 6.3: "rearfoot or
+    midfoot".  The clearly rearfoot clips name one pattern.  (60 and 120 fps: the true
+    pattern is among those named on all 8 renders, alone on 5.)"""
+    named = {name: res.strike_patterns for name, (res, _) in side_results.items()}
+    for name, (res, truth) in side_results.items():
+        assert truth["params"]["foot_strike"] in named[name], (name, named[name])
+        fsa = res.to_dict()["metrics"]["foot_strike_angle_deg"]
+        assert [fsa["pattern"], *fsa["pattern_alternatives"]] == named[name]
+        assert fsa["pattern_uncertainty_deg"] >= 2.5
+    assert named["side_good_form"] == ["forefoot", "midfoot"]
+    assert named["after_side"] == ["rearfoot", "midfoot"]
+    assert named["side_compensations"] == named["before_side"] == ["rearfoot"]
+    assert any("may land flat" in w for w in side_results["side_good_form"][0].warnings)
+
+
 def test_side_clips_of_symmetric_runners_raise_no_asymmetry_finding(side_results: dict) -> None:
     """The four side runners have the same contact time on both legs, but through
     MediaPipe their legs read -12.7 to +9.3 % apart at 30 fps (-17.2 to +9.3 % with the

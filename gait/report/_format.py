@@ -8,7 +8,7 @@ plain explanations and the status of a value against its typical range.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,3 +237,15 @@ def weakly_cleared_text(findings: Iterable[Mapping[str, Any]]) -> str:
         f"; {weak} of the {len(clear)} rest on low-confidence measurements (too few strides "
         "or unclear landmarks) and are not ruled out"
     )
+
+
+def strike_pattern_text(patterns: Sequence[str], uncertainty_deg: float) -> str:
+    """``"forefoot"``, or ``"forefoot or midfoot (both within the angle's +/-3.7 deg)"``
+    when the foot strike angle's uncertainty reaches another pattern
+    (:attr:`gait.analysis.AnalysisResult.strike_patterns`); empty without a pattern."""
+    if not patterns:
+        return ""
+    if len(patterns) == 1:
+        return patterns[0]
+    both = "both" if len(patterns) == 2 else "all"
+    return f"{' or '.join(patterns)} ({both} within the angle's ±{uncertainty_deg:.1f}°)"

@@ -418,7 +418,7 @@ def _card(row: Mapping[str, Any], pattern: str, far: str | None = None) -> str:
 
 
 def _summary_section(result: AnalysisResult, rows: list[dict[str, Any]]) -> str:
-    pattern = result.strike_pattern or ""
+    pattern = F.strike_pattern_text(result.strike_patterns, result.strike_uncertainty_deg)
     far = result.far_leg
     cards = [
         _card(r, pattern if r["metric"] == "foot_strike_angle_deg" else "", far)
