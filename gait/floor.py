@@ -127,7 +127,7 @@ class FloorLine:
         perspective (a camera not square to it, above or below it) and the pose model's
         phase bias on the foot, each worth degrees: it counts as a roll only beyond that
         uncertainty (:data:`SLIDE_BIAS_DEG`, plus what the estimate still moved in its
-        last refinement pass: see :func:`gait.view.detect_view`).  On the real garage
+        last refinement pass: see ``gait.view._side_roll``).  On the real garage
         treadmill clip the belt line reads +3.3 deg while the cabinet edges next to the
         runner lean 0-1.5 deg as filmed (3-4.5 once levelled by the belt): levelled by it,
         trunk lean read 5.6 deg, hip extension 20.1 and shank angle 5.8, against 2.5, 17.0
