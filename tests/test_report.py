@@ -706,6 +706,30 @@ def test_patterns_not_seen_on_weak_measurements_are_not_ruled_out(side_comp: Any
     assert "not ruled out" not in terminal_summary(side_comp, sure, width=200)
 
 
+def test_patterns_not_ruled_out_are_named_beside_one_that_fired(rear_comp: Any) -> None:
+    """rear_compensations is rendered with 10 deg of pelvic drop and knee valgus, which
+    MediaPipe does not follow (they read -3.2 and 3.0 deg, low confidence): only "Low
+    cadence" fires.  The terminal summary listed that finding alone, as if the others
+    were cleared; it now names the patterns checked and not seen that their measurements
+    do not rule out (the report marks each in its list)."""
+    import dataclasses as dc
+
+    from gait.report import terminal_summary
+
+    found = _findings(rear_comp)
+    assert [f.compensation for f in found if f.status == "fired"] == ["Low cadence"]
+    text = " ".join(terminal_summary(rear_comp, found, width=300).splitlines())
+    said = (
+        "Not ruled out (measured with low confidence or known to be under-read; see the report): "
+    )
+    assert said in text
+    named = text.split(said)[1].split(".")[0]
+    assert "Contralateral pelvic drop" in named and "dynamic valgus" in named
+    assert "Side-to-side trunk lean" not in named  # measured with high confidence
+    sure = [dc.replace(f, confidence="high", evidence=[]) for f in found]
+    assert "Not ruled out" not in terminal_summary(rear_comp, sure, width=300)
+
+
 def test_terminal_summary_names_the_near_leg_only_in_a_side_view(rear_comp: Any) -> None:
     from gait.report import terminal_summary
 

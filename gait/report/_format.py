@@ -249,3 +249,22 @@ def strike_pattern_text(patterns: Sequence[str], uncertainty_deg: float) -> str:
         return patterns[0]
     both = "both" if len(patterns) == 2 else "all"
     return f"{' or '.join(patterns)} ({both} within the angle's ±{uncertainty_deg:.1f}°)"
+
+
+def under_read(finding: Mapping[str, Any]) -> bool:
+    """A pattern checked on a measurement the pose model is known to under-read
+    (:attr:`gait.metrics.MetricSpec.caveat`) that did not fire."""
+    return any(
+        ev.get("metric") in METRICS and METRICS[ev["metric"]].caveat and ev.get("fired") is False
+        for ev in finding.get("evidence") or []
+    )
+
+
+def not_ruled_out(findings: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Names of the patterns checked and not seen that their measurements do not rule
+    out: measured with low confidence, or on a measurement known to be under-read."""
+    return [
+        text(f.get("compensation"))
+        for f in findings
+        if f.get("status") == "not_fired" and (f.get("confidence") == "low" or under_read(f))
+    ]

@@ -520,7 +520,7 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
             + (
                 " <span class='meta'>(its measurement is known to be under-read: not "
                 "ruled out, see the caveat above)</span>"
-                if _under_read(f)
+                if F.under_read(f)
                 else (
                     " <span class='meta'>(measured with low confidence: not ruled out)</span>"
                     if f.get("confidence") == "low"
@@ -539,14 +539,6 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
         "your value, the threshold, and whether that threshold comes from a study or is a "
         "rule of thumb. Patterns, not diagnoses.",
         "".join(parts),
-    )
-
-
-def _under_read(finding: Mapping[str, Any]) -> bool:
-    """A finding checked on a measurement with a caveat (:attr:`MetricSpec.caveat`)."""
-    return any(
-        ev.get("metric") in METRICS and METRICS[ev["metric"]].caveat and ev.get("fired") is False
-        for ev in finding.get("evidence") or []
     )
 
 

@@ -201,6 +201,14 @@ def terminal_summary(
         note = F.text(f.get("reason")).split("; not checked")[0]
         if note and not note.startswith("not checked"):
             out += _wrap(f"({note})", width, "      ", "      ")
+    weak = F.not_ruled_out(fnd)
+    if fired and weak:  # (with nothing seen, the line above says how many)
+        out += _wrap(
+            "Not ruled out (measured with low confidence or known to be under-read; see the "
+            f"report): {', '.join(weak)}.",
+            width,
+            "  ",
+        )
     n_unchecked = sum(f.get("status") == "not_checked" for f in fnd)
     if n_unchecked and n_checked:
         out += _wrap(
