@@ -79,6 +79,17 @@ class MetricSpec:
         In a side view the value is the median over the near leg's valid strides (the
         far leg's stays in its per-side column): the pose model reads the far leg's
         strides with a bias of their own.  Set where that was measured to help.
+    instant : bool
+        Taken at an event where it changes fast, so its value depends on the event's
+        timing as much as a duration's does: its confidence takes the frame-rate term of
+        the timing metrics (full at 60 fps).  One frame at 30 fps, measured as the change
+        between the detected contact moved half a frame earlier and half a frame later
+        (median over the valid strides of the four rendered side clips and the real
+        treadmill clip): knee at contact 2.9-8.3 deg, shank angle 1.5-7.5, foot strike
+        angle 5.4-23.1, overstride 5.1-6.5 % leg; hip extension 3.4-7.0 deg about the
+        toe-off - about one to nine times each one's smallest meaningful change (motion
+        capture at 31 Hz: 15.9, 14.4, 6.0 deg, 11.8 % leg, 2.1 deg).  Contacts through
+        MediaPipe at 30 fps come up to 1.6 frames off (before_side: -0.9 to +1.6).
     """
 
     name: str
@@ -98,6 +109,7 @@ class MetricSpec:
     max_confidence: float = 1.0
     caveat: str = ""
     near_leg_only: bool = False
+    instant: bool = False
 
 
 _SPECS = (
@@ -176,6 +188,7 @@ _SPECS = (
         3.8,
         "Dingenen et al. 2018 (2.3-3.8 deg)",
         "Bramah et al. 2018, Am J Sports Med 46:3023",
+        instant=True,
     ),
     MetricSpec(
         "knee_flexion_midstance_deg",
@@ -218,6 +231,7 @@ _SPECS = (
         2.3,
         "Dingenen et al. 2018 (1.3-2.3 deg)",
         "Souza 2016, Phys Med Rehabil Clin N Am 27:217; Lieberman et al. 2015, J Exp Biol 218:3406",
+        instant=True,
     ),
     MetricSpec(
         "foot_strike_angle_deg",
@@ -236,6 +250,7 @@ _SPECS = (
         # rendered side runners: far-leg mean |error| 9.1 deg, the value's 5.6 over both
         # legs and 4.0 over the near leg's strides (better on 8 of 12 clips)
         near_leg_only=True,
+        instant=True,
     ),
     MetricSpec(
         "hip_extension_to_deg",
@@ -249,6 +264,7 @@ _SPECS = (
         2.3,
         "Dingenen et al. 2018 (segment inclination)",
         "Van Hooren et al. 2024, Sports Med 54:827",
+        instant=True,
     ),
     MetricSpec(
         "vertical_oscillation_pct_leg",
@@ -277,6 +293,7 @@ _SPECS = (
         2.0,
         "heuristic",
         "Lieberman et al. 2015, J Exp Biol 218:3406",
+        instant=True,
     ),
     MetricSpec(
         "pelvic_drop_deg",

@@ -176,12 +176,15 @@ def _confidence(name: str, n: int, *, iqr: float, fps: float, quality: float) ->
     meaningful change.  Per stride, at 30 fps, one frame is about 8 steps/min: the
     rendered and real side clips' per-stride IQR of 8-12 steps/min had labelled every
     side-view cadence "low", though the clip value was within 0.6 steps/min of the
-    truth or reference.
+    truth or reference.  A metric taken at an instant where it changes fast
+    (``MetricSpec.instant``: the angles and overstride at contact, hip extension at
+    toe-off) depends on the event's timing like a duration: it gets the same frame-rate
+    term (full at 60 fps, 0.71 at 30).
     """
     spec = METRICS[name]
     q = float(np.clip(quality, 0.0, 1.0))
     clip_rate = spec.aggregate == "harmonic_mean"
-    if spec.timing and not clip_rate:
+    if (spec.timing or spec.instant) and not clip_rate:
         f = float(np.clip(fps / 60.0, 0.0, 1.0)) ** 0.5
     else:
         f = float(np.clip(fps / 30.0, 0.0, 1.0)) ** 0.5

@@ -542,6 +542,41 @@ def test_cadence_confidence_is_that_of_the_mean_stride() -> None:
     assert conf(np.full(11, 250.0), "contact_time_ms") == "medium"  # 30 fps caps timing
 
 
+def test_metrics_taken_at_a_fast_changing_instant_are_held_back_at_30fps() -> None:
+    """The angles and overstride at contact and hip extension at toe-off change by about
+    one to nine times their smallest meaningful change per frame at 30 fps
+    (``MetricSpec.instant``): like contact time, their confidence takes the 60-fps
+    frame-rate term (0.71 at 30 fps); the knee at midstance, a peak, does not.  The
+    rendered side clips' knee at contact went "high" (0.86-0.96) -> "medium"
+    (0.61-0.68) at 30 fps, the real treadmill clip's "medium" -> "low" (0.68 -> 0.48)."""
+    import pandas as pd
+
+    from gait.metrics import METRICS
+    from gait.summary import summarize
+
+    instant = [n for n, m in METRICS.items() if m.instant]
+    assert sorted(instant) == sorted(
+        [
+            "knee_flexion_ic_deg",
+            "shank_angle_ic_deg",
+            "foot_strike_angle_deg",
+            "overstride_pct_leg",
+            "hip_extension_to_deg",
+        ]
+    )
+    values = {name: np.full(12, 20.0) for name in [*instant, "knee_flexion_midstance_deg"]}
+    st = pd.DataFrame({"side": ["left", "right"] * 6, "valid": True, **values})
+
+    def conf(fps: float) -> pd.Series:
+        return summarize(st, view="side", fps=fps).set_index("metric")["confidence"]
+
+    at30, at60, at120 = conf(30.0), conf(60.0), conf(120.0)
+    for name in instant:
+        assert at30[name] == pytest.approx(at60[name] * 0.5**0.5, abs=0.002), name
+        assert at60[name] == at120[name] == 1.0, name
+    assert at30["knee_flexion_midstance_deg"] == at60["knee_flexion_midstance_deg"] == 1.0
+
+
 def test_near_leg_only_metrics_take_the_near_legs_strides_from_the_side() -> None:
     """Trunk lean and foot strike angle (``MetricSpec.near_leg_only``): from a side view
     with the near leg known, the value, spread and stride count come from the near leg;

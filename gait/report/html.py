@@ -435,7 +435,8 @@ def _summary_section(result: AnalysisResult, rows: list[dict[str, Any]]) -> str:
         f"{_chip('info', 'for information / no range')}. Being outside a range is not "
         "a fault in itself; the findings below say what is worth working on. "
         "<b>Confidence</b> says how far to trust the number (steady strides, clear body "
-        "points, enough strides).</p>"
+        "points, enough strides, and a frame rate fast enough for timings and for what is "
+        "taken at the moment of contact or toe-off: 60 fps or more).</p>"
     )
     return _section(
         "summary",
