@@ -695,7 +695,10 @@ def test_patterns_not_seen_on_weak_measurements_are_not_ruled_out(side_comp: Any
         "low-confidence "
         "measurements (too few strides or unclear landmarks) and are not ruled out"
     )
-    assert said in " ".join(terminal_summary(side_comp, found, width=200).splitlines())
+    text = " ".join(terminal_summary(side_comp, found, width=200).splitlines())
+    assert said in text
+    weak = [found[i].compensation for i in checked[:2]]
+    assert f"see the report): {', '.join(weak)}." in text  # and which they are
     section = _parse(render_html(side_comp, found, {}, assets=ReportAssets())).section("findings")
     assert (
         said.replace("checked patterns stood out", "patterns we check for stood out in this clip")

@@ -202,7 +202,7 @@ def terminal_summary(
         if note and not note.startswith("not checked"):
             out += _wrap(f"({note})", width, "      ", "      ")
     weak = F.not_ruled_out(fnd)
-    if fired and weak:  # (with nothing seen, the line above says how many)
+    if weak:
         out += _wrap(
             "Not ruled out (measured with low confidence or known to be under-read; see the "
             f"report): {', '.join(weak)}.",
