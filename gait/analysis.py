@@ -1001,8 +1001,16 @@ def _data_warnings(
             f"{have} (at least {MIN_STEPS} are needed for stable values; Dingenen 2018): {why}"
         )
     if pose.fps < 50:
+        # side view: the angles and overstride at contact change by about one to nine
+        # times their smallest meaningful change per frame at 30 fps (MetricSpec.instant)
+        angles = (
+            ", and the angles and overstride at contact can move by several degrees (or % of "
+            "leg length) from one frame to the next"
+            if view.kind == "side"
+            else ""
+        )
         out.append(
             f"at {pose.fps:.0f} fps one frame is {1000 / pose.fps:.0f} ms: contact times carry "
-            "that uncertainty; 60 fps or more is recommended"
+            f"that uncertainty{angles}; 60 fps or more is recommended"
         )
     return out

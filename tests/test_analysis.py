@@ -147,6 +147,19 @@ def test_no_pose_at_all_is_not_an_exception() -> None:
     assert doc["events"] == [] and doc["warnings"]
 
 
+def test_the_frame_rate_note_names_what_it_holds_back() -> None:
+    """Below 50 fps the notes say what one frame is; from the side also that the angles
+    and overstride at contact move by several degrees a frame (``MetricSpec.instant``),
+    whose confidence it now holds back; from behind, where nothing is taken at such an
+    instant, only the contact times."""
+    side = analyze_pose(synth(fps=30.0, duration_s=4.0)[0]).warnings
+    rear = analyze_pose(synth(fps=30.0, duration_s=4.0, view="rear")[0]).warnings
+    fast = analyze_pose(synth(fps=60.0, duration_s=4.0)[0]).warnings
+    assert any("one frame is 33 ms" in w and "overstride at contact" in w for w in side)
+    assert any("one frame is 33 ms" in w and "overstride" not in w for w in rear)
+    assert not any("one frame is" in w for w in fast)
+
+
 def test_landmark_quality_lowers_confidence() -> None:
     pose, _ = synth(fps=60.0, duration_s=5.0)
     vis = pose.visibility.copy()
