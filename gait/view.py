@@ -263,21 +263,20 @@ def _side_roll(leveller: _CoreLeveller, leg_px: float, fps: float) -> FloorLine:
             break
     if line.method == "none" or abs(roll) > 20:
         return dataclasses.replace(line, roll_deg=np.nan)
-    if line.method == "slide" and np.isfinite(step):
-        # A slide still moving in its last pass has not settled: it is uncertain by that
-        # much more.  A tilted belt line converges (each pass takes back about 60 % of
-        # what is left: an exact 7-deg roll's last pass moves 0.1-0.9 deg), while the
-        # stance feet of the real garage treadmill clip trace no straight line - their
-        # lowest points sag in the middle of stance - and each pass, picking the frames
-        # near the levelled floor, tilts the line on: its 4- and 6-s parts read +0.2 to
-        # +6.5 deg (up to +4.3 where the feet agree), still moving up to 1.6 deg in the
-        # last pass.  Two of them (+4.0 and +4.3 deg, moving 1.0 deg) were taken as a
-        # camera roll, and their trunk lean read 7.0-7.4 deg against 2.5 on the whole clip
-        # (``benchmarks/window_stability.py``; now 2.7 and 3.4).
-        return dataclasses.replace(
-            line, roll_deg=roll, uncertainty_deg=line.uncertainty_deg + abs(step)
-        )
-    return dataclasses.replace(line, roll_deg=roll)
+    # A slide still moving in its last pass has not settled: it is uncertain by that
+    # much more.  A tilted belt line converges (each pass takes back about 60 % of
+    # what is left: an exact 7-deg roll's last pass moves 0.1-0.9 deg), while the
+    # stance feet of the real garage treadmill clip trace no straight line - their
+    # lowest points sag in the middle of stance - and each pass, picking the frames
+    # near the levelled floor, tilts the line on: its 4- and 6-s parts read +0.2 to
+    # +6.5 deg (up to +4.3 where the feet agree), still moving up to 1.6 deg in the
+    # last pass.  Two of them (+4.0 and +4.3 deg, moving 1.0 deg) were taken as a
+    # camera roll, and their trunk lean read 7.0-7.4 deg against 2.5 on the whole clip
+    # (``benchmarks/window_stability.py``; now 2.7 and 3.4).
+    unsettled = abs(step) if line.method == "slide" else 0.0  # a slide's roll is finite
+    return dataclasses.replace(
+        line, roll_deg=roll, uncertainty_deg=line.uncertainty_deg + unsettled
+    )
 
 
 def _floor_details(floor: FloorLine | None) -> dict[str, float]:
