@@ -535,6 +535,7 @@ def analyze_pose(
         ic_after_level=side_view,  # from behind, the sliding stance foot nears its level late
         refine_to=not side_view,
         curved_to=level.settings["event_cutoff_hz"] is None,  # kinks not rounded off
+        curved_ic=level.settings["event_cutoff_hz"] is None,
         # On a treadmill seen from behind the stance foot slides towards the camera (it
         # reaches its lowest image point at toe-off, so look back for the landing); seen
         # from the front it slides away (extend each contact along that drift).

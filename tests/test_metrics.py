@@ -167,8 +167,8 @@ _MIDFOOT_XFAIL = (
     "contact, where the foot only rolls 2 deg: its heel slows from 2.1 to 1.1 px a frame "
     "over the last 40 ms before landing (the heel strike and the motion capture keep "
     "their speed into the floor).  Between frames, at 30 and 60 fps, that landing is "
-    "timed 0.2-0.5 frame early: contact time +7.4 / +5.2 ms, overstride +2.9 / +1.6 % "
-    "leg, knee at contact +1.7 / +1.0 deg (at 120 fps all within bounds)"
+    "timed 0.2-0.5 frame early: contact time +7.2 / +3.3 ms, overstride +2.9 / +1.4 % "
+    "leg, knee at contact +1.7 / +0.8 deg (at 120 fps all within bounds)"
 )
 
 
