@@ -1013,3 +1013,17 @@ def test_a_card_counts_one_stride_in_the_singular() -> None:
     assert "from 9 strides (L 4, R 5)" in _card(
         {**row, "n_strides": 9, "n_left": 4, "n_right": 5}, ""
     )
+
+
+def test_a_value_outside_a_neutral_range_says_which_side() -> None:
+    """Contact time, duty factor, the knee at midstance and the foot strike angle are
+    neither better high nor low; their card said only "for information" when the value
+    left the typical range (the real treadmill clip's 312 ms against 160-300), as if it
+    sat inside.  It says which side now, still grey."""
+    from gait.report import _format as F
+
+    above, below = F.status("contact_time_ms", 312.0), F.status("knee_flexion_midstance_deg", 29.9)
+    assert (above.level, above.label) == ("info", "above typical range (for information)")
+    assert (below.level, below.label) == ("info", "below typical range (for information)")
+    assert F.status("contact_time_ms", 250.0).label == "within typical range"
+    assert F.status("knee_flexion_ic_deg", 9.6).label == "below typical range"  # judged

@@ -157,8 +157,12 @@ def status(name: str, value: Any) -> Status:
     if lo is None and hi is None:
         return Status("info", "no reference range")
     if spec.better == "none":
-        inside = (lo is None or v >= lo) and (hi is None or v <= hi)
-        return Status("info", "within typical range" if inside else "for information")
+        # neither way is better: say where the value sits, grey either way
+        if lo is not None and v < lo:
+            return Status("info", "below typical range (for information)")
+        if hi is not None and v > hi:
+            return Status("info", "above typical range (for information)")
+        return Status("info", "within typical range")
     if lo is not None and v < lo and spec.better in ("target", "higher"):
         return Status("watch", "below typical range")
     if hi is not None and v > hi and spec.better in ("target", "lower"):
