@@ -473,6 +473,7 @@ def curved_kink_fit(
     step: float = 0.01,
     degree_after: int | None = None,
     chunk: int = 256,
+    fallback: np.ndarray | None = None,
 ) -> np.ndarray:
     """Sub-frame kink times by a continuous two-piece *polynomial* fit.
 
@@ -503,22 +504,26 @@ def curved_kink_fit(
     chunk : int
         Kinks fitted at once (the candidate grid's arrays grow with it; a long clip's
         contacts go through in chunks of this many).
+    fallback : ndarray of shape (k,), optional
+        Positions returned where no fit is possible (default ``center``).
 
     Returns
     -------
     ndarray of shape (k,)
-        Kink positions; ``center`` where the window leaves the clip or holds NaN.
+        Kink positions; ``fallback`` where the window leaves the clip or holds NaN.
     """
     n = sig.size
     c = np.asarray(center, dtype=float)
-    out = c.copy()
-    ok = _window_complete(sig, c, half)
-    if not ok.any():
-        return out
+    out = np.array(c if fallback is None else fallback, dtype=float, copy=True)
     base = np.rint(np.where(np.isfinite(c), c, 0.0)).astype(int)
     offs = np.arange(-half, half + 1)
-    y = sig[np.clip(base[ok, None] + offs[None, :], 0, n - 1)]  # (k, w)
-    cz = (c - base)[ok]
+    idx = base[:, None] + offs[None, :]  # (k, w)
+    ok = np.isfinite(c) & (idx[:, 0] >= 0) & (idx[:, -1] < n)
+    y = sig[np.clip(idx, 0, n - 1)]
+    ok &= np.isfinite(y).all(axis=1)
+    if not ok.any():
+        return out
+    y, cz = y[ok], (c - base)[ok]
     powers = np.arange(1, degree + 1)
     powers_after = np.arange(1, (degree if degree_after is None else degree_after) + 1)
 
@@ -543,17 +548,6 @@ def curved_kink_fit(
         u[part] = best(first[:, None] + fine[None, :], y[part])
     out[ok] = base[ok] + u
     return out
-
-
-def _window_complete(sig: np.ndarray, center: np.ndarray, half: int) -> np.ndarray:
-    """(k,) bool: the samples within ``half`` frames of each rounded ``center`` lie in
-    the clip and are finite (what :func:`curved_kink_fit` needs to fit)."""
-    n = sig.size
-    c = np.asarray(center, dtype=float)
-    base = np.rint(np.where(np.isfinite(c), c, 0.0)).astype(int)
-    idx = base[:, None] + np.arange(-half, half + 1)[None, :]
-    ok = np.isfinite(c) & (idx[:, 0] >= 0) & (idx[:, -1] < n)
-    return np.asarray(ok & np.isfinite(sig[np.clip(idx, 0, n - 1)]).all(axis=1))
 
 
 def hinge_fit(
@@ -1169,8 +1163,8 @@ def detect_events(
             first_ic = ic
             ic = hinge_fit(rh, ic - back, half=half, search=max(search, back))
             ic = _local_kink(rh, ic)
-            if curved_ic and back == 0 and half >= 4:
-                landing = curved_kink_fit(
+            if curved_ic and back == 0 and half >= 4:  # the lines stand where it cannot fit
+                ic = curved_kink_fit(
                     rh,
                     first_ic,
                     half=half,
@@ -1178,8 +1172,8 @@ def detect_events(
                     degree_after=1,
                     search=search,
                     coarse_step=0.25,
+                    fallback=ic,
                 )
-                ic = np.where(_window_complete(rh, first_ic, half), landing, ic)
         if ic_after_level:
             ic = np.fmax(ic, _level_crossing(h, s, e, level, min_low_frames=ic_min_low_frames))
         if ic_forward_stop_s > 0:
