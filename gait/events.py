@@ -858,11 +858,13 @@ def _knee_extension_near(
 ) -> np.ndarray:
     """Sub-frame knee-extension peak (flexion minimum) within [first, last] frames.
 
-    The knee is straightest at toe-off (Fellin et al. 2010) and, in running, just before
-    initial contact (late-swing extension, then flexion under load).  The minimum is
-    refined as a one-sided kink (:func:`_kink_min`), then - with ``curved_half`` frames
-    a side - by :func:`curved_kink_fit`; ``fallback`` is kept where the knee is missing
-    or the minimum sits on the window's edge (no clear peak).
+    The knee is straightest at toe-off (Fellin et al. 2010).  It is straight in late
+    swing too, but well before the landing: on Dorn et al. (2012) motion capture the
+    knee is least flexed 44-52 ms before the force plate's contact (as a contact rule,
+    the extension peak came 31-78 ms early at 31-250 Hz), so contacts are timed on the
+    foot instead.  The minimum is refined as a one-sided kink (:func:`_kink_min`), then,
+    with ``curved_half`` frames a side, by :func:`curved_kink_fit`; ``fallback`` is kept
+    where the knee is missing or the minimum sits on the window's edge (no clear peak).
     """
     n = knee.size
     start = np.clip(np.ceil(first).astype(int), 0, n - 1)
@@ -898,7 +900,6 @@ def detect_events(
     min_swing_s: float = 0.1,
     midstance: Midstance = "middle",
     toe_off: Literal["knee", "leg", "height"] = "knee",
-    initial_contact: Literal["height", "knee"] = "height",
     refine_ic: bool = True,
     refine_to: bool = False,
     curved_to: bool = True,
@@ -954,11 +955,6 @@ def detect_events(
         TO rule: peak knee extension after midstance (side view; Fellin et al. 2010 report
         about 5 ms error), peak vertical hip-to-ankle length (its frontal-view
         proxy), or the foot leaving the floor level.
-    initial_contact : {"height", "knee"}
-        IC rule: the foot's landing on its floor level (any view), or - side view - the
-        late-swing knee-extension peak within 120 ms before to 30 ms after it (the knee
-        starts flexing under load at contact; robust when the foot points are misplaced
-        or the floor is seen obliquely).
     refine_ic, refine_to : bool
         Refine IC (TO) by a two-segment linear fit of the foot height (of the knee
         flexion or foot height) around the first estimate (:func:`hinge_fit`).  For IC
@@ -1029,10 +1025,9 @@ def detect_events(
         (:func:`gait.clean.interpolated_mask`); only gaps of at least ``min_gap_frames``
         frames count.  The IC refinement and the forward-stop fit leave out the frames
         where the foot's height (heel or toe y) was filled, so a landing next to a gap
-        is timed on the real samples around it.  An IC still
-        within ``gap_reach_s`` (at least a frame) of a gap in the foot's image y (of
-        the hip, knee or ankle for the knee rule), or a TO within it of a gap in the
-        points it is timed on, is marked invalid, "contact inside a landmark gap"
+        is timed on the real samples around it.  An IC still within ``gap_reach_s``
+        (at least a frame) of a gap in the foot's image y, or a TO within it of a gap
+        in the points it is timed on, is marked invalid, "contact inside a landmark gap"
         ("toe-off inside a landmark gap"): the foot may have landed (left) inside the
         gap, where the data are a straight line.  Gaps in the foot's x alone do not
         count: on the real treadmill clip they are the bottoms of the foot's x reversal
@@ -1181,10 +1176,6 @@ def detect_events(
                 rxy, side, ic, half=half, search=ic_forward_stop_s * fps, gap=foot_y_gap
             )
             ic = np.fmax(ic, stop)
-        if initial_contact == "knee":
-            ic = _knee_extension_near(
-                knee_flexion_2d(xy, side), ic - 0.12 * fps, ic + 0.03 * fps, ic
-            )
         if toe_off in ("knee", "leg"):
             flex = knee_flexion_2d if toe_off == "knee" else _leg_shortening
             stride = float(np.median(np.diff(ic))) if ic.size > 1 else 2.0 * float(np.median(e - s))
@@ -1238,7 +1229,7 @@ def detect_events(
         gap = cm[hi] - cm[lo] > 0
         reason = np.where(gap, LANDMARK_GAP_REASONS[0], "")
         # events next to a gap the cleaning filled: the foot may have landed (left) in it
-        ic_in = _near_gap(foot_y_gap if initial_contact == "height" else leg_gap, ic, reach=reach)
+        ic_in = _near_gap(foot_y_gap, ic, reach=reach)
         to_in = _near_gap(leg_gap if toe_off in ("knee", "leg") else foot_y_gap, to, reach=reach)
         reason = np.where(
             gap,
