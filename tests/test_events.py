@@ -181,7 +181,7 @@ def test_curved_kink_fit_places_a_kink_between_curved_sides() -> None:
     """The knee at toe-off: flattening out before, flexing ever faster after.  Straight
     lines through two samples a side (_kink_min) put such a kink up to 0.4 frame off; the
     two-cubic fit finds it from a start within its search range, and moves no further."""
-    from gait.events import _kink_min, curved_kink_fit
+    from gait.events.fits import _kink_min, curved_kink_fit
 
     t = np.arange(40, dtype=float)
     worst = 0.0
@@ -373,7 +373,7 @@ def test_level_crossing_is_where_the_foot_passes_its_stance_level() -> None:
     """The bound of ``ic_after_level``: linear between the frames either side of the
     level, after the skim with ``min_low_frames=3``; none (-inf) where the contact's
     first low frame is not below the level or there is no frame before it."""
-    from gait.events import _level_crossing
+    from gait.events.contacts import _level_crossing
 
     h = np.array([0.3, 0.2, 0.1, 0.04, 0.09, 0.1, 0.08, 0.05, 0.02, 0.0, 0.0, 0.0, 0.0, 0.1])
     s, e = np.array([3]), np.array([13])
@@ -386,7 +386,7 @@ def test_level_crossing_is_where_the_foot_passes_its_stance_level() -> None:
 def test_the_first_contact_estimate_needs_the_foot_to_stay_down() -> None:
     """A swing foot that dips to the contact level for a frame before it lands (it skims
     the belt) does not start the contact with ``min_low_frames=3``."""
-    from gait.events import _subframe_ic
+    from gait.events.contacts import _subframe_ic
 
     h = np.array([0.3, 0.2, 0.1, 0.04, 0.09, 0.1, 0.08, 0.05, 0.02, 0.0, 0.0, 0.0, 0.0, 0.1])
     s, e = np.array([3]), np.array([13])

@@ -1,0 +1,51 @@
+"""What the events code shares: the sides, the events table (its columns and its typed
+empty form) and the reasons a contact's events are not used."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+SIDES = ("left", "right")
+
+
+EVENT_COLUMNS = ("side", "kind", "frame", "time_s", "pos", "contact", "valid", "reason")
+
+
+#: Reasons that mark a contact timed next to missing or gap-filled landmarks: its events
+#: say nothing about the gait (a contact cut by the start or end of the pose data, a
+#: landing inside a dropout).
+LANDMARK_GAP_REASONS = (
+    "foot landmarks missing around the contact",
+    "contact inside a landmark gap",
+    "toe-off inside a landmark gap",
+)
+
+
+Midstance = Literal["middle", "pelvis", "knee"]
+
+
+#: Why a contact at the very start of a clip is not used (its landing may precede it).
+CLIP_START_REASON = "contact at the start of the clip: its landing may lie before it"
+
+
+#: Why the last contact of each foot in a clip is not a stride.
+CLIP_END_REASON = "no next contact of this foot (end of clip)"
+
+
+def empty_events() -> pd.DataFrame:
+    """The typed, empty events table."""
+    return pd.DataFrame(
+        {
+            "side": pd.Series(dtype=object),
+            "kind": pd.Series(dtype=object),
+            "frame": pd.Series(dtype=np.int64),
+            "time_s": pd.Series(dtype=float),
+            "pos": pd.Series(dtype=float),
+            "contact": pd.Series(dtype=np.int64),
+            "valid": pd.Series(dtype=bool),
+            "reason": pd.Series(dtype=object),
+        }
+    )

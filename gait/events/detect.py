@@ -1,0 +1,430 @@
+"""Initial contact, midstance and toe-off of each foot from the foot's height above its
+floor (any view; the side view's default)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from gait._runs import next_true, run_mask
+from gait.events.common import (
+    CLIP_START_REASON,
+    LANDMARK_GAP_REASONS,
+    SIDES,
+    Midstance,
+    empty_events,
+)
+from gait.events.contacts import (
+    _argmax_in_runs,
+    _contacts,
+    _follow_drift,
+    _gap_masks,
+    _level_crossing,
+    _near_gap,
+    _noise_level,
+    _reach_frames,
+    _subframe_ic,
+    _subframe_to,
+    contact_envelope,
+)
+from gait.events.fits import _local_kink, curved_kink_fit, hinge_fit
+from gait.events.signals import (
+    _above_chord,
+    _forward_stop,
+    _knee_extension_near,
+    _leg_shortening,
+    _midstance_signal,
+    knee_flexion_2d,
+)
+
+
+def detect_events(
+    xy: np.ndarray,
+    time_s: np.ndarray,
+    fps: float,
+    *,
+    envelope: np.ndarray | None = None,
+    leg_length: np.ndarray | float | None = None,
+    min_threshold: float = 0.02,
+    max_threshold: float = 0.08,
+    noise_sigmas: float = 4.0,
+    min_contact_s: float = 0.05,
+    min_swing_s: float = 0.1,
+    midstance: Midstance = "middle",
+    toe_off: Literal["knee", "leg", "height"] = "knee",
+    refine_ic: bool = True,
+    refine_to: bool = False,
+    curved_to: bool = True,
+    curved_ic: bool = False,
+    kink_window_s: float = 0.07,
+    refine_xy: np.ndarray | None = None,
+    ic_lookback_s: float = 0.0,
+    ic_forward_stop_s: float = 0.0,
+    follow_drift: bool = False,
+    lift_off_height: float = 0.08,
+    frame_index: np.ndarray | None = None,
+    filled: np.ndarray | None = None,
+    min_gap_frames: int = 2,
+    gap_reach_s: float = 0.035,
+    stance_level_sds: float = 0.0,
+    ic_min_low_frames: int = 1,
+    ic_after_level: bool = False,
+    floor_window_s: float = 2.0,
+    ms_chord: bool = False,
+) -> pd.DataFrame:
+    """Initial contacts, midstances and toe-offs of both feet.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Cleaned, roll-corrected image coordinates in pixels.
+    time_s : ndarray of shape (n,)
+        Frame times in seconds.
+    fps : float
+        Frame rate in Hz.
+    envelope : ndarray of shape (n, 2), optional
+        Precomputed :func:`contact_envelope` (left, right) in leg lengths.
+    leg_length : ndarray of shape (n,) or float, optional
+        Leg length in pixels (see :func:`leg_length_px`).
+    min_threshold : float
+        Smallest contact threshold on the foot height, in leg lengths.
+    max_threshold : float
+        Largest contact threshold (leg lengths): a foot this high above its floor level
+        is in the air however noisy its landmarks are.  Without the cap, scattered
+        stance heights of a badly tracked foot raised the threshold to 0.12-0.18 leg on
+        rendered clips, and the foot counted as down while still swinging in (contacts
+        ~80 ms too long, knee at contact read 28° too flexed).
+    noise_sigmas : float
+        The threshold is at least this many noise SDs of the envelope (per foot), so the
+        far foot's noisier landmarks do not create false contacts.
+    min_contact_s, min_swing_s : float
+        Shorter contacts are dropped; shorter airborne gaps are closed (seconds).
+    midstance : {"middle", "pelvis", "knee"}
+        MS rule: middle of stance, lowest pelvis, or peak knee flexion during stance
+        (searched from IC to TO - to the contact run's end with ``follow_drift``; the
+        middle of stance where the signal peaks at either end: no midstance in it).
+    toe_off : {"knee", "leg", "height"}
+        TO rule: peak knee extension after midstance (side view; Fellin et al. 2010 report
+        about 5 ms error), peak vertical hip-to-ankle length (its frontal-view
+        proxy), or the foot leaving the floor level.
+    refine_ic, refine_to : bool
+        Refine IC (TO) by a two-segment linear fit of the foot height (of the knee
+        flexion or foot height) around the first estimate (:func:`hinge_fit`).  For IC
+        this finds the landing - the foot's descent stops abruptly - rather than the
+        moment the foot has rolled down to its stance level (on motion capture at 250 Hz
+        it cut the IC error against force plates from about 55 ms to about 15 ms); for TO
+        it helps with jittery knees and costs a little on clean ones.
+    curved_to : bool
+        Knee-based TO: move the knee's extension peak found by straight lines through two
+        frames a side (:func:`_kink_min`) by up to a quarter frame to the break of
+        :func:`curved_kink_fit` (two cubic pieces, about 50 ms and at least 4 frames a
+        side).  The knee flattens out at the end of stance and flexes ever faster after
+        toe-off, so the lines put TO up to 0.27 frame off (exact synthetic runner:
+        contact time +3.7 ms at 30 fps, +1.5 ms at 60; with the fit +0.5 and +0.6 ms).
+        The bound keeps the fit from wandering on a smooth peak, where the break is
+        ill-defined (unbounded, it moved TO by 22 ms on the 50 Hz motion capture of
+        ``tests/test_mocap.py``; bounded, those TO errors change by 1-5 ms, none
+        beyond 13 ms).  Turn it off on low-passed landmarks: the filter rounds the kink
+        off and the lines scatter less there (noisy synthetic runner: median absolute TO
+        error 0.3 vs 0.7 frame at 30 and 60 fps).
+    curved_ic : bool
+        Time each landing by a two-piece fit whose approach is a parabola and whose
+        stance is a line (:func:`curved_kink_fit`, degrees 2 and 1, searched about the
+        first estimate as far as the straight-line fit), where the fit has at least 4
+        frames a side (``kink_window_s`` x fps: 57 fps and up) and no look-back is asked
+        for.  A foot that comes down ever faster - a forefoot's toe as the foot swings
+        down: on the motion capture the toe marker falls at 0.5-0.7 m/s 50 ms before
+        the plate's contact and at 1.6-2.0 m/s in the last 20 ms - bends the
+        straight-line hinge's break late (exact synthetic forefoot runners: contacts
+        1.1-2.1 frames late at 60 and 120 fps).  Like ``curved_to``, for landmarks that
+        are not low-passed: on filtered ones the curve is the filter's, and the fit came
+        later still (noisy synthetic runner, 10 seeds, events beyond 2 frames: 60 fps
+        9 -> 26 of 333, 120 fps 29 -> 50 of 315; the 12 rendered side clips through
+        MediaPipe: contact mean absolute error 20.6 -> 24.4 ms, knee at contact 4.4 ->
+        5.5 deg).  With 2 frames a side (30 fps) it
+        overfits: every event within a frame on 18 of 26 exact 30-fps runners, 22
+        with the straight lines.
+    kink_window_s : float
+        Half-width of that fit in seconds.
+    refine_xy : ndarray of shape (n, 33, 2), optional
+        Landmarks for that fit, typically despiked but not low-passed (the fit averages
+        the noise; a low-pass would round the kink off).  Default ``xy``.
+    ic_lookback_s : float
+        How far before the threshold crossing the landing kink may lie (seconds).  In a
+        rear or front view the stance foot keeps moving in the image (it slides towards
+        or away from the camera), so the foot reaches its floor level well after IC;
+        the kink search then looks back this far.
+    ic_forward_stop_s : float
+        Side view: search range (seconds) of the end of the foot's forward swing around
+        each IC (:func:`_forward_stop`); IC is then the later of the landing and that
+        end - a foot still swinging forward is not on the ground.  Low in the image is
+        not the same as on the floor: at 30 fps a foot that skims the belt (treadmill)
+        or the floor in late swing, or a heel that lands above the level the sole reaches
+        when flat, would otherwise be timed a frame or two off.  0 turns it off (frontal
+        views, where the foot moves towards the camera).
+    lift_off_height : float
+        Foot height (leg lengths) at which the foot is surely airborne: the knee-based
+        toe-off is searched before the foot first rises this high after the contact.
+    follow_drift : bool
+        Extend each contact while the foot keeps moving along the stance drift line (the
+        median frame-to-frame change of the foot height during contact): in a rear or
+        front view the stance foot slides towards or away from the camera on a treadmill,
+        so its image height changes steadily during stance instead of staying on a floor.
+    frame_index : ndarray of shape (n,), optional
+        Video frame numbers reported in the ``frame`` column (default 0..n-1).
+    filled : ndarray of shape (n, 33, 2) bool, optional
+        Image x, y samples the cleaning filled by interpolation
+        (:func:`gait.clean.interpolated_mask`); only gaps of at least ``min_gap_frames``
+        frames count.  The IC refinement and the forward-stop fit leave out the frames
+        where the foot's height (heel or toe y) was filled, so a landing next to a gap
+        is timed on the real samples around it.  An IC still within ``gap_reach_s``
+        (at least a frame) of a gap in the foot's image y, or a TO within it of a gap
+        in the points it is timed on, is marked invalid, "contact inside a landmark gap"
+        ("toe-off inside a landmark gap"): the foot may have landed (left) inside the
+        gap, where the data are a straight line.  Gaps in the foot's x alone do not
+        count: on the real treadmill clip they are the bottoms of the foot's x reversal
+        at landing, real motion the Hampel filter rejects, and counting them took 4 of
+        its 15 valid strides.
+    min_gap_frames : int
+        Shortest filled run that counts as a gap.  Single filled samples - mostly
+        outliers the Hampel filter rejected: 100 of the 118 filled runs of the leg
+        and foot points' x and y on the real treadmill clip - leave real samples a
+        frame either side.
+    gap_reach_s : float
+        How close to a gap an event must lie to be called inside it, rounded to 1 or 2
+        frames (1 at 30 fps, 2 at 60 and above).  The fit needs a few real samples past
+        a gap to see the bend: a far-foot landing in a 5-frame gap of the noisy
+        synthetic runner at 60 fps was timed 2.5 frames after the gap (7 frames late).
+        At 120 fps a reach of 4 frames invalidated 8 more of 64 strides there without
+        lowering the share of events more than 2 frames off (11.7 vs 11.1 %).
+
+    stance_level_sds : float
+        The first IC/TO estimate is where the foot comes within 3 frame-to-frame noise
+        SDs of its stance level - or, when positive, within this many robust SDs of its
+        height in early stance (the second sixth to the half of each contact), if that is
+        wider.  Low-passed landmarks at a high frame rate keep a slow wobble the
+        frame-to-frame noise does not show: at 120 fps the far foot of the noisy
+        synthetic runner stayed just above the narrow level for up to 19 frames after
+        landing, and the landing fit, searching about that late estimate, missed the
+        landing (seeds 0-5 with 2: largest IC error 19.3 -> 5.7 frames, MS 9.1 -> 2.9;
+        30/60 fps, the exact runner, the side motion capture and the rendered and real
+        clips unchanged within a frame).  Side views only: seen from behind the stance
+        foot slides down the image, and its early-stance spread is motion (motion
+        capture from 4 m behind: IC +22..+32 -> -36..-55 ms).
+    ic_min_low_frames : int
+        The first IC estimate is taken where the foot stays at or below that level for
+        this many frames, not where it first dips to it.  A swing foot that skims the
+        belt dips to the (wide) side-view level for a frame before it lands: on
+        ``sample_videos/before_side.mp4`` the first right contact was timed 108 ms
+        early (0.189 vs 0.296 s) with 1, 22 ms early with 3.  With 3 (the side views)
+        the rendered side clips' IC errors changed only towards the truth (before_side
+        mean absolute error 44 -> 26 ms, after_side 44 -> 41 ms, its unmatched contacts
+        7 -> 1); the synthetic runner, the side motion capture and the real clip did not
+        move.  A count of frames, not seconds: at 120 fps a 0.1 s hold moved noisy
+        landings late (IC SD 1.9 -> 2.2 frames).
+    ic_after_level : bool
+        Side views: no IC before the descending foot passes its stance level (the first
+        estimate's level, :func:`_level_crossing`) - above it the foot is in the air.
+        The landing fit draws straight lines, and a foot that slows down in its last
+        frames before landing pulls the break early: the exact synthetic midfoot runner
+        (its heel slows from 2.1 to 1.1 px a frame over the last 40 ms) read IC up to
+        0.85 / 1.57 frames early at 60 / 120 fps, 0.38 / 0.30 with the bound.  Noisy
+        synthetic runner (``tests/test_events.py``), events of valid strides beyond 2
+        frames, seeds 0-5: 60 fps 3 -> 2 of 198, 120 fps 16 -> 13 of 189.  The side
+        motion capture, the rearfoot and forefoot runners (within 0.4 frame) and the
+        rendered side clips (IC mean absolute error over the 12 renders at 30/60/120
+        fps 21.7 -> 21.3 ms, contact time unchanged at 15.9 ms) hardly move; the real
+        treadmill clip's contact time 317 -> 312 ms.
+    floor_window_s : float
+        Window of the feet's rolling floor levels (:func:`contact_envelope`), seconds.
+    ms_chord : bool
+        A signal-based midstance (``"pelvis"``, ``"knee"``) is the stance's highest
+        point above the chord from its value at IC to its value at TO, not its highest
+        value: a runner receding from a camera above the hips sees the hips rise in the
+        picture all along (seen from 1.7 m, 13 m away, the lowest pelvis was always the
+        contact frame, and pelvic drop read 0 instead of 4 deg).
+
+    Returns
+    -------
+    DataFrame
+        One row per event, sorted by time, columns ``side``, ``kind`` (ic|ms|to),
+        ``frame`` (nearest video frame), ``time_s`` (sub-frame), ``pos`` (fractional
+        frame position), ``contact`` (contact number per side), ``valid``, ``reason``.
+        Empty (typed) when nothing is found.
+    """
+    n = xy.shape[0]
+
+    def feet_envelope(points: np.ndarray) -> np.ndarray:
+        return contact_envelope(points, fps, leg_length=leg_length, floor_window_s=floor_window_s)
+
+    env = feet_envelope(xy) if envelope is None else envelope
+    rxy = xy if refine_xy is None else refine_xy
+    renv = env if refine_xy is None else feet_envelope(rxy)
+    fidx = np.arange(n) if frame_index is None else np.asarray(frame_index)
+    frames: list[pd.DataFrame] = []
+    for j, side in enumerate(SIDES):
+        h = env[:, j]
+        if np.isfinite(h).sum() < 5:
+            continue
+        min_c = max(1, round(min_contact_s * fps))
+        min_s = max(1, round(min_swing_s * fps))
+        thr = min(max(min_threshold, noise_sigmas * _noise_level(h)), max_threshold)
+        s, e = _contacts(h, threshold=thr, min_contact=min_c, min_swing=min_s)
+        if s.size == 0:
+            continue
+        in_contact = run_mask(n, s, e)
+        # second pass: threshold from the scatter of the foot height during stance
+        stance_h = h[in_contact & np.isfinite(h)]
+        if stance_h.size >= 10:
+            g0 = float(np.median(stance_h))
+            spread = 1.4826 * float(np.median(np.abs(stance_h - g0)))
+            thr2 = min(max(min_threshold, g0 + noise_sigmas * spread), max_threshold)
+            if thr2 > thr:
+                s2, e2 = _contacts(h, threshold=thr2, min_contact=min_c, min_swing=min_s)
+                if s2.size:
+                    s, e, thr = s2, e2, thr2
+                    in_contact = run_mask(n, s, e)
+        if follow_drift:
+            s, e = _follow_drift(h, s, e, in_contact, tol=thr, max_frames=round(0.2 * fps))
+            in_contact = run_mask(n, s, e)
+        noise = _noise_level(h)
+        ground = float(np.nanmedian(h[in_contact])) if in_contact.any() else 0.0
+        ground = min(ground, 0.5 * thr)
+        level = ground + max(3.0 * noise, 0.002)
+        if stance_level_sds > 0:
+            early = run_mask(n, s + (e - s) // 6, s + (e - s) // 2)
+            vals = h[early & np.isfinite(h)]
+            if vals.size >= 10:
+                spread = 1.4826 * float(np.median(np.abs(vals - np.median(vals))))
+                level = max(level, ground + stance_level_sds * spread)
+        ic = _subframe_ic(h, s, e, level, ground, min_low_frames=ic_min_low_frames)
+        to = _subframe_to(h, s, e, level, ground)
+        half = max(2, round(kink_window_s * fps))
+        search = max(1.5, 0.05 * fps)
+        foot_y_gap, leg_gap = _gap_masks(filled, side, n, min_frames=min_gap_frames)
+        reach = _reach_frames(gap_reach_s, fps)
+        if refine_ic:
+            back = ic_lookback_s * fps / 2
+            # the landing is timed on real samples only: a filled one is a straight line
+            rh = np.where(foot_y_gap, np.nan, renv[:, j]) if foot_y_gap.any() else renv[:, j]
+            first_ic = ic
+            ic = hinge_fit(rh, ic - back, half=half, search=max(search, back))
+            ic = _local_kink(rh, ic)
+            if curved_ic and back == 0 and half >= 4:  # the lines stand where it cannot fit
+                ic = curved_kink_fit(
+                    rh,
+                    first_ic,
+                    half=half,
+                    degree=2,
+                    degree_after=1,
+                    search=search,
+                    coarse_step=0.25,
+                    fallback=ic,
+                )
+        if ic_after_level:
+            ic = np.fmax(ic, _level_crossing(h, s, e, level, min_low_frames=ic_min_low_frames))
+        if ic_forward_stop_s > 0:
+            stop = _forward_stop(
+                rxy, side, ic, half=half, search=ic_forward_stop_s * fps, gap=foot_y_gap
+            )
+            ic = np.fmax(ic, stop)
+        if toe_off in ("knee", "leg"):
+            flex = knee_flexion_2d if toe_off == "knee" else _leg_shortening
+            stride = float(np.median(np.diff(ic))) if ic.size > 1 else 2.0 * float(np.median(e - s))
+            # from mid-stance to 45 % of a stride later: before the late-swing extension
+            mid = 0.5 * (ic + to)
+            # ... and not after the foot is clearly off the ground
+            lifted = next_true(np.nan_to_num(h, nan=-np.inf) > ground + lift_off_height)
+            last = np.minimum(mid + 0.45 * stride, lifted[np.clip(e, 0, n - 1)])
+            curved = max(4, round(0.05 * fps)) if toe_off == "knee" and curved_to else 0
+            to = _knee_extension_near(flex(xy, side), mid, last, to, curved_half=curved)
+            if refine_to:
+                to = hinge_fit(flex(rxy, side), to, half=half, search=search)
+        elif refine_to:
+            to = hinge_fit(renv[:, j], to, half=half, search=search)
+        sig = _midstance_signal(xy, side, midstance)
+        if sig is None:
+            ms = 0.5 * (ic + to)
+        else:
+            # in the stance from the landing on (the contact run may start before it) to
+            # the toe-off (a run whose end lags the toe-off, as from behind on a treadmill
+            # where the foot slides on, held the flight's falling pelvis: midstances up to
+            # 27 frames late and pelvic drop 5-9 deg low); not cut at TO where the run
+            # follows the drift (from the front on a treadmill the foot-height TO comes
+            # 5-12 frames early and the run, extended along that slide, still holds the
+            # lowest pelvis)
+            first = np.ceil(np.nan_to_num(ic))
+            landed = np.isfinite(ic) & (first < e - 1)
+            a = np.where(landed, np.maximum(first, s), s).astype(int)
+            a, b = np.clip(a, 0, n - 1), np.clip(e, 1, n)
+            if not follow_drift:
+                cut = np.floor(np.nan_to_num(to, nan=np.inf)) + 1
+                b = np.where(landed & np.isfinite(to) & (cut < b), cut, b).astype(int)
+            b = np.maximum(b, a + 1)
+            if ms_chord:
+                timed = landed & np.isfinite(to) & (to - ic >= 1.0)
+                sig = _above_chord(sig, ic, to, a, b, timed)
+            ms = _argmax_in_runs(sig, a, b)
+            ms = np.where(landed, np.maximum(ms, ic), ms)
+            # a signal highest at the stance's first or last frame has no midstance in
+            # it (a pelvis still rising from the landing, or already falling to the
+            # flight): the middle of stance then, as METRICS.md allows
+            best = np.rint(np.nan_to_num(ms, nan=-1.0))
+            edge = (b - a >= 3) & ((best <= a) | (best >= b - 1))
+            mid = np.where(np.isfinite(to), 0.5 * (ic + to), 0.5 * (ic + e - 1))
+            ms = np.where(edge & np.isfinite(mid), mid, ms)
+        ms = np.where(np.isfinite(ms), ms, 0.5 * (ic + to))
+        # missing foot samples next to or inside a contact
+        missing = ~np.isfinite(h)
+        cm = np.concatenate([[0], np.cumsum(missing)])
+        lo, hi = np.clip(s - 2, 0, n), np.clip(e + 2, 0, n)
+        gap = cm[hi] - cm[lo] > 0
+        reason = np.where(gap, LANDMARK_GAP_REASONS[0], "")
+        # events next to a gap the cleaning filled: the foot may have landed (left) in it
+        ic_in = _near_gap(foot_y_gap, ic, reach=reach)
+        to_in = _near_gap(leg_gap if toe_off in ("knee", "leg") else foot_y_gap, to, reach=reach)
+        reason = np.where(
+            gap,
+            reason,
+            np.where(
+                ic_in,
+                LANDMARK_GAP_REASONS[1],
+                np.where(to_in, LANDMARK_GAP_REASONS[2], ""),
+            ),
+        )
+        gap |= ic_in | to_in
+        if ic_lookback_s > 0:
+            # the landing is looked for up to ic_lookback_s before the contact run: a run
+            # that starts sooner after the foot's first sample may be a stance under way
+            # when the clip starts (from behind on a treadmill the stance foot's height
+            # keeps changing, so the run can start mid-stance: a 120-fps clip's first
+            # contact was timed 72 frames late and kept)
+            seen = np.flatnonzero(np.isfinite(h))
+            early = (s - (seen[0] if seen.size else 0)) < round(ic_lookback_s * fps) + 1
+            reason = np.where(~gap & early, CLIP_START_REASON, reason)
+            gap |= early
+        k = s.size
+        for kind, pos in (("ic", ic), ("ms", ms), ("to", to)):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "side": side,
+                        "kind": kind,
+                        "frame": fidx[np.clip(np.rint(pos).astype(int), 0, n - 1)],
+                        "time_s": np.interp(pos, np.arange(n), time_s),
+                        "pos": pos,
+                        "contact": np.arange(k),
+                        "valid": ~gap,
+                        "reason": reason,
+                    }
+                )
+            )
+    if not frames:
+        return empty_events()
+    ev = pd.concat(frames, ignore_index=True)
+    order = {"ic": 0, "ms": 1, "to": 2}
+    ev["_k"] = ev["kind"].map(order)
+    ev = ev.sort_values(["pos", "_k"], kind="stable").drop(columns="_k")
+    return ev.reset_index(drop=True)

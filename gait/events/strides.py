@@ -1,0 +1,445 @@
+"""From events to strides: one row per contact with the checks that make a stride
+trustworthy; strides that fail are kept, marked invalid with a reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gait._runs import next_true
+from gait.events.common import (
+    CLIP_END_REASON,
+    SIDES,
+)
+
+
+@dataclass(frozen=True)
+class StrideLimits:
+    """Physiological limits for running strides, in seconds of real time.
+
+    ``scaled(f)`` multiplies every limit by ``f`` (for footage suspected to be slowed);
+    ``max_stride_change`` is a fraction of the clip's median stride time and stays, as
+    does ``max_duty``, the largest share of its stride a foot may spend on the ground
+    (running stays under 50 %; a stride of the near foot at 64 % passed every other
+    check on the real overground side clip, whose pose is missing on a third of the
+    frames).
+    """
+
+    min_contact_s: float = 0.07
+    max_contact_s: float = 0.55
+    min_stride_s: float = 0.45
+    max_stride_s: float = 1.6
+    max_overlap_s: float = 0.03
+    max_stride_change: float = 0.35
+    max_duty: float = 0.6
+
+    def scaled(self, factor: float) -> StrideLimits:
+        return StrideLimits(
+            self.min_contact_s * factor,
+            self.max_contact_s * factor,
+            self.min_stride_s * factor,
+            self.max_stride_s * factor,
+            self.max_overlap_s * factor,
+            self.max_stride_change,
+            self.max_duty,
+        )
+
+
+STRIDE_COLUMNS = (
+    "side",
+    "stride",
+    "ic_pos",
+    "ms_pos",
+    "to_pos",
+    "next_ic_pos",
+    "prev_contra_ic_pos",
+    "next_contra_ic_pos",
+    "ic_time_s",
+    "ms_time_s",
+    "to_time_s",
+    "next_ic_time_s",
+    "contact_time_ms",
+    "stride_time_s",
+    "step_time_s",
+    "valid",
+    "reason",
+    "note",
+)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _span(values: list[str]) -> str:
+    """``175-307`` for the numbers a reason held in one place (one value if all agree)."""
+    nums = sorted({float(v) for v in values})
+    show = [next(v for v in values if float(v) == x) for x in (nums[0], nums[-1])]
+    return show[0] if len(nums) == 1 else f"{show[0]}–{show[1]}"
+
+
+def reason_counts(reasons: Iterable[Any]) -> list[tuple[str, int]]:
+    """Why strides were not used: each reason once with its count, most frequent first.
+
+    Reasons that differ only in their numbers ("a second contact of this foot 175 ms
+    from another", "... 307 ms ...") are one reason, with each number shown as the range
+    it took ("175–307 ms").
+    """
+    groups: dict[str, list[str]] = {}
+    for r in reasons:
+        t = r if isinstance(r, str) and r else "unspecified"
+        groups.setdefault(_NUMBER.sub("#", t), []).append(t)
+    out = []
+    for key, texts in groups.items():
+        slots = list(zip(*(_NUMBER.findall(t) for t in texts), strict=True))
+        parts = key.split("#")
+        label = parts[0] + "".join(
+            _span(list(s)) + p for s, p in zip(slots, parts[1:], strict=True)
+        )
+        out.append((label, len(texts)))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def _off_rhythm_contacts(
+    events: pd.DataFrame, time_s: np.ndarray, min_stride_s: float
+) -> tuple[dict[str, dict[Any, float]], dict[str, dict[Any, float]]]:
+    """Contacts to leave out, and contacts kept that may be cut short: per side, contact
+    id -> gap (s) to its twin.
+
+    Two contacts of one foot closer than ``min_stride_s``, with no contact of the other
+    foot between them, cannot both be landings: the pose model's foot dipped to the floor
+    level and rose again before the real landing (the far foot of the rendered
+    ``before_side`` runner, 4-6 frames early, 4 times in 5 s), or it was misplaced for a
+    few frames.  The one farther from the middle of the other foot's contacts before and
+    after the pair (where steady running puts it) is dropped; at the clip's edge, the one
+    farther from half a stride after (before) the other foot's last (first) contact.
+    When the later one goes, the earlier one's stance may have been cut in two (the
+    foot rose off its level for a few frames: ``side_compensations``' near foot, toe-off
+    118 ms after contact against a true 289 ms), so its stride is not used either.
+    """
+    n = time_s.size
+    dropped: dict[str, dict[Any, float]] = {s: {} for s in SIDES}
+    cut: dict[str, dict[Any, float]] = {s: {} for s in SIDES}
+    ic_rows = events[events["kind"] == "ic"]
+    pos = {
+        s: ic_rows[ic_rows["side"] == s][["contact", "pos"]].dropna().sort_values("pos")
+        for s in SIDES
+    }
+    for side, other in (("left", "right"), ("right", "left")):
+        mine, oth = pos[side], pos[other]["pos"].to_numpy(dtype=float)
+        if len(mine) < 2 or oth.size < 2:
+            continue
+        ids, p = mine["contact"].to_list(), mine["pos"].to_numpy(dtype=float)
+        t = np.interp(p, np.arange(n), time_s)
+        half = 0.5 * float(np.median(np.diff(oth)))  # half a stride of the other foot
+        kept = [0]
+        for j in range(1, p.size):
+            k = kept[-1]
+            gap = float(t[j] - t[k])
+            lo, hi = np.searchsorted(oth, p[k], "left"), np.searchsorted(oth, p[j], "right")
+            if gap >= min_stride_s or hi > lo:
+                kept.append(j)  # a stride, or a contralateral contact between
+                continue
+            if lo > 0 and hi < oth.size:
+                mid = 0.5 * (oth[lo - 1] + oth[hi])
+            else:  # at the clip's edge: half a stride from the other foot's one contact
+                mid = oth[lo - 1] + half if lo > 0 else oth[hi] - half
+            if abs(p[j] - mid) < abs(p[k] - mid):
+                dropped[side][ids[k]] = gap
+                kept[-1] = j
+            else:
+                # the later one dropped: the contact kept may end where it split in two
+                dropped[side][ids[j]] = gap
+                cut[side][ids[k]] = gap
+    return dropped, cut
+
+
+def strides_from_events(
+    events: pd.DataFrame,
+    time_s: np.ndarray,
+    *,
+    limits: StrideLimits | None = None,
+    unusable: Sequence[tuple[np.ndarray, str]] = (),
+    trusted_side: str | None = None,
+    far_min_valid_fraction: float = 0.5,
+) -> pd.DataFrame:
+    """One row per contact (stance and the stride that starts with it), with checks.
+
+    A stride runs from a foot's IC to its next IC.  It is valid when: both ICs and the TO
+    exist and are ordered IC < TO < next IC; exactly one contralateral IC lies between
+    (alternation) and it falls between 30 % and 70 % of the stride (steps of similar
+    length); the other foot does not land before this one leaves the ground (running has
+    no double support; ``limits.max_overlap_s`` tolerance), nor does this foot land before
+    the other one leaves it; contact and stride times lie
+    within ``limits`` and the stride time within ``limits.max_stride_change`` of the
+    median valid stride; its events are valid; and no frame in it is in one of
+    the ``unusable`` sets.  Failing strides are kept with
+    ``valid = False`` and a ``reason``.  Of two contacts of one foot closer than
+    ``limits.min_stride_s`` with no contact of the other foot between them, the one off
+    the step rhythm is left out first (:func:`_off_rhythm_contacts`): a stride then runs
+    to the next contact kept.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Output of :func:`detect_events`.
+    time_s : ndarray of shape (n,)
+        Frame times in seconds.
+    limits : StrideLimits, optional
+        Physiological limits (default :class:`StrideLimits`).
+    unusable : sequence of (ndarray of shape (n,) bool, str)
+        Frames that invalidate a stride containing them (a turn, a stretch played at
+        another speed), each set with the reason recorded; checked in order.
+    trusted_side : {"left", "right"} or None
+        The foot whose landmarks are reliable (the near foot in a side view).  The checks
+        that involve the other foot (alternation, even steps, no double support) then do
+        not invalidate the trusted foot's strides - a far foot hidden or misplaced by the
+        pose model would otherwise take every stride down with it; they are recorded in
+        the ``note`` column instead.  Conversely, when fewer than
+        ``far_min_valid_fraction`` of the other foot's strides pass (and at least that
+        share of the trusted foot's do), the other foot's passing strides are marked
+        invalid too: that leg is not being tracked.
+    far_min_valid_fraction : float
+        See ``trusted_side``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`STRIDE_COLUMNS`; positions are fractional frame indices, times in
+        seconds, ``contact_time_ms = 1000 (TO - IC)``, ``stride_time_s = next IC - IC``,
+        ``step_time_s = IC - previous contralateral IC``.
+    """
+    lim = limits or StrideLimits()
+    n = time_s.size
+    rows: list[pd.DataFrame] = []
+    ics: dict[str, np.ndarray] = {}
+    tos: dict[str, np.ndarray] = {}
+    dropped, split = _off_rhythm_contacts(events, time_s, lim.min_stride_s)
+    for s in SIDES:
+        ev_s = events[(events["side"] == s) & ~events["contact"].isin(list(dropped[s]))]
+        if ev_s.empty:
+            ics[s] = tos[s] = np.zeros(0)
+            continue
+        piv_s = ev_s.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
+        piv_s = piv_s.reindex(columns=["ic", "to"])
+        order = np.argsort(piv_s["ic"].to_numpy(dtype=float), kind="stable")
+        ics[s] = piv_s["ic"].to_numpy(dtype=float)[order]
+        tos[s] = piv_s["to"].to_numpy(dtype=float)[order]
+    for side, other in (("left", "right"), ("right", "left")):
+        ev = events[events["side"] == side]
+        if ev.empty:
+            continue
+        piv = ev.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
+        piv = piv.reindex(columns=["ic", "ms", "to"])  # a kind may be missing entirely
+        ok_ev = ev.groupby("contact")["valid"].all()
+        why = ev.groupby("contact")["reason"].first()
+        ic = piv["ic"].to_numpy(dtype=float)
+        ms = piv["ms"].to_numpy(dtype=float)
+        to = piv["to"].to_numpy(dtype=float)
+        gone = piv.index.isin(list(dropped[side]))
+        # each stride ends at the next contact kept (a dropped one ends nothing)
+        later = np.append(np.where(gone, np.nan, ic)[1:], [np.nan, np.nan])
+        nxt = np.where(gone, np.nan, later[next_true(np.isfinite(later[:-1]))])
+        oth = ics[other]
+        j_after = np.searchsorted(oth, ic, side="right")
+        # toe-off of the other foot's previous contact (double support if after this IC)
+        prev_to = np.where(
+            j_after > 0, tos[other][np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+        )
+        prev_c = np.where(
+            j_after > 0, oth[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+        )
+        next_c = np.where(
+            j_after < oth.size,
+            oth[np.clip(j_after, 0, max(oth.size - 1, 0))] if oth.size else np.nan,
+            np.nan,
+        )
+        n_between = np.searchsorted(oth, nxt, side="left") - j_after
+        t = lambda p: np.interp(p, np.arange(n), time_s)  # noqa: E731
+        ic_t, to_t, nxt_t = t(ic), t(to), np.where(np.isfinite(nxt), t(np.nan_to_num(nxt)), np.nan)
+        contact_ms = 1000.0 * (to_t - ic_t)
+        stride_s = nxt_t - ic_t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            duty = 0.1 * contact_ms / stride_s  # per cent of the stride on the ground
+        duty_pct = np.round(np.clip(np.nan_to_num(duty), -999, 999)).astype(int)
+        step_s = np.where(np.isfinite(prev_c), ic_t - t(np.nan_to_num(prev_c)), np.nan)
+        cross = [
+            (
+                n_between != 1,
+                np.char.add(
+                    "contacts do not alternate: ",
+                    np.char.add(n_between.astype(str), " contralateral contacts in the stride"),
+                ),
+            ),
+            (
+                np.isfinite(next_c)
+                & np.isfinite(stride_s)
+                & (n_between == 1)
+                & (
+                    (t(np.nan_to_num(next_c)) - ic_t < 0.3 * stride_s)
+                    | (t(np.nan_to_num(next_c)) - ic_t > 0.7 * stride_s)
+                ),
+                np.full(ic.size, "uneven steps: the other foot's contact is far from mid-stride"),
+            ),
+            (
+                np.isfinite(next_c) & (t(np.nan_to_num(next_c)) < to_t - lim.max_overlap_s),
+                np.full(ic.size, "the other foot lands before this one leaves the ground"),
+            ),
+            (
+                np.isfinite(prev_to) & (t(np.nan_to_num(prev_to)) > ic_t + lim.max_overlap_s),
+                np.full(ic.size, "this foot lands before the other one leaves the ground"),
+            ),
+        ]
+        cut = piv.index.isin(list(split[side]))
+        cut_msg = [
+            f"this contact may be cut short: the foot seemed to land again "
+            f"{1000.0 * split[side].get(c, 0.0):.0f} ms later, off the step rhythm (that "
+            "second contact is not used)"
+            for c in piv.index
+        ]
+        gone_msg = [
+            f"a second contact of this foot {1000.0 * dropped[side].get(c, 0.0):.0f} ms from "
+            "another, off the step rhythm (the foot dipped to the floor level, or the pose "
+            "model misplaced it): not used"
+            for c in piv.index
+        ]
+        checks = [
+            (cut, np.array(cut_msg)),
+            (gone, np.array(gone_msg)),
+            (~ok_ev.to_numpy(), why.to_numpy().astype(str)),
+            (~np.isfinite(nxt), np.full(ic.size, CLIP_END_REASON)),
+            (
+                ~(to > ic) | (np.isfinite(nxt) & (to >= nxt)),  # NaN: missing
+                np.full(ic.size, "events missing or out of order"),
+            ),
+            (
+                (contact_ms < 1000 * lim.min_contact_s) | (contact_ms > 1000 * lim.max_contact_s),
+                np.char.add(
+                    "contact time outside running range: ",
+                    np.char.add(np.round(np.nan_to_num(contact_ms)).astype(int).astype(str), " ms"),
+                ),
+            ),
+            (
+                np.isfinite(stride_s)
+                & ((stride_s < lim.min_stride_s) | (stride_s > lim.max_stride_s)),
+                np.char.add(
+                    "stride time outside running range: ",
+                    np.char.add(np.round(np.nan_to_num(stride_s), 2).astype(str), " s"),
+                ),
+            ),
+            (
+                np.isfinite(stride_s) & (contact_ms > 1000.0 * lim.max_duty * stride_s),
+                np.char.add(
+                    np.char.add("the foot is on the ground for ", duty_pct.astype(str)),
+                    " % of the stride: not a running stride",
+                ),
+            ),
+        ]
+        for frames, why_bad in unusable:
+            if frames.any():
+                lo = np.clip(np.floor(ic).astype(int), 0, n)
+                last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))
+                end = np.ceil(np.nan_to_num(last)).astype(int)
+                hi = np.clip(end + 1, 0, n)
+                cb = np.concatenate([[0], np.cumsum(frames)])
+                checks.append((cb[hi] - cb[lo] > 0, np.full(ic.size, why_bad)))
+        note = np.full(ic.size, "", dtype=object)
+        if side == trusted_side:
+            for fail, msg in cross:
+                fill = fail & (note == "")
+                note[fill] = msg[fill]
+        else:
+            checks = checks[:5] + cross + checks[5:]
+        reason = np.full(ic.size, "", dtype=object)
+        for fail, msg in checks:
+            fill = fail & (reason == "")
+            reason[fill] = msg[fill]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "side": side,
+                    "stride": piv.index.to_numpy(),
+                    "ic_pos": ic,
+                    "ms_pos": ms,
+                    "to_pos": to,
+                    "next_ic_pos": nxt,
+                    "prev_contra_ic_pos": prev_c,
+                    "next_contra_ic_pos": next_c,
+                    "ic_time_s": ic_t,
+                    "ms_time_s": t(ms),
+                    "to_time_s": to_t,
+                    "next_ic_time_s": nxt_t,
+                    "contact_time_ms": contact_ms,
+                    "stride_time_s": stride_s,
+                    "step_time_s": step_s,
+                    "valid": reason == "",
+                    "reason": reason,
+                    "note": note,
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=object if c in ("side", "reason", "note") else float)
+                for c in STRIDE_COLUMNS
+            }
+        )
+    out = pd.concat(rows, ignore_index=True).sort_values("ic_pos", kind="stable")
+    out = out.reset_index(drop=True)
+    _flag_odd_strides(out, lim.max_stride_change)
+    if trusted_side in SIDES:
+        _distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
+    return out
+
+
+def _flag_odd_strides(strides: pd.DataFrame, max_change: float) -> None:
+    """Invalidate (in place) valid strides far from the clip's median stride time.
+
+    Steady running varies its stride time by a few per cent; a stride more than
+    ``max_change`` (a fraction) off the median of the valid ones ends at a missed or an
+    extra contact.  Needs at least three valid strides.
+    """
+    ok = strides["valid"].to_numpy(dtype=bool)
+    st = strides["stride_time_s"].to_numpy(dtype=float)
+    if ok.sum() < 3:
+        return
+    typical = float(np.median(st[ok]))
+    odd = ok & (np.abs(st / typical - 1.0) > max_change)
+    if odd.any():
+        strides.loc[odd, "valid"] = False
+        strides.loc[odd, "reason"] = [
+            f"stride time {v:.2f} s is over {max_change:.0%} off the clip's median {typical:.2f} s"
+            for v in st[odd]
+        ]
+
+
+def _distrust_far_leg(
+    strides: pd.DataFrame, trusted_side: str, *, min_valid_fraction: float
+) -> None:
+    """Invalidate (in place) the few passing strides of a far leg whose strides mostly fail.
+
+    When most of the far leg's strides fail the checks while the near leg's mostly pass,
+    the pose model is not tracking the far leg (hidden by a treadmill console, or its
+    landmarks drawn onto the near leg), and the strides that pass do so by chance.
+    """
+    other = SIDES[1 - SIDES.index(trusted_side)]
+    far = (strides["side"] == other).to_numpy()
+    near = (strides["side"] == trusted_side).to_numpy()
+    valid = strides["valid"].to_numpy(dtype=bool)
+    if far.sum() < 3 or not near.any():
+        return
+    far_ok, near_ok = valid[far].mean(), valid[near].mean()
+    if far_ok >= min_valid_fraction or near_ok < min_valid_fraction:
+        return
+    n_fail, n_far = int((far & ~valid).sum()), int(far.sum())
+    hit = far & valid
+    strides.loc[hit, "valid"] = False
+    strides.loc[hit, "reason"] = (
+        f"the far ({other}) leg is poorly tracked: {n_fail} of its {n_far} strides fail "
+        "the checks, so the others are not trusted either"
+    )
