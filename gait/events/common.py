@@ -49,3 +49,47 @@ def empty_events() -> pd.DataFrame:
             "reason": pd.Series(dtype=object),
         }
     )
+
+
+def event_rows(
+    side: str,
+    ic: np.ndarray,
+    ms: np.ndarray,
+    to: np.ndarray,
+    *,
+    valid: np.ndarray,
+    reason: np.ndarray,
+    frame_index: np.ndarray,
+    time_s: np.ndarray,
+) -> pd.DataFrame:
+    """One foot's events as rows of the events table: three per contact (IC, MS, TO at
+    fractional frame positions), the contact number and its validity and reason.  A
+    missing position (NaN) gets frame 0 and no time."""
+    n = time_s.size
+    parts = []
+    for kind, pos in (("ic", ic), ("ms", ms), ("to", to)):
+        p = np.nan_to_num(pos, nan=0.0)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "side": side,
+                    "kind": kind,
+                    "frame": frame_index[np.clip(np.rint(p).astype(int), 0, n - 1)],
+                    "time_s": np.where(np.isnan(pos), np.nan, np.interp(p, np.arange(n), time_s)),
+                    "pos": pos,
+                    "contact": np.arange(ic.size),
+                    "valid": valid,
+                    "reason": reason,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def sort_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The events table in time order (IC, MS, TO at one position in that order), with a
+    fresh index."""
+    order = {"ic": 0, "ms": 1, "to": 2}
+    ev = events.assign(_k=events["kind"].map(order))
+    ev = ev.sort_values(["pos", "_k"], kind="stable").drop(columns="_k")
+    return ev.reset_index(drop=True)

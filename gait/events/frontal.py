@@ -9,6 +9,8 @@ from gait._runs import run_mask, true_runs
 from gait.events.common import (
     SIDES,
     empty_events,
+    event_rows,
+    sort_events,
 )
 from gait.events.contacts import (
     _filled_runs,
@@ -169,30 +171,13 @@ def frontal_events(
             ),
         )
         valid = ~gap & ~no_to & ~ic_in & ~to_in
-        for kind, pos in (("ic", ic), ("ms", ms), ("to", to)):
-            p = np.nan_to_num(pos, nan=0.0)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "side": side,
-                        "kind": kind,
-                        "frame": fidx[np.clip(np.rint(p).astype(int), 0, n - 1)],
-                        "time_s": np.where(
-                            np.isfinite(pos), np.interp(p, np.arange(n), time_s), np.nan
-                        ),
-                        "pos": pos,
-                        "contact": np.arange(ic.size),
-                        "valid": valid,
-                        "reason": reason,
-                    }
-                )
+        frames.append(
+            event_rows(
+                side, ic, ms, to, valid=valid, reason=reason, frame_index=fidx, time_s=time_s
             )
+        )
     if not frames:
         return empty_events()
     ev = pd.concat(frames, ignore_index=True)
     # a contact without a toe-off keeps its IC (marked invalid), not NaN MS/TO rows
-    ev = ev[np.isfinite(ev["pos"].to_numpy(dtype=float))]
-    order = {"ic": 0, "ms": 1, "to": 2}
-    ev["_k"] = ev["kind"].map(order)
-    ev = ev.sort_values(["pos", "_k"], kind="stable").drop(columns="_k")
-    return ev.reset_index(drop=True)
+    return sort_events(ev[np.isfinite(ev["pos"].to_numpy(dtype=float))])

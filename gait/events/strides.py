@@ -214,174 +214,27 @@ def strides_from_events(
         ``step_time_s = IC - previous contralateral IC``.
     """
     lim = limits or StrideLimits()
-    n = time_s.size
-    rows: list[pd.DataFrame] = []
+    dropped, split = _off_rhythm_contacts(events, time_s, lim.min_stride_s)
     ics: dict[str, np.ndarray] = {}
     tos: dict[str, np.ndarray] = {}
-    dropped, split = _off_rhythm_contacts(events, time_s, lim.min_stride_s)
     for s in SIDES:
-        ev_s = events[(events["side"] == s) & ~events["contact"].isin(list(dropped[s]))]
-        if ev_s.empty:
-            ics[s] = tos[s] = np.zeros(0)
-            continue
-        piv_s = ev_s.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
-        piv_s = piv_s.reindex(columns=["ic", "to"])
-        order = np.argsort(piv_s["ic"].to_numpy(dtype=float), kind="stable")
-        ics[s] = piv_s["ic"].to_numpy(dtype=float)[order]
-        tos[s] = piv_s["to"].to_numpy(dtype=float)[order]
-    for side, other in (("left", "right"), ("right", "left")):
-        ev = events[events["side"] == side]
-        if ev.empty:
-            continue
-        piv = ev.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
-        piv = piv.reindex(columns=["ic", "ms", "to"])  # a kind may be missing entirely
-        ok_ev = ev.groupby("contact")["valid"].all()
-        why = ev.groupby("contact")["reason"].first()
-        ic = piv["ic"].to_numpy(dtype=float)
-        ms = piv["ms"].to_numpy(dtype=float)
-        to = piv["to"].to_numpy(dtype=float)
-        gone = piv.index.isin(list(dropped[side]))
-        # each stride ends at the next contact kept (a dropped one ends nothing)
-        later = np.append(np.where(gone, np.nan, ic)[1:], [np.nan, np.nan])
-        nxt = np.where(gone, np.nan, later[next_true(np.isfinite(later[:-1]))])
-        oth = ics[other]
-        j_after = np.searchsorted(oth, ic, side="right")
-        # toe-off of the other foot's previous contact (double support if after this IC)
-        prev_to = np.where(
-            j_after > 0, tos[other][np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+        ics[s], tos[s] = _kept_contacts(events, s, dropped[s])
+    rows = [
+        _side_strides(
+            events[events["side"] == side],
+            side,
+            ics[other],
+            tos[other],
+            time_s,
+            lim=lim,
+            dropped=dropped[side],
+            split=split[side],
+            unusable=unusable,
+            trusted=side == trusted_side,
         )
-        prev_c = np.where(
-            j_after > 0, oth[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
-        )
-        next_c = np.where(
-            j_after < oth.size,
-            oth[np.clip(j_after, 0, max(oth.size - 1, 0))] if oth.size else np.nan,
-            np.nan,
-        )
-        n_between = np.searchsorted(oth, nxt, side="left") - j_after
-        t = lambda p: np.interp(p, np.arange(n), time_s)  # noqa: E731
-        ic_t, to_t, nxt_t = t(ic), t(to), np.where(np.isfinite(nxt), t(np.nan_to_num(nxt)), np.nan)
-        contact_ms = 1000.0 * (to_t - ic_t)
-        stride_s = nxt_t - ic_t
-        with np.errstate(divide="ignore", invalid="ignore"):
-            duty = 0.1 * contact_ms / stride_s  # per cent of the stride on the ground
-        duty_pct = np.round(np.clip(np.nan_to_num(duty), -999, 999)).astype(int)
-        step_s = np.where(np.isfinite(prev_c), ic_t - t(np.nan_to_num(prev_c)), np.nan)
-        cross = [
-            (
-                n_between != 1,
-                np.char.add(
-                    "contacts do not alternate: ",
-                    np.char.add(n_between.astype(str), " contralateral contacts in the stride"),
-                ),
-            ),
-            (
-                np.isfinite(next_c)
-                & np.isfinite(stride_s)
-                & (n_between == 1)
-                & (
-                    (t(np.nan_to_num(next_c)) - ic_t < 0.3 * stride_s)
-                    | (t(np.nan_to_num(next_c)) - ic_t > 0.7 * stride_s)
-                ),
-                np.full(ic.size, "uneven steps: the other foot's contact is far from mid-stride"),
-            ),
-            (
-                np.isfinite(next_c) & (t(np.nan_to_num(next_c)) < to_t - lim.max_overlap_s),
-                np.full(ic.size, "the other foot lands before this one leaves the ground"),
-            ),
-            (
-                np.isfinite(prev_to) & (t(np.nan_to_num(prev_to)) > ic_t + lim.max_overlap_s),
-                np.full(ic.size, "this foot lands before the other one leaves the ground"),
-            ),
-        ]
-        cut = piv.index.isin(list(split[side]))
-        cut_msg = [
-            f"this contact may be cut short: the foot seemed to land again "
-            f"{1000.0 * split[side].get(c, 0.0):.0f} ms later, off the step rhythm (that "
-            "second contact is not used)"
-            for c in piv.index
-        ]
-        gone_msg = [
-            f"a second contact of this foot {1000.0 * dropped[side].get(c, 0.0):.0f} ms from "
-            "another, off the step rhythm (the foot dipped to the floor level, or the pose "
-            "model misplaced it): not used"
-            for c in piv.index
-        ]
-        checks = [
-            (cut, np.array(cut_msg)),
-            (gone, np.array(gone_msg)),
-            (~ok_ev.to_numpy(), why.to_numpy().astype(str)),
-            (~np.isfinite(nxt), np.full(ic.size, CLIP_END_REASON)),
-            (
-                ~(to > ic) | (np.isfinite(nxt) & (to >= nxt)),  # NaN: missing
-                np.full(ic.size, "events missing or out of order"),
-            ),
-            (
-                (contact_ms < 1000 * lim.min_contact_s) | (contact_ms > 1000 * lim.max_contact_s),
-                np.char.add(
-                    "contact time outside running range: ",
-                    np.char.add(np.round(np.nan_to_num(contact_ms)).astype(int).astype(str), " ms"),
-                ),
-            ),
-            (
-                np.isfinite(stride_s)
-                & ((stride_s < lim.min_stride_s) | (stride_s > lim.max_stride_s)),
-                np.char.add(
-                    "stride time outside running range: ",
-                    np.char.add(np.round(np.nan_to_num(stride_s), 2).astype(str), " s"),
-                ),
-            ),
-            (
-                np.isfinite(stride_s) & (contact_ms > 1000.0 * lim.max_duty * stride_s),
-                np.char.add(
-                    np.char.add("the foot is on the ground for ", duty_pct.astype(str)),
-                    " % of the stride: not a running stride",
-                ),
-            ),
-        ]
-        for frames, why_bad in unusable:
-            if frames.any():
-                lo = np.clip(np.floor(ic).astype(int), 0, n)
-                last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))
-                end = np.ceil(np.nan_to_num(last)).astype(int)
-                hi = np.clip(end + 1, 0, n)
-                cb = np.concatenate([[0], np.cumsum(frames)])
-                checks.append((cb[hi] - cb[lo] > 0, np.full(ic.size, why_bad)))
-        note = np.full(ic.size, "", dtype=object)
-        if side == trusted_side:
-            for fail, msg in cross:
-                fill = fail & (note == "")
-                note[fill] = msg[fill]
-        else:
-            checks = checks[:5] + cross + checks[5:]
-        reason = np.full(ic.size, "", dtype=object)
-        for fail, msg in checks:
-            fill = fail & (reason == "")
-            reason[fill] = msg[fill]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "side": side,
-                    "stride": piv.index.to_numpy(),
-                    "ic_pos": ic,
-                    "ms_pos": ms,
-                    "to_pos": to,
-                    "next_ic_pos": nxt,
-                    "prev_contra_ic_pos": prev_c,
-                    "next_contra_ic_pos": next_c,
-                    "ic_time_s": ic_t,
-                    "ms_time_s": t(ms),
-                    "to_time_s": to_t,
-                    "next_ic_time_s": nxt_t,
-                    "contact_time_ms": contact_ms,
-                    "stride_time_s": stride_s,
-                    "step_time_s": step_s,
-                    "valid": reason == "",
-                    "reason": reason,
-                    "note": note,
-                }
-            )
-        )
+        for side, other in (("left", "right"), ("right", "left"))
+        if (events["side"] == side).any()
+    ]
     if not rows:
         return pd.DataFrame(
             {
@@ -395,6 +248,243 @@ def strides_from_events(
     if trusted_side in SIDES:
         _distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
     return out
+
+
+def _kept_contacts(
+    events: pd.DataFrame, side: str, dropped: dict[Any, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(IC, TO) positions of one foot's contacts that are not ``dropped``, in time order."""
+    ev_s = events[(events["side"] == side) & ~events["contact"].isin(list(dropped))]
+    if ev_s.empty:
+        return np.zeros(0), np.zeros(0)
+    piv_s = ev_s.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
+    piv_s = piv_s.reindex(columns=["ic", "to"])
+    order = np.argsort(piv_s["ic"].to_numpy(dtype=float), kind="stable")
+    return piv_s["ic"].to_numpy(dtype=float)[order], piv_s["to"].to_numpy(dtype=float)[order]
+
+
+def _side_strides(
+    ev: pd.DataFrame,
+    side: str,
+    oth: np.ndarray,
+    oth_to: np.ndarray,
+    time_s: np.ndarray,
+    *,
+    lim: StrideLimits,
+    dropped: dict[Any, float],
+    split: dict[Any, float],
+    unusable: Sequence[tuple[np.ndarray, str]],
+    trusted: bool,
+) -> pd.DataFrame:
+    """The strides of one foot (its events ``ev``) against the other foot's kept contacts
+    (IC and TO positions ``oth``, ``oth_to``), with the checks of
+    :func:`strides_from_events`."""
+    n = time_s.size
+    piv = ev.pivot_table(index="contact", columns="kind", values="pos", aggfunc="first")
+    piv = piv.reindex(columns=["ic", "ms", "to"])  # a kind may be missing entirely
+    ok_ev = ev.groupby("contact")["valid"].all()
+    why = ev.groupby("contact")["reason"].first()
+    ic = piv["ic"].to_numpy(dtype=float)
+    ms = piv["ms"].to_numpy(dtype=float)
+    to = piv["to"].to_numpy(dtype=float)
+    gone = piv.index.isin(list(dropped))
+    # each stride ends at the next contact kept (a dropped one ends nothing)
+    later = np.append(np.where(gone, np.nan, ic)[1:], [np.nan, np.nan])
+    nxt = np.where(gone, np.nan, later[next_true(np.isfinite(later[:-1]))])
+    j_after = np.searchsorted(oth, ic, side="right")
+    # toe-off of the other foot's previous contact (double support if after this IC)
+    prev_to = np.where(
+        j_after > 0, oth_to[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+    )
+    prev_c = np.where(
+        j_after > 0, oth[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+    )
+    next_c = np.where(
+        j_after < oth.size,
+        oth[np.clip(j_after, 0, max(oth.size - 1, 0))] if oth.size else np.nan,
+        np.nan,
+    )
+    n_between = np.searchsorted(oth, nxt, side="left") - j_after
+    t = lambda p: np.interp(p, np.arange(n), time_s)  # noqa: E731
+    ic_t, to_t, nxt_t = t(ic), t(to), np.where(np.isfinite(nxt), t(np.nan_to_num(nxt)), np.nan)
+    contact_ms = 1000.0 * (to_t - ic_t)
+    stride_s = nxt_t - ic_t
+    step_s = np.where(np.isfinite(prev_c), ic_t - t(np.nan_to_num(prev_c)), np.nan)
+    cross = _cross_checks(
+        n_between,
+        ic_t,
+        to_t,
+        stride_s,
+        np.where(np.isfinite(next_c), t(np.nan_to_num(next_c)), np.nan),
+        np.where(np.isfinite(prev_to), t(np.nan_to_num(prev_to)), np.nan),
+        max_overlap_s=lim.max_overlap_s,
+    )
+    checks = _own_checks(
+        piv.index,
+        ic,
+        to,
+        nxt,
+        contact_ms,
+        stride_s,
+        events_ok=ok_ev.to_numpy(),
+        events_why=why.to_numpy().astype(str),
+        lim=lim,
+        dropped=dropped,
+        split=split,
+    )
+    for frames, why_bad in unusable:
+        if frames.any():
+            lo = np.clip(np.floor(ic).astype(int), 0, n)
+            last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))
+            end = np.ceil(np.nan_to_num(last)).astype(int)
+            hi = np.clip(end + 1, 0, n)
+            cb = np.concatenate([[0], np.cumsum(frames)])
+            checks.append((cb[hi] - cb[lo] > 0, np.full(ic.size, why_bad)))
+    note = np.full(ic.size, "", dtype=object)
+    if trusted:
+        for fail, msg in cross:
+            fill = fail & (note == "")
+            note[fill] = msg[fill]
+    else:
+        checks = checks[:5] + cross + checks[5:]
+    reason = np.full(ic.size, "", dtype=object)
+    for fail, msg in checks:
+        fill = fail & (reason == "")
+        reason[fill] = msg[fill]
+    return pd.DataFrame(
+        {
+            "side": side,
+            "stride": piv.index.to_numpy(),
+            "ic_pos": ic,
+            "ms_pos": ms,
+            "to_pos": to,
+            "next_ic_pos": nxt,
+            "prev_contra_ic_pos": prev_c,
+            "next_contra_ic_pos": next_c,
+            "ic_time_s": ic_t,
+            "ms_time_s": t(ms),
+            "to_time_s": to_t,
+            "next_ic_time_s": nxt_t,
+            "contact_time_ms": contact_ms,
+            "stride_time_s": stride_s,
+            "step_time_s": step_s,
+            "valid": reason == "",
+            "reason": reason,
+            "note": note,
+        }
+    )
+
+
+def _cross_checks(
+    n_between: np.ndarray,
+    ic_t: np.ndarray,
+    to_t: np.ndarray,
+    stride_s: np.ndarray,
+    next_c_t: np.ndarray,
+    prev_to_t: np.ndarray,
+    *,
+    max_overlap_s: float,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The checks that involve the other foot, as (fails, reason) per stride: one of its
+    contacts in the stride, near mid-stride, and no double support either way (times in
+    seconds; ``next_c_t``, ``prev_to_t``: the other foot's next contact and the toe-off
+    before this contact, NaN where there is none)."""
+    size = ic_t.size
+    has_next = np.isfinite(next_c_t)
+    return [
+        (
+            n_between != 1,
+            np.char.add(
+                "contacts do not alternate: ",
+                np.char.add(n_between.astype(str), " contralateral contacts in the stride"),
+            ),
+        ),
+        (
+            has_next
+            & np.isfinite(stride_s)
+            & (n_between == 1)
+            & (
+                (np.nan_to_num(next_c_t) - ic_t < 0.3 * stride_s)
+                | (np.nan_to_num(next_c_t) - ic_t > 0.7 * stride_s)
+            ),
+            np.full(size, "uneven steps: the other foot's contact is far from mid-stride"),
+        ),
+        (
+            has_next & (np.nan_to_num(next_c_t) < to_t - max_overlap_s),
+            np.full(size, "the other foot lands before this one leaves the ground"),
+        ),
+        (
+            np.isfinite(prev_to_t) & (np.nan_to_num(prev_to_t) > ic_t + max_overlap_s),
+            np.full(size, "this foot lands before the other one leaves the ground"),
+        ),
+    ]
+
+
+def _own_checks(
+    contacts: pd.Index,
+    ic: np.ndarray,
+    to: np.ndarray,
+    nxt: np.ndarray,
+    contact_ms: np.ndarray,
+    stride_s: np.ndarray,
+    *,
+    events_ok: np.ndarray,
+    events_why: np.ndarray,
+    lim: StrideLimits,
+    dropped: dict[Any, float],
+    split: dict[Any, float],
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The checks on one foot's own strides, as (fails, reason) in the order they are
+    reported: a contact cut short or left out off the step rhythm, its events' own
+    validity, the clip's end, the events' order, contact and stride times in the running
+    range, and the share of the stride on the ground."""
+    size = ic.size
+    with np.errstate(divide="ignore", invalid="ignore"):
+        duty = 0.1 * contact_ms / stride_s  # per cent of the stride on the ground
+    duty_pct = np.round(np.clip(np.nan_to_num(duty), -999, 999)).astype(int)
+    cut_msg = [
+        f"this contact may be cut short: the foot seemed to land again "
+        f"{1000.0 * split.get(c, 0.0):.0f} ms later, off the step rhythm (that "
+        "second contact is not used)"
+        for c in contacts
+    ]
+    gone_msg = [
+        f"a second contact of this foot {1000.0 * dropped.get(c, 0.0):.0f} ms from "
+        "another, off the step rhythm (the foot dipped to the floor level, or the pose "
+        "model misplaced it): not used"
+        for c in contacts
+    ]
+    return [
+        (contacts.isin(list(split)), np.array(cut_msg)),
+        (contacts.isin(list(dropped)), np.array(gone_msg)),
+        (~events_ok, events_why),
+        (~np.isfinite(nxt), np.full(size, CLIP_END_REASON)),
+        (
+            ~(to > ic) | (np.isfinite(nxt) & (to >= nxt)),  # NaN: missing
+            np.full(size, "events missing or out of order"),
+        ),
+        (
+            (contact_ms < 1000 * lim.min_contact_s) | (contact_ms > 1000 * lim.max_contact_s),
+            np.char.add(
+                "contact time outside running range: ",
+                np.char.add(np.round(np.nan_to_num(contact_ms)).astype(int).astype(str), " ms"),
+            ),
+        ),
+        (
+            np.isfinite(stride_s) & ((stride_s < lim.min_stride_s) | (stride_s > lim.max_stride_s)),
+            np.char.add(
+                "stride time outside running range: ",
+                np.char.add(np.round(np.nan_to_num(stride_s), 2).astype(str), " s"),
+            ),
+        ),
+        (
+            np.isfinite(stride_s) & (contact_ms > 1000.0 * lim.max_duty * stride_s),
+            np.char.add(
+                np.char.add("the foot is on the ground for ", duty_pct.astype(str)),
+                " % of the stride: not a running stride",
+            ),
+        ),
+    ]
 
 
 def _flag_odd_strides(strides: pd.DataFrame, max_change: float) -> None:
