@@ -5,25 +5,17 @@
     timing (repeated frames) -> clean -> view (+ roll levelling) -> events -> timing
     (slow motion) -> strides -> metrics -> summary -> findings -> drill plan
 
-and returns an :class:`AnalysisResult` holding every stage's output.
-:meth:`AnalysisResult.to_dict` gives the versioned JSON document described by
-``gait/data/analysis.schema.json``; :meth:`AnalysisResult.save` writes ``analysis.json``,
-``events.csv`` and ``strides.csv`` atomically (temporary file, then rename).
+and returns an :class:`~gait.result.AnalysisResult` holding every stage's output (its
+JSON document and files: :mod:`gait.result`).
 """
 
 from __future__ import annotations
 
-import json
-import math
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from gait import __version__
-from gait._io import atomic_write
 from gait.clean import (
     CORE_LANDMARKS,
     MIN_JITTER_LEG_S,
@@ -47,10 +39,15 @@ from gait.events import (
     reason_counts,
     strides_from_events,
 )
-from gait.findings import Finding, Rule
+from gait.findings import Rule
 from gait.findings import evaluate as evaluate_findings
-from gait.metrics import METRICS, stride_metrics, strike_patterns_within
+from gait.metrics import METRICS, stride_metrics
 from gait.posedata import LANDMARK_INDEX, N_LANDMARKS, PoseData, _replace
+from gait.result import SCHEMA_FILE as SCHEMA_FILE
+from gait.result import SCHEMA_VERSION as SCHEMA_VERSION
+from gait.result import AnalysisResult as AnalysisResult
+from gait.result import near_side as near_side
+from gait.result import retime_pose as retime_pose
 from gait.summary import MIN_STEPS, NO_VALID_STRIDE, harmonic_mean, summarize
 from gait.timing import (
     RUNNING_CADENCE_SPM,
@@ -71,288 +68,6 @@ from gait.timing import (
     speed_warning,
 )
 from gait.view import ViewInfo, detect_view, rotate_image
-
-#: Version of the JSON document written by :meth:`AnalysisResult.to_dict`.
-SCHEMA_VERSION = "1.4"
-SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
-
-
-@dataclass(repr=False)
-class AnalysisResult:
-    """Everything one analysis produced.
-
-    Attributes
-    ----------
-    pose : PoseData
-        The landmarks analysed: the input's, or - for a clip found slowed down or sped
-        up by the legs' rhythm (``retimed_by`` other than 1) - the input retimed by that
-        factor, as ``--slowmo`` would; the events' and strides' times are on its clock,
-        frame numbers are the input's.  :attr:`input_pose` is the input as given.
-    cleaned : PoseData
-        Cleaned and roll-levelled landmarks the events and metrics were computed on.
-    view : ViewInfo
-    repeats : RepeatReport
-    speed : SpeedCheck
-    events : DataFrame
-        One row per event: ``side``, ``kind`` (ic|ms|to), ``frame``, ``time_s``, ``pos``,
-        ``contact``, ``valid``, ``reason``.
-    strides : DataFrame
-        One row per contact/stride: timing columns, ``valid``, ``reason`` and one column
-        per metric.
-    summary : DataFrame
-        One row per registry metric (see :func:`gait.summary.summarize`).
-    warnings : list of str
-    options : dict
-        The options the analysis ran with.
-    findings : list of Finding
-    drill_plan : dict
-    gait : GaitCheck or None
-        Whether the contact pattern looks like running (see :func:`gait.timing.check_gait`).
-    person_switches : ndarray of int
-        Video frames where the tracked skeleton jumps to another person.
-    retimed_by : float
-        The slow-motion factor the input was retimed by before the analysis (1: none).
-    """
-
-    pose: PoseData
-    cleaned: PoseData
-    view: ViewInfo
-    repeats: RepeatReport
-    speed: SpeedCheck
-    events: pd.DataFrame
-    strides: pd.DataFrame
-    summary: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    drill_plan: dict[str, Any] = field(default_factory=dict)
-    gait: GaitCheck | None = None
-    person_switches: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
-    retimed_by: float = 1.0
-
-    @property
-    def input_pose(self) -> PoseData:
-        """The landmarks as given to the analysis (on the input's clock): what is saved,
-        so that analysing them again finds the same playback speed."""
-        return self.pose if self.retimed_by == 1.0 else retime_pose(self.pose, 1 / self.retimed_by)
-
-    def __repr__(self) -> str:
-        view = self.view
-        facing = f" facing {view.facing}" if view.facing else ""
-        n_valid = int(self.strides["valid"].sum()) if len(self.strides) else 0
-        fired = [f.code for f in self.findings if f.status == "fired"]
-        clip = Path(self.pose.source_path).name if self.pose.source_path else "landmarks"
-        return (
-            f"<AnalysisResult {clip!r}: {view.kind}{facing}, {view.setting}; "
-            f"{n_valid}/{len(self.strides)} valid strides; "
-            f"findings: {', '.join(fired) or 'none fired'}; {len(self.warnings)} warning(s); "
-            "see .summary, .strides, .events, .findings_table, .drill_plan>"
-        )
-
-    @property
-    def findings_table(self) -> pd.DataFrame:
-        """The findings as a DataFrame, one row per rule (see
-        :func:`gait.findings.findings_table`); the evidence stays on :attr:`findings`."""
-        from gait.findings import findings_table
-
-        return findings_table(self.findings)
-
-    @property
-    def near_leg(self) -> str | None:
-        """The leg nearer the camera in a side view (:func:`near_side` of the cleaned
-        landmarks); None in other views or when unclear."""
-        return near_side(self.cleaned) if self.view.kind == "side" else None
-
-    @property
-    def far_leg(self) -> str | None:
-        """The other leg when :attr:`near_leg` is known (partly hidden behind it), else
-        None."""
-        return {"left": "right", "right": "left"}.get(self.near_leg or "")
-
-    @property
-    def strike_pattern(self) -> str | None:
-        """The most frequent foot strike pattern over the strides the foot strike angle's
-        value comes from (from a side view the near leg's, as ``near_leg_only`` says),
-        or None."""
-        s = self.strides
-        if s.empty or "foot_strike_pattern" not in s:
-            return None
-        use = s["valid"].to_numpy(dtype=bool) & s["foot_strike_pattern"].notna().to_numpy()
-        near = self.near_leg
-        if METRICS["foot_strike_angle_deg"].near_leg_only and near is not None:
-            mine = use & (s["side"].to_numpy() == near)
-            use = mine if mine.any() else use
-        pat = s.loc[use, "foot_strike_pattern"]
-        return str(pat.mode().iloc[0]) if len(pat) else None
-
-    @property
-    def strike_uncertainty_deg(self) -> float:
-        """Uncertainty of the foot strike angle's value (degrees; NaN when it is not
-        measured): the typical error of a 2D foot strike angle (Murray et al. 2018, 2.5
-        deg: the metric's ``smallest_change``) combined with the standard error of the
-        median over the strides it comes from (``1.2533 * IQR / 1.349 / sqrt(n)``)."""
-        row = self.summary.loc[self.summary["metric"] == "foot_strike_angle_deg"]
-        if row.empty or not np.isfinite(self.metric("foot_strike_angle_deg")):
-            return float("nan")
-        n, iqr = row["n_strides"].iloc[0], row["iqr"].iloc[0]
-        se = 1.2533 * float(iqr) / 1.349 / np.sqrt(float(n)) if n and np.isfinite(iqr) else 0.0
-        return float(np.hypot(METRICS["foot_strike_angle_deg"].smallest_change or 0.0, se))
-
-    @property
-    def strike_patterns(self) -> list[str]:
-        """:attr:`strike_pattern`, then any other pattern the foot strike angle's value
-        reaches within :attr:`strike_uncertainty_deg` (empty when there is no pattern).
-
-        A pose model reads a foot strike angle degrees off (the near leg of the rendered
-        side runners: value errors of -8.2 to +1.5 deg; MediaPipe's foot points scatter
-        about 7 deg from stride to stride), so near a pattern's boundary the pattern is
-        not known: the midfoot good-form runner (+2.0 deg) read -4.2, -3.4 deg
-        ("forefoot") at 30 and 120 fps, the rearfoot after_side runner (+13.9 deg) 5.7
-        deg ("midfoot") at 60 fps.  Within the uncertainty each of those clips, and every
-        other rendered side clip, names its runner's true pattern.
-        """
-        first = self.strike_pattern
-        if first is None:
-            return []
-        within = strike_patterns_within(
-            self.metric("foot_strike_angle_deg"), self.strike_uncertainty_deg
-        )
-        return [first] + [p for p in within if p != first]
-
-    def metric(self, name: str) -> float:
-        """Overall (median) value of a metric, NaN when not measurable."""
-        row = self.summary.loc[self.summary["metric"] == name]
-        if row.empty or row["value"].iloc[0] is None:
-            return float("nan")
-        return float(row["value"].iloc[0])
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document (schema ``gait/data/analysis.schema.json``)."""
-        pose = self.pose
-        metrics: dict[str, Any] = {}
-        for rec in self.summary.to_dict("records"):
-            name = rec["metric"]
-            spec = METRICS[name]
-            reason = rec["not_measurable"]
-            if isinstance(reason, str) and reason:
-                metrics[name] = {"unit": spec.unit, "not_measurable": reason}
-                continue
-            metrics[name] = {
-                "value": _num(rec["value"]),
-                "unit": spec.unit,
-                "left": _num(rec["left"]),
-                "right": _num(rec["right"]),
-                "iqr": _num(rec["iqr"]),
-                "asymmetry": _num(rec["asymmetry"]),
-                "n_strides": _int(rec["n_strides"]),
-                "n_left": _int(rec["n_left"]),
-                "n_right": _int(rec["n_right"]),
-                "few_strides": bool(rec["few_strides"]),
-                "confidence": _num(rec["confidence"]),
-                "confidence_label": rec["confidence_label"],
-            }
-            if spec.caveat:
-                metrics[name]["caveat"] = spec.caveat
-        pattern = self.strike_pattern
-        fsa = metrics.get("foot_strike_angle_deg")
-        if fsa is not None and "not_measurable" not in fsa and pattern is not None:
-            fsa["pattern"] = pattern
-            fsa["pattern_alternatives"] = self.strike_patterns[1:]
-            fsa["pattern_uncertainty_deg"] = _num(self.strike_uncertainty_deg)
-        events = [
-            {
-                "side": e["side"],
-                "kind": e["kind"],
-                "frame": int(e["frame"]),
-                "time_s": round(float(e["time_s"]), 5),
-                "valid": bool(e["valid"]),
-            }
-            for e in self.events.to_dict("records")
-        ]
-        n_valid = int(self.strides["valid"].sum()) if len(self.strides) else 0
-        return {
-            "schema_version": SCHEMA_VERSION,
-            "generator": {"name": "gait", "version": __version__},
-            "input": {
-                "path": pose.source_path,
-                "sha256": pose.source_sha256,
-                "fps": float(self.input_pose.fps),
-                "frames": int(pose.n_frames),
-                "width": int(pose.width),
-                "height": int(pose.height),
-            },
-            "view": self.view.to_dict(),
-            "pose": {
-                "model": pose.model,
-                "frames_with_pose": int(pose.frames_with_pose),
-                "noise_px": _num(self.cleaned.settings.get("noise_px")),
-                "angle_cutoff_hz": _num(self.cleaned.settings.get("angle_cutoff_hz")),
-                "event_cutoff_hz": _num(self.cleaned.settings.get("event_cutoff_hz")),
-            },
-            "timing": {
-                "repeated_frame_fraction": round(self.repeats.fraction, 4),
-                "duplicate_factor": int(self.repeats.factor),
-                "slowmo_factor": _num(self.speed.factor),
-                "clip_cadence_spm": _num(self.speed.cadence_spm),
-                "real_time_plausible": bool(self.speed.plausible),
-                "looks_like_running": bool(self.gait.running) if self.gait else True,
-                "duty_factor": _num(self.gait.duty_factor) if self.gait else None,
-                "both_feet_down_fraction": _num(self.gait.both_down) if self.gait else None,
-                "person_switch_frames": [int(f) for f in self.person_switches],
-            },
-            "strides": {"n_total": len(self.strides), "n_valid": n_valid},
-            "metrics": metrics,
-            "events": events,
-            "warnings": list(self.warnings),
-            "options": _jsonable(self.options),
-            "findings": [f.to_dict() for f in self.findings],
-            "drill_plan": self.drill_plan,
-        }
-
-    def save(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write ``analysis.json``, ``events.csv`` and ``strides.csv`` into ``out_dir``.
-
-        Each file is written to a temporary name in the same folder and renamed, so an
-        interrupted run never leaves a half-written file.
-
-        Returns
-        -------
-        dict of str to Path
-        """
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = {
-            "analysis": out / "analysis.json",
-            "events": out / "events.csv",
-            "strides": out / "strides.csv",
-        }
-        atomic_write(paths["analysis"], json.dumps(self.to_dict(), indent=1) + "\n")
-        atomic_write(paths["events"], self.events.to_csv(index=False))
-        atomic_write(paths["strides"], self.strides.to_csv(index=False))
-        return paths
-
-
-def _int(x: Any) -> int:
-    return 0 if x is None or (isinstance(x, float) and math.isnan(x)) else int(x)
-
-
-def _num(x: Any) -> float | None:
-    if x is None:
-        return None
-    x = float(x)
-    return round(x, 4) if math.isfinite(x) else None
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, float | np.floating):
-        return _num(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    return obj
 
 
 def _landmark_quality(pose: PoseData) -> float:
@@ -469,23 +184,14 @@ def analyze_pose(
         max_gap_s=max_gap_s,
     )
     duration = pose.n_frames / pose.fps if pose.fps > 0 else 0.0
-    main_stride_s = float("nan")  # for stretches played at another speed
     if _retimed is not None:
         main_stride_s = 120.0 / (_retimed[1] * _retimed[0])
     else:
-        # on the cleaned landmarks (leg swaps repaired) and, as cleaning works in
-        # seconds too and can garble a clip sped up 3x, on the landmarks as they came
-        reads = [leg_rhythm_spm(xy, pose.time_s) for xy in (raw_xy, work.image_px[..., :2])]
-        legs = max((r for r in reads if r is not None), key=lambda r: r[1], default=None)
-        if legs is not None and legs[1] >= MIN_CHANGE_SHARE:
-            legs = (_real_time_cadence(legs[0], raw_xy, pose.time_s), legs[1])
-            main_stride_s = 120.0 / legs[0]
-        factor = _off_speed_rhythm(legs, pose.fps, duration, legs_span_s(raw_xy, pose.time_s))
+        main_stride_s, legs_spm, factor = _legs_rhythm(pose, work, raw_xy, duration)
         if factor != 1.0:
-            assert legs is not None
-            again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs[0]))
+            again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs_spm))
             lo, hi = WALKING_RHYTHM_SPM
-            if again.gait is None or again.gait.running or not lo <= legs[0] <= hi:
+            if again.gait is None or again.gait.running or not lo <= legs_spm <= hi:
                 again.retimed_by = factor
                 return again
     warnings += info.notes
@@ -495,7 +201,131 @@ def analyze_pose(
     # The events are timed on landmarks whose floor line is level; the angles are taken
     # on landmarks levelled by the camera roll only.  The two differ on a treadmill whose
     # belt slopes less than a slide estimate's bias (see ViewInfo.floor_deg).
-    turn, centre = info.events_roll_deg - info.roll_deg, (pose.width / 2, pose.height / 2)
+    turn = info.events_roll_deg - info.roll_deg
+    events = _clip_events(
+        pose,
+        level,
+        info,
+        ev_xy,
+        raw_xy,
+        leg,
+        turn,
+        repeats,
+        midstance=midstance,
+        contact_cutoff_hz=contact_cutoff_hz,
+    )
+    speed, off_speed, too_short = _speed_check(events, pose.fps, duration, _retimed)
+    rescale = off_speed and _retimed is None  # a retimed pose is in real time already
+    limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
+    trusted = near_side(level) if side_view else None
+    unusable, changes, other_speed = _unusable_frames(pose, info, raw_xy, main_stride_s)
+    strides = strides_from_events(
+        events, pose.time_s, limits=limits, unusable=unusable, trusted_side=trusted
+    )
+    if changes:
+        warnings.append(_speed_change_warning(changes, 1.0 if _retimed is None else _retimed[0]))
+    far_usable = not strides["reason"].astype(str).str.contains("poorly tracked").any()
+    gait = check_gait(strides, trusted_side=trusted, far_side_usable=far_usable)
+    unavailable, withheld = _withheld_metrics(gait, speed, off_speed)
+    warnings += withheld
+    if too_short:
+        # a stride or two of a very short clip may pass every check by chance: none is used
+        # a copy: pandas may hand out the column's own buffer, which the next line changes
+        short = strides["valid"].to_numpy(dtype=bool, copy=True)
+        strides.loc[short, "valid"] = False
+        strides.loc[short, "reason"] = f"the clip is too short ({duration:.1f} s)"
+    events = _mark_events(events, strides)
+    per_stride = stride_metrics(
+        xy,
+        strides,
+        view=info.kind,
+        direction=info.direction,
+        # seen from behind or in front the swing leg is foreshortened all along: the
+        # distances are scaled by the longer leg (the events keep their tuned scale)
+        leg_length_px=leg
+        if side_view
+        else leg_length_px(xy, pose.fps, percentile=90.0, legs="longer"),
+        fps=pose.fps,
+        xy_events=raw_xy,
+        xy_oscillation=ev_xy,
+        noise_free=not level.settings["noisy"],
+        floor_deg=turn,
+    )
+    strides = pd.concat(
+        [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1
+    )
+    # the legs' rhythm over the steady stretches, for the clip's cadence
+    steady = np.where(other_speed[:, None, None], np.nan, ev_xy) if changes else ev_xy
+    summary = _clip_summary(
+        strides,
+        steady,
+        pose,
+        work,
+        info,
+        unavailable=unavailable,
+        trusted=trusted,
+        too_short_s=duration if too_short else None,
+    )
+    switches = find_person_switches(work)
+    warnings += _data_warnings(pose, events, strides, switches, view=info)
+    found = evaluate_findings(summary, rules, view=info.kind, near_side=trusted)
+    result = AnalysisResult(
+        pose=pose,
+        cleaned=level,
+        view=info,
+        repeats=repeats,
+        speed=speed,
+        events=events,
+        strides=strides,
+        summary=summary,
+        warnings=warnings,
+        options=options,
+        findings=found,
+        drill_plan=build_plan(found),
+        gait=gait,
+        person_switches=pose.frame_index[switches] if switches.size else switches,
+    )
+    result.warnings += _flat_landing_warning(result)
+    return result
+
+
+def _legs_rhythm(
+    pose: PoseData, work: PoseData, raw_xy: np.ndarray, duration: float
+) -> tuple[float, float, float]:
+    """(stride time of the clip's main playback speed in seconds - NaN when the legs'
+    rhythm is unclear -, the legs' cadence in steps/min of real time, the factor the clip
+    looks slowed down by: 1 when it plays in real time; see :func:`analyze_pose`)."""
+    main_stride_s = float("nan")  # for stretches played at another speed
+    # on the cleaned landmarks (leg swaps repaired) and, as cleaning works in seconds too
+    # and can garble a clip sped up 3x, on the landmarks as they came
+    reads = [leg_rhythm_spm(xy, pose.time_s) for xy in (raw_xy, work.image_px[..., :2])]
+    legs = max((r for r in reads if r is not None), key=lambda r: r[1], default=None)
+    if legs is not None and legs[1] >= MIN_CHANGE_SHARE:
+        legs = (_real_time_cadence(legs[0], raw_xy, pose.time_s), legs[1])
+        main_stride_s = 120.0 / legs[0]
+    factor = _off_speed_rhythm(legs, pose.fps, duration, legs_span_s(raw_xy, pose.time_s))
+    return main_stride_s, float("nan") if legs is None else legs[0], factor
+
+
+def _clip_events(
+    pose: PoseData,
+    level: PoseData,
+    info: ViewInfo,
+    ev_xy: np.ndarray,
+    raw_xy: np.ndarray,
+    leg: np.ndarray,
+    turn: float,
+    repeats: RepeatReport,
+    *,
+    midstance: Literal["middle", "pelvis", "knee"] | None,
+    contact_cutoff_hz: float | None,
+) -> pd.DataFrame:
+    """The clip's events with the view's rules (:func:`gait.events.detect_events`), and
+    from behind the lower-foot rule's where that one serves better (see
+    :func:`gait.events.frontal_events`).  ``turn``: the events' floor line against the
+    angles' levelling (degrees)."""
+    side_view = info.kind == "side"
+    centre = (pose.width / 2, pose.height / 2)
     feet_xy = ev_xy if turn == 0 else rotate_image(ev_xy, turn, centre)
     # Seen from behind or in front, a runner on the ground recedes or approaches: every
     # contact lands at another image height, and the feet's floor levels must follow
@@ -570,17 +400,31 @@ def analyze_pose(
         assert envelope is not None
         if not _feet_rise(envelope, n_height, n_lower) and n_lower > n_height:
             events = lower
-    speed = check_speed(events, fps=pose.fps)
-    if _retimed is not None:  # the rhythm's verdict, the clip's own cadence
-        factor, clip_cadence = _retimed
+    return events
+
+
+def _speed_check(
+    events: pd.DataFrame, fps: float, duration: float, retimed: tuple[float, float] | None
+) -> tuple[SpeedCheck, bool, bool]:
+    """(the clip's playback-speed check, whether it looks slowed or sped up, whether it is
+    too short to judge): from the contacts' cadence and duty factor
+    (:func:`gait.timing.check_speed`), or - on a clip already retimed by the legs'
+    rhythm - that rhythm's verdict with the clip's own cadence."""
+    speed = check_speed(events, fps=fps)
+    if retimed is not None:  # the rhythm's verdict, the clip's own cadence
+        factor, clip_cadence = retimed
         warning = speed_warning(clip_cadence, factor, measured_as_if=True)
         speed = SpeedCheck(clip_cadence, speed.duty_factor, factor, False, warning)
     too_short = 0 < duration < MIN_DURATION_S  # too few steps to judge the speed either
     off_speed = not speed.plausible and bool(speed.warning) and not too_short
-    rescale = off_speed and _retimed is None  # a retimed pose is in real time already
-    limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
-    unavailable: dict[str, str] = {}
-    trusted = near_side(level) if side_view else None
+    return speed, off_speed, too_short
+
+
+def _unusable_frames(
+    pose: PoseData, info: ViewInfo, raw_xy: np.ndarray, main_stride_s: float
+) -> tuple[list[tuple[np.ndarray, str]], list[SpeedChange], np.ndarray]:
+    """(frame sets whose strides are not used, with the reason - a turn, a stretch played
+    at another speed -; those stretches; their (n,) frame mask)."""
     changes = speed_changes(raw_xy, pose.time_s, main_stride_s)
     other_speed = np.zeros(pose.n_frames, dtype=bool)
     for change in changes:
@@ -588,57 +432,28 @@ def analyze_pose(
     unusable = [(other_speed, OTHER_SPEED_REASON)] if changes else []
     if info.turn_frames.size == pose.n_frames:
         unusable.insert(0, (info.turn_frames, "the runner turns during this stride"))
-    strides = strides_from_events(
-        events, pose.time_s, limits=limits, unusable=unusable, trusted_side=trusted
-    )
-    if changes:
-        warnings.append(_speed_change_warning(changes, 1.0 if _retimed is None else _retimed[0]))
-    far_usable = not strides["reason"].astype(str).str.contains("poorly tracked").any()
-    gait = check_gait(strides, trusted_side=trusted, far_side_usable=far_usable)
-    if not gait.running and gait.warning:
-        # walking or standing: the running rules (and the slow-motion guess) do not apply
-        warnings.append(gait.warning)
-        reason = "not measured: the clip looks like walking or standing, not running"
-        unavailable = dict.fromkeys(METRICS, reason)
-    elif off_speed:
-        warnings.append(str(speed.warning))  # set: off_speed needs it
-        reason = (
-            f"footage looks {'slowed' if speed.factor > 1 else 'sped up'} about "
-            f"{max(speed.factor, 1 / speed.factor):g}x; re-run with --slowmo {speed.factor:g}"
-        )
-        unavailable = {name: reason for name, spec in METRICS.items() if spec.timing}
-    if too_short:
-        # a stride or two of a very short clip may pass every check by chance: none is used
-        # a copy: pandas may hand out the column's own buffer, which the next line changes
-        short = strides["valid"].to_numpy(dtype=bool, copy=True)
-        strides.loc[short, "valid"] = False
-        strides.loc[short, "reason"] = f"the clip is too short ({duration:.1f} s)"
-    events = _mark_events(events, strides)
-    per_stride = stride_metrics(
-        xy,
-        strides,
-        view=info.kind,
-        direction=info.direction,
-        # seen from behind or in front the swing leg is foreshortened all along: the
-        # distances are scaled by the longer leg (the events keep their tuned scale)
-        leg_length_px=leg
-        if side_view
-        else leg_length_px(xy, pose.fps, percentile=90.0, legs="longer"),
-        fps=pose.fps,
-        xy_events=raw_xy,
-        xy_oscillation=ev_xy,
-        noise_free=not level.settings["noisy"],
-        floor_deg=turn,
-    )
-    strides = pd.concat(
-        [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1
-    )
+    return unusable, changes, other_speed
+
+
+def _clip_summary(
+    strides: pd.DataFrame,
+    steady_xy: np.ndarray,
+    pose: PoseData,
+    work: PoseData,
+    info: ViewInfo,
+    *,
+    unavailable: dict[str, str],
+    trusted: str | None,
+    too_short_s: float | None,
+) -> pd.DataFrame:
+    """The summary of the strides (:func:`gait.summary.summarize`), the cadence from the
+    legs' rhythm over ``steady_xy`` where the strides give one, and - for a clip too
+    short for a complete valid stride (``too_short_s``, its duration) - that reason."""
     rhythm = None
     if "cadence_spm" in strides and "cadence_spm" not in unavailable:
         valid = strides["valid"].to_numpy(dtype=bool)
         guess = harmonic_mean(strides["cadence_spm"].to_numpy(dtype=float)[valid])
-        steady = np.where(other_speed[:, None, None], np.nan, ev_xy) if changes else ev_xy
-        rhythm = rhythm_cadence_spm(steady, pose.time_s, guess_spm=guess)  # None if NaN
+        rhythm = rhythm_cadence_spm(steady_xy, pose.time_s, guess_spm=guess)  # None if NaN
     summary = summarize(
         strides,
         view=info.kind,
@@ -648,43 +463,51 @@ def analyze_pose(
         clip_values={} if rhythm is None else {"cadence_spm": rhythm},
         near_side=trusted,
     )
-    if too_short:
+    if too_short_s is not None:
         short_reason = (
-            f"not measured: the clip is too short ({duration:.1f} s) for a complete valid stride"
+            f"not measured: the clip is too short ({too_short_s:.1f} s) for a complete valid stride"
         )
         summary["not_measurable"] = summary["not_measurable"].where(
             summary["not_measurable"] != NO_VALID_STRIDE, short_reason
         )
-    switches = find_person_switches(work)
-    warnings += _data_warnings(pose, events, strides, switches, view=info)
-    found = evaluate_findings(summary, rules, view=info.kind, near_side=trusted)
-    result = AnalysisResult(
-        pose=pose,
-        cleaned=level,
-        view=info,
-        repeats=repeats,
-        speed=speed,
-        events=events,
-        strides=strides,
-        summary=summary,
-        warnings=warnings,
-        options=options,
-        findings=found,
-        drill_plan=build_plan(found),
-        gait=gait,
-        person_switches=pose.frame_index[switches] if switches.size else switches,
-    )
-    # only where the foot strike is reported (not of a walking clip's odd stride)
-    flat = result.strike_pattern in ("midfoot", "forefoot")
-    if info.kind == "side" and flat and np.isfinite(result.metric("foot_strike_angle_deg")):
-        patterns = result.strike_patterns
-        result.warnings.append(
-            FLAT_LANDING_WARNING.format(
-                lands="lands" if len(patterns) == 1 else "may land",
-                pattern=" or ".join(patterns),
-            )
+    return summary
+
+
+def _withheld_metrics(
+    gait: GaitCheck, speed: SpeedCheck, off_speed: bool
+) -> tuple[dict[str, str], list[str]]:
+    """(metric -> why it is not reported, warnings): every metric of a clip that looks like
+    walking or standing, the timing metrics of footage that looks slowed or sped up."""
+    if not gait.running and gait.warning:
+        # walking or standing: the running rules (and the slow-motion guess) do not apply
+        reason = "not measured: the clip looks like walking or standing, not running"
+        return dict.fromkeys(METRICS, reason), [gait.warning]
+    if off_speed:
+        reason = (
+            f"footage looks {'slowed' if speed.factor > 1 else 'sped up'} about "
+            f"{max(speed.factor, 1 / speed.factor):g}x; re-run with --slowmo {speed.factor:g}"
         )
-    return result
+        # speed.warning is set: off_speed needs it
+        return {name: reason for name, spec in METRICS.items() if spec.timing}, [str(speed.warning)]
+    return {}, []
+
+
+def _flat_landing_warning(result: AnalysisResult) -> list[str]:
+    """:data:`FLAT_LANDING_WARNING` for a side view whose runner lands flat or on the
+    forefoot - only where the foot strike is reported (not of a walking clip's odd
+    stride)."""
+    flat = result.strike_pattern in ("midfoot", "forefoot")
+    if result.view.kind != "side" or not flat:
+        return []
+    if not np.isfinite(result.metric("foot_strike_angle_deg")):
+        return []
+    patterns = result.strike_patterns
+    return [
+        FLAT_LANDING_WARNING.format(
+            lands="lands" if len(patterns) == 1 else "may land",
+            pattern=" or ".join(patterns),
+        )
+    ]
 
 
 #: Said of a side-view clip whose runner lands flat or on the forefoot.  Motion capture
@@ -772,26 +595,6 @@ def _core_only(core: np.ndarray, idx: list[int]) -> np.ndarray:
     buf[rest] = np.nan
     buf[idx] = np.moveaxis(core, 0, -1)
     return np.moveaxis(buf, -1, 0)
-
-
-def near_side(pose: PoseData) -> str | None:
-    """The leg nearer the camera in a side view: more visible, or smaller depth ``z``.
-
-    Returns None when neither cue separates the legs.
-    """
-    parts = ("knee", "ankle", "heel", "foot_index")
-    idx = {s: [LANDMARK_INDEX[f"{s}_{p}"] for p in parts] for s in ("left", "right")}
-    has = pose.has_pose
-    if not has.any():
-        return None
-    vis = {s: float(np.mean(pose.visibility[:, idx[s]][has])) for s in idx}
-    if abs(vis["left"] - vis["right"]) > 0.05:
-        return "left" if vis["left"] > vis["right"] else "right"
-    z = {s: pose.image_px[:, idx[s], 2][has] for s in idx}
-    zl, zr = (float(np.nanmedian(z[s])) if np.isfinite(z[s]).any() else np.nan for s in idx)
-    if np.isfinite(zl) and np.isfinite(zr) and abs(zl - zr) > 1.0:
-        return "left" if zl < zr else "right"
-    return None
 
 
 def _mark_events(events: pd.DataFrame, strides: pd.DataFrame) -> pd.DataFrame:
@@ -905,11 +708,6 @@ def _speed_change_warning(changes: list[SpeedChange], clock: float) -> str:
         "rhythm); the strides there are not used - cut the clip where the speed changes and "
         "analyse each part on its own, with --slowmo for a slowed part"
     )
-
-
-def retime_pose(pose: PoseData, factor: float) -> PoseData:
-    """``pose`` with its clock divided by ``factor`` (what ``--slowmo factor`` gives)."""
-    return _replace(pose, time_s=pose.time_s / factor, fps=pose.fps * factor)
 
 
 #: Added when most steps of a front view on a treadmill were rejected.  From the front the
