@@ -482,7 +482,7 @@ def test_strike_patterns_within_an_uncertainty() -> None:
 def test_range_between_never_raises_on_poor_strides() -> None:
     """Empty, reversed, out-of-clip, overlapping and all-missing ranges give NaN or the
     right range - the walking clip used to crash here (empty slice in ``np.fmax``)."""
-    from gait.metrics import _range_between
+    from gait.metrics.sampling import _range_between
 
     y = np.array([0.0, 1.0, 5.0, 2.0, np.nan, np.nan, 3.0, -1.0])
     start = np.array([0.2, 1.0, 4.0, 2.0, 0.0, 9.0, 7.5, np.nan, 0.0, 1.5])
@@ -639,7 +639,7 @@ def test_foot_flat_reference_is_the_lowest_early_stance_frame() -> None:
     midstance angle where no frame qualifies."""
     import pandas as pd
 
-    from gait.metrics import _foot_flat_angle_deg
+    from gait.metrics.strides import _foot_flat_angle_deg
 
     n = 40
     heel = np.zeros((n, 2, 2))
@@ -661,7 +661,7 @@ def test_peak_between_finds_the_peak_between_frames() -> None:
     """The stance peak (the knee at midstance): the vertex of the least-squares quadratic
     around the highest frame, found between frames; the highest frame where a neighbour
     is missing; NaN where the range holds no frame."""
-    from gait.metrics import _peak_between
+    from gait.metrics.sampling import _peak_between
 
     f = np.arange(60, dtype=float)
     y = np.stack([40.0 - 0.3 * (f - 20.3) ** 2, 30.0 - 0.5 * (f - 44.6) ** 2], axis=1)
@@ -689,7 +689,8 @@ def test_knee_at_midstance_is_the_stance_peak_not_the_value_at_the_event() -> No
     (default runner, 60 fps) and the reported peak by nothing."""
     from core_helpers import stride_metric_inputs
 
-    from gait.metrics import _oriented, stride_metrics
+    from gait.metrics import stride_metrics
+    from gait.metrics.angles import _oriented
     from gait.posedata import LANDMARK_INDEX
 
     xy, s, kw = stride_metric_inputs(synth(fps=60.0, duration_s=4.0)[0])

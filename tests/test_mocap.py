@@ -11,7 +11,8 @@ import pytest
 from mocap_helpers import PX_PER_MM, force_plate_events, ik_angles, mocap_pose
 
 from gait.analysis import AnalysisResult, analyze_pose
-from gait.metrics import _oriented, ankle_dorsiflexion_deg, knee_flexion_deg
+from gait.metrics import ankle_dorsiflexion_deg, knee_flexion_deg
+from gait.metrics.angles import _oriented
 from gait.posedata import LANDMARK_INDEX
 
 # The first left plate contact (0.645-0.767 s, 122 ms) is only partly on the plate.

@@ -140,7 +140,7 @@ def test_one_sided_closed_form_matches_the_pseudo_inverse(after: bool, n_points:
 
 
 def test_oriented_landmarks_equal_the_plain_flip() -> None:
-    from gait.metrics import _oriented
+    from gait.metrics.angles import _oriented
 
     rng = np.random.default_rng(6)
     xy = _landmark_major(rng.normal(size=(500, 33, 2)))
