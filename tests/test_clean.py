@@ -117,7 +117,7 @@ def test_leg_swaps_are_found_and_repaired() -> None:
 def _collapse(xy: np.ndarray, frame: int) -> np.ndarray:
     """A copy with both legs' knee, ankle, heel and toe pulled 90 % of the way to their
     midpoint on ``frame`` (a pose model's both-feet-in-the-middle miss)."""
-    from gait.clean import _leg_indices
+    from gait.clean.swaps import _leg_indices
 
     left, right = _leg_indices()
     out = xy.copy()
@@ -132,7 +132,7 @@ def test_one_collapsed_frame_does_not_swap_other_frames() -> None:
     with the acceleration uncapped and every frame compared, the repair swapped other
     frames next to it in 68 of these 120 cases (up to 17 frames, to the clip's start or
     end); now in none."""
-    from gait.clean import _leg_indices
+    from gait.clean.swaps import _leg_indices
 
     left, right = _leg_indices()
     bad = total = 0
@@ -157,7 +157,7 @@ def test_swaps_reaching_the_clip_edge_are_repaired(fps: float) -> None:
     """A swap that starts before the clip (or ends after it) shows one jump only; it is
     still repaired wherever the feet are apart (>= 0.3 leg), for 2-4 swapped frames at
     every start over a second of running (all of 438 cases at 30/60/120 fps)."""
-    from gait.clean import _leg_indices, _swap_permutation
+    from gait.clean.swaps import _leg_indices, _swap_permutation
 
     left, right = _leg_indices()
     perm = _swap_permutation(33)
@@ -193,7 +193,7 @@ def _swap_objective(swapped: np.ndarray, cost: np.ndarray, prior: float, switch:
 def test_viterbi_swaps_is_the_exact_minimiser() -> None:
     from itertools import product
 
-    from gait.clean import _viterbi_swaps
+    from gait.clean.swaps import _viterbi_swaps
 
     rng = np.random.default_rng(7)
     prior, switch = 0.05, 0.1
@@ -214,7 +214,7 @@ def test_viterbi_swaps_is_the_exact_minimiser() -> None:
 def test_surely_kept_frames_are_unswapped_in_every_minimiser() -> None:
     from itertools import product
 
-    from gait.clean import _surely_kept
+    from gait.clean.swaps import _surely_kept
 
     rng = np.random.default_rng(11)
     prior, switch = 0.05, 0.1
@@ -234,7 +234,7 @@ def test_surely_kept_frames_are_unswapped_in_every_minimiser() -> None:
 
 
 def test_viterbi_swaps_by_stretches_equals_one_pass() -> None:
-    from gait.clean import _surely_kept, _viterbi_path, _viterbi_swaps
+    from gait.clean.swaps import _surely_kept, _viterbi_path, _viterbi_swaps
 
     rng = np.random.default_rng(5)
     n_free = n_total = 0
