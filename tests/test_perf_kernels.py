@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gait.posedata import _landmark_major, _replace
-from gait.timing import _dft_bins
+from gait.timing.rhythm import _dft_bins
 from gait.view import rotate_image
 
 
@@ -158,7 +158,7 @@ def test_oriented_landmarks_equal_the_plain_flip() -> None:
 def test_frame_motion_median_by_sorting_network_equals_np_median() -> None:
     from itertools import product
 
-    from gait.timing import _middle_mean_of_8
+    from gait.timing.repeats import _middle_mean_of_8
 
     # 0-1 principle: a network that sorts every 0/1 input sorts every input
     bits = np.array(list(product((0.0, 1.0), repeat=8))).T  # (8, 256)

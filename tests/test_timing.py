@@ -279,7 +279,7 @@ def test_the_rhythm_peak_stays_inside_its_band() -> None:
     more power just below it (a drifting signal) moved it up to 16 bands' widths down,
     below zero: a negative cadence, and a crash (ZeroDivisionError) in likely_factor on
     a synthetic front-view clip."""
-    from gait.timing import _spectral_peak
+    from gait.timing.rhythm import _spectral_peak
 
     rng = np.random.default_rng(0)
     dt = 1 / 30
