@@ -378,7 +378,85 @@ def detect_view(
             overridden=view is not None,
             notes=["no usable torso landmarks: view could not be detected"],
         )
-    # --- kind
+    kind, kind_conf, cues = _view_kind(xy, mid_hip, torso, view)
+    # only the core landmarks are levelled here: the cues below read nothing else
+    leveller = _CoreLeveller(xy, (pose.width / 2, pose.height / 2))
+    floor: FloorLine | None = None
+    floor_deg: float | None = None
+    if kind == "side":
+        floor = _side_roll(leveller, leg if np.isfinite(leg) else torso * 1.6, pose.fps)
+        roll, floor_deg, roll_notes = _side_view_roll(floor)
+        notes += roll_notes
+    else:
+        d = mid_sh - mid_hip
+        roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
+        roll = roll if np.isfinite(roll) and abs(roll) < 20 else 0.0
+    lev = leveller.level(roll if floor_deg is None else floor_deg)
+    lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))
+    det_setting, set_conf, travel = _setting(
+        pose, kind, lev_hip, mid_hip, mid_sh, leg or torso, setting
+    )
+    direction = np.zeros(n)
+    turn = np.zeros(n, dtype=bool)
+    segments: list[dict[str, Any]] = []
+    facing: str | None = None
+    face_conf = 1.0
+    if kind == "side":
+        sig = _facing_signal(lev)
+        if det_setting == "overground":
+            v = np.gradient(lev_hip[:, 0]) if n > 1 else np.zeros(n)
+            # average the posture cue with the travel direction where both exist
+            sv = np.sign(v)
+            sig = np.where(np.isfinite(v), np.where(np.isfinite(sig), 0.5 * (sig + sv), sv), sig)
+        if view in ("side_left", "side_right"):
+            facing = view.split("_")[1]
+            direction[:] = 1.0 if facing == "right" else -1.0
+            segments = [{"start_frame": 0, "stop_frame": n, "facing": facing}]
+        else:
+            direction, segments, facing, face_conf = _facing_segments(sig, pose, min_turn_s)
+            if len(segments) > 1:
+                margin = round(turn_margin_s * pose.fps)
+                for b in _segments_of(direction)[1][:-1]:
+                    turn[max(0, b - margin) : b + margin] = True
+                notes.append(
+                    f"the runner changes direction {len(segments) - 1} time(s); the clip is "
+                    "split into segments of constant facing and strides across a turn are "
+                    "not used"
+                )
+                if setting is None and det_setting == "treadmill":
+                    # nobody turns round on a treadmill: the runner's travel cancelled out
+                    # over the clip (there and back), or a panning camera followed them
+                    det_setting, set_conf = "overground", 0.75
+    conf = float(min(kind_conf, set_conf, face_conf))
+    if conf < 0.6:
+        notes.append(f"view detection is uncertain (confidence {conf:.2f}); pass --view to set it")
+    return ViewInfo(
+        kind=kind,
+        facing=facing,
+        setting=det_setting,
+        confidence=conf,
+        roll_deg=float(roll),
+        direction=direction,
+        segments=segments,
+        turn_frames=turn,
+        overridden=view is not None,
+        notes=notes,
+        floor_deg=floor_deg,
+        details={
+            "width_ratio": cues["width_ratio"],
+            "travel": float(travel),
+            "lr_sign": cues["lr_sign"],
+            "excursion": cues["excursion"],
+            **_floor_details(floor),
+        },
+    )
+
+
+def _view_kind(
+    xy: np.ndarray, mid_hip: np.ndarray, torso: float, view: str | None
+) -> tuple[str, float, dict[str, float]]:
+    """(side, rear or front; its confidence; the cues: the shoulders' and hips' width over
+    the torso length, the sign of left minus right, the ankles' fore-aft excursion)."""
     width = (
         np.abs(_pt(xy, "left_shoulder")[:, 0] - _pt(xy, "right_shoulder")[:, 0])
         + np.abs(_pt(xy, "left_hip")[:, 0] - _pt(xy, "right_hip")[:, 0])
@@ -408,41 +486,50 @@ def detect_view(
         kind_conf = _sigmoid_conf(kind_margin, 0.25)
     else:
         kind, kind_conf = view.split("_")[0], 1.0
-    # --- roll
-    # only the core landmarks are levelled here: the cues below read nothing else
-    leveller = _CoreLeveller(xy, (pose.width / 2, pose.height / 2))
-    floor: FloorLine | None = None
-    floor_deg: float | None = None
-    if kind == "side":
-        floor = _side_roll(leveller, leg if np.isfinite(leg) else torso * 1.6, pose.fps)
-        roll = floor.roll_deg if floor.trusted and abs(floor.roll_deg) >= ROLL_MIN_DEG else 0.0
-        # the feet are levelled by the floor line; the angles only by a camera roll
-        floor_deg = roll
-        roll = roll if floor.is_camera_roll else 0.0
-        if floor_deg != roll:
-            notes.append(
-                f"the treadmill belt slopes {floor_deg:+.1f} deg in the picture: steps are "
-                "timed along it, but angles are measured against the picture's vertical, as "
-                f"a slope under {floor.uncertainty_deg:.1f} deg may be perspective rather than "
-                "a tilted camera (level the camera to be sure)"
-            )
-        if floor.method == "slide" and not floor.trusted and abs(floor.roll_deg) >= SLIDE_NOTE_DEG:
-            notes.append(
-                f"the floor line slopes {floor.roll_deg:+.1f} deg, but the feet disagree on "
-                "it and on a treadmill the pose model's foot errors can fake a slope: the "
-                "camera roll is not corrected"
-            )
-    else:
-        d = mid_sh - mid_hip
-        roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
-        roll = roll if np.isfinite(roll) and abs(roll) < 20 else 0.0
-    lev = leveller.level(roll if floor_deg is None else floor_deg)
-    # --- setting
+    return kind, kind_conf, {"width_ratio": width_ratio, "lr_sign": lr, "excursion": excursion}
+
+
+def _side_view_roll(floor: FloorLine) -> tuple[float, float, list[str]]:
+    """(camera roll the angles are levelled by, the floor line's slope the feet are
+    levelled by, notes) of a side view from its floor line."""
+    notes = []
+    roll = floor.roll_deg if floor.trusted and abs(floor.roll_deg) >= ROLL_MIN_DEG else 0.0
+    # the feet are levelled by the floor line; the angles only by a camera roll
+    floor_deg = roll
+    roll = roll if floor.is_camera_roll else 0.0
+    if floor_deg != roll:
+        notes.append(
+            f"the treadmill belt slopes {floor_deg:+.1f} deg in the picture: steps are "
+            "timed along it, but angles are measured against the picture's vertical, as "
+            f"a slope under {floor.uncertainty_deg:.1f} deg may be perspective rather than "
+            "a tilted camera (level the camera to be sure)"
+        )
+    if floor.method == "slide" and not floor.trusted and abs(floor.roll_deg) >= SLIDE_NOTE_DEG:
+        notes.append(
+            f"the floor line slopes {floor.roll_deg:+.1f} deg, but the feet disagree on "
+            "it and on a treadmill the pose model's foot errors can fake a slope: the "
+            "camera roll is not corrected"
+        )
+    return roll, floor_deg, notes
+
+
+def _setting(
+    pose: PoseData,
+    kind: str,
+    lev_hip: np.ndarray,
+    mid_hip: np.ndarray,
+    mid_sh: np.ndarray,
+    scale: float,
+    setting: str | None,
+) -> tuple[str, float, float]:
+    """(treadmill or overground, its confidence, the travel cue): from the side the
+    levelled hips' travel in ``scale`` (leg) lengths per second, from behind or in front
+    the torso's relative change of size per second."""
+    n = pose.n_frames
     duration = float(pose.time_s[-1] - pose.time_s[0]) if n > 1 else 0.0
-    lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))
     ok = np.isfinite(lev_hip[:, 0])
     if kind == "side" and ok.sum() > 2 and duration > 0:
-        travel = _slope(pose.time_s[ok], lev_hip[ok, 0]) / (leg or torso)
+        travel = _slope(pose.time_s[ok], lev_hip[ok, 0]) / scale
         set_margin = abs(travel) - 1.0  # leg lengths per second
     else:
         size = np.linalg.norm(mid_sh - mid_hip, axis=1)
@@ -453,94 +540,49 @@ def detect_view(
     set_conf = _sigmoid_conf(set_margin, 0.3 if kind == "side" else 0.03)
     if setting is not None:
         det_setting, set_conf = setting, 1.0
-    # --- facing and turns
-    direction = np.zeros(n)
-    turn = np.zeros(n, dtype=bool)
-    segments: list[dict[str, Any]] = []
-    facing: str | None = None
-    face_conf = 1.0
-    if kind == "side":
-        sig = _facing_signal(lev)
-        if det_setting == "overground":
-            v = np.gradient(lev_hip[:, 0]) if n > 1 else np.zeros(n)
-            # average the posture cue with the travel direction where both exist
-            sv = np.sign(v)
-            sig = np.where(np.isfinite(v), np.where(np.isfinite(sig), 0.5 * (sig + sv), sv), sig)
-        if view in ("side_left", "side_right"):
-            facing = view.split("_")[1]
-            direction[:] = 1.0 if facing == "right" else -1.0
-            segments = [{"start_frame": 0, "stop_frame": n, "facing": facing}]
-        else:
-            win = max(3, round(min_turn_s * pose.fps) | 1)
-            from scipy import ndimage
+    return det_setting, set_conf, travel
 
-            has = np.isfinite(sig)
-            filled = np.where(has, sig, 0.0)
-            smooth = ndimage.uniform_filter1d(filled, win, mode="nearest")
-            sign = np.where(smooth >= 0, 1.0, -1.0)
-            # a window without any evidence (no pose: an overground runner out of view)
-            # takes the nearest evidence's sign, not "right" by default
-            seen = ndimage.uniform_filter1d(has.astype(float), win, mode="nearest") > 0
-            if seen.any() and not seen.all():
-                sign = sign[_nearest_true(seen)]
-            starts, stops = _segments_of(sign)
-            # merge runs shorter than min_turn_s into the preceding run
-            long = (stops - starts) >= min_turn_s * pose.fps
-            if long.any():
-                keep_sign = sign[starts]
-                idx = np.maximum.accumulate(np.where(long, np.arange(long.size), -1))
-                first_long = int(np.argmax(long))
-                idx = np.where(idx < 0, first_long, idx)
-                sign = np.repeat(keep_sign[idx], stops - starts)
-            direction = sign
-            starts, stops = _segments_of(sign)
-            segments = [
-                {
-                    "start_frame": int(pose.frame_index[a]),
-                    "stop_frame": int(pose.frame_index[b - 1]) + 1,
-                    "facing": "right" if sign[a] > 0 else "left",
-                }
-                for a, b in zip(starts, stops, strict=True)
-            ]
-            # the frames with evidence vote (not those without a pose)
-            durations = np.bincount((sign[has] > 0).astype(int), minlength=2)
-            facing = "right" if durations[1] >= durations[0] else "left"
-            face_conf = (
-                float(min(1.0, abs(_nanmedian(sig)) + 0.5)) if np.isfinite(_nanmedian(sig)) else 0.0
-            )
-            if len(segments) > 1:
-                margin = round(turn_margin_s * pose.fps)
-                for b in stops[:-1]:
-                    turn[max(0, b - margin) : b + margin] = True
-                notes.append(
-                    f"the runner changes direction {len(segments) - 1} time(s); the clip is "
-                    "split into segments of constant facing and strides across a turn are "
-                    "not used"
-                )
-                if setting is None and det_setting == "treadmill":
-                    # nobody turns round on a treadmill: the runner's travel cancelled out
-                    # over the clip (there and back), or a panning camera followed them
-                    det_setting, set_conf = "overground", 0.75
-    conf = float(min(kind_conf, set_conf, face_conf))
-    if conf < 0.6:
-        notes.append(f"view detection is uncertain (confidence {conf:.2f}); pass --view to set it")
-    return ViewInfo(
-        kind=kind,
-        facing=facing,
-        setting=det_setting,
-        confidence=conf,
-        roll_deg=float(roll),
-        direction=direction,
-        segments=segments,
-        turn_frames=turn,
-        overridden=view is not None,
-        notes=notes,
-        floor_deg=floor_deg,
-        details={
-            "width_ratio": width_ratio,
-            "travel": float(travel),
-            "lr_sign": lr,
-            "excursion": excursion,
-            **_floor_details(floor),
-        },
-    )
+
+def _facing_segments(
+    sig: np.ndarray, pose: PoseData, min_turn_s: float
+) -> tuple[np.ndarray, list[dict[str, Any]], str, float]:
+    """(direction +1 right / -1 left per frame, the segments of constant facing, the
+    facing most frames with evidence show, its confidence) from the facing signal
+    ``sig`` (NaN where there is no evidence), smoothed over ``min_turn_s`` and with
+    shorter runs merged into the preceding one."""
+    from scipy import ndimage
+
+    win = max(3, round(min_turn_s * pose.fps) | 1)
+    has = np.isfinite(sig)
+    filled = np.where(has, sig, 0.0)
+    smooth = ndimage.uniform_filter1d(filled, win, mode="nearest")
+    sign = np.where(smooth >= 0, 1.0, -1.0)
+    # a window without any evidence (no pose: an overground runner out of view) takes
+    # the nearest evidence's sign, not "right" by default
+    seen = ndimage.uniform_filter1d(has.astype(float), win, mode="nearest") > 0
+    if seen.any() and not seen.all():
+        sign = sign[_nearest_true(seen)]
+    starts, stops = _segments_of(sign)
+    # merge runs shorter than min_turn_s into the preceding run
+    long = (stops - starts) >= min_turn_s * pose.fps
+    if long.any():
+        keep_sign = sign[starts]
+        idx = np.maximum.accumulate(np.where(long, np.arange(long.size), -1))
+        first_long = int(np.argmax(long))
+        idx = np.where(idx < 0, first_long, idx)
+        sign = np.repeat(keep_sign[idx], stops - starts)
+    starts, stops = _segments_of(sign)
+    segments = [
+        {
+            "start_frame": int(pose.frame_index[a]),
+            "stop_frame": int(pose.frame_index[b - 1]) + 1,
+            "facing": "right" if sign[a] > 0 else "left",
+        }
+        for a, b in zip(starts, stops, strict=True)
+    ]
+    # the frames with evidence vote (not those without a pose)
+    durations = np.bincount((sign[has] > 0).astype(int), minlength=2)
+    facing = "right" if durations[1] >= durations[0] else "left"
+    med = _nanmedian(sig)
+    face_conf = float(min(1.0, abs(med) + 0.5)) if np.isfinite(med) else 0.0
+    return sign, segments, facing, face_conf
