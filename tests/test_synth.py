@@ -637,7 +637,24 @@ def test_push_off_shortens_the_rear_toe_off_lag(fps: float) -> None:
 def test_pelvis_rises_and_falls_like_a_runner(strike: str) -> None:
     """Motion capture at 3.5 m/s (Dorn et al. 2012; hip centres, force-plate events): the
     pelvis falls at 0.82-0.94 m/s at initial contact, rises at 0.34-0.40 m/s at toe-off
-    and is lowest at 35-39 % of the stance."""
+    and is lowest at 35-39 % of the stance.
+
+    What a fix must respect: in flight the pelvis falls freely.  On that trial (the
+    markers' pelvis, ASIS and sacrum) it leaves the ground at +0.36..+0.41 m/s, lands at
+    -0.86..-0.98 m/s 125-141 ms later, 3.0-3.7 cm lower: 9.9 m/s^2 on average.  This
+    runner's stance leaves its pelvis 6.6 / 8.3 / 6.4 cm lower at contact than at the
+    other leg's toe-off (rearfoot / midfoot / forefoot) across a 106-ms flight; falling
+    freely between those heights it would leave the ground at -0.11 / -0.26 / -0.08
+    m/s and land at -1.15 / -1.30 / -1.12 m/s.  So rising at toe-off asks for stance
+    heights (knee and foot at toe-off, overstride) that differ by at most about 2 cm,
+    not only for rates; and falling at about 1.1 m/s at contact asks for a knee that
+    gives faster than the 534 deg/s a cubic stance profile from 20 to 42 deg reaches
+    without peaking before midstance (tried: with that give and a landing at the
+    motion capture's ankle speed, the knee bends smoothly through contact, but the
+    pelvis falls at 0.47-0.65 m/s (rising at +0.15 for the midfoot runner) and the
+    exact tier failed on the default runner: knee at contact -1.4 to -4.1 deg, contacts
+    up to 0.8 frame early at 30 fps; a real knee bending at 470 deg/s through contact
+    moves 16 deg a frame at 30 fps)."""
     m = RunnerModel(replace(RunnerParams(), foot_strike=strike))
     beta, stride = m.beta["left"], m.stride_time_s
     t = m.t0 + np.linspace(0.0, stride, 801)
