@@ -495,7 +495,7 @@ def index_html(table: Any) -> str:
     """The index page: one row per clip, linked to its report; every cell escaped."""
     from gait.metrics import METRICS
     from gait.report import _format as F
-    from gait.report.html import _section, esc, page
+    from gait.report._page import esc, page, section
 
     head = ["clip", "status", "view", "valid strides"]
     head += [f"{METRICS[m].label} ({METRICS[m].unit})" for m in INDEX_HTML_METRICS]
@@ -514,8 +514,8 @@ def index_html(table: Any) -> str:
     counts = table["status"].value_counts()
     summary = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in ("ok", "skipped", "failed"))
     lead = "One row per clip; the clip name opens its report. All metrics are in index.csv."
-    section = _section("clips", "Clips", lead, body)
-    return page("Running gait batch", [f"{len(table)} clip(s): {summary}"], [], [section])
+    clips = section("clips", "Clips", lead, body)
+    return page("Running gait batch", [f"{len(table)} clip(s): {summary}"], [], [clips])
 
 
 # ---------------------------------------------------------------------------- command

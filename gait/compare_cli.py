@@ -241,7 +241,7 @@ def run_history(args: argparse.Namespace) -> int:
 def _write_history(runner: str, hist: dict[str, Any], target: OutputDir) -> list[Path]:
     from gait.history import plot_metric_history
     from gait.metrics import METRICS
-    from gait.report.html import _img, _section, page
+    from gait.report._page import img, page, section
     from gait.report.plots import figure_png
 
     def write(staged: Path) -> None:
@@ -251,7 +251,7 @@ def _write_history(runner: str, hist: dict[str, Any], target: OutputDir) -> list
                 continue
             png = figure_png(plot_metric_history(h, name))
             (staged / f"history_{name}.png").write_bytes(png)
-            figs.append(f"<figure>{_img(png, METRICS[name].label)}</figure>")
+            figs.append(f"<figure>{img(png, METRICS[name].label)}</figure>")
         lead = (
             "Each metric over the recorded sessions. The grey band is the first session ± "
             "the smallest change 2D video can detect: points outside it are real changes "
@@ -259,7 +259,7 @@ def _write_history(runner: str, hist: dict[str, Any], target: OutputDir) -> list
         )
         body = f"<div class='figs'>{''.join(figs) or '<p>No measured values.</p>'}</div>"
         title = f"Running gait history: {runner}"
-        doc = page(title, [], [], [_section("history", "Metrics over time", lead, body)])
+        doc = page(title, [], [], [section("history", "Metrics over time", lead, body)])
         (staged / "history.html").write_text(doc, encoding="utf-8")
 
     return write_output_dir(target, write)

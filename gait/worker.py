@@ -12,7 +12,7 @@ before the landmarks are extracted: it imports all of that on the other core and
   what the outputs need.  When the landmarks came from the cache, it is not warm yet and
   this process analyses them itself.
 * matplotlib draws while holding the interpreter lock, so threads cannot draw figures in
-  parallel; :func:`gait.report.html.build_assets` hands the worker some or all of the
+  parallel; :func:`gait.report.figures.build_assets` hands the worker some or all of the
   figures (:meth:`Worker.render`) and draws the rest itself.
 
 It is a plain ``spawn`` process fed through a pipe (no pool): it ignores Ctrl-C (the
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from gait.analysis import AnalysisResult
     from gait.posedata import PoseData
-    from gait.report.html import FigureKey
+    from gait.report.figures import FigureKey
 
 #: Seconds between checks that the worker is still alive while waiting for it.
 _POLL_S = 0.05
@@ -102,7 +102,7 @@ class Worker:
         series: Mapping[str, Mapping[str, Any]],
         dpi: int = 96,
     ) -> PendingFigures:
-        """Start drawing ``keys`` (see :func:`gait.report.html.render_figures`)."""
+        """Start drawing ``keys`` (see :func:`gait.report.figures.render_figures`)."""
         self._send(("render", _without_landmarks(result), list(keys), dict(series), dpi))
         return PendingFigures(self)
 
@@ -212,7 +212,7 @@ def _serve(conn: Connection) -> None:
 
     from gait.analysis import analyze_pose
     from gait.report import plots
-    from gait.report.html import render_figures
+    from gait.report.figures import render_figures
 
     warm = plots.fixed_figure((1.0, 1.0), left=0.1, right=0.1, top=0.1, bottom=0.1)
     warm.add_subplot().set_title("0")

@@ -324,7 +324,8 @@ def test_user_strings_are_escaped(comp_report: tuple[Path, str, list[Any]]) -> N
 
 def test_report_without_video_and_rear_view(rear_comp: Any, tmp_path: Path) -> None:
     from gait import drills
-    from gait.report.html import ReportAssets, build_assets, render_html
+    from gait.report.figures import ReportAssets, build_assets
+    from gait.report.html import render_html
 
     found = _findings(rear_comp)
     pose = dataclasses.replace(rear_comp.pose, source_path=str(tmp_path / "gone.mp4"))
@@ -581,7 +582,7 @@ def test_report_figures_keep_every_text_inside(which: str, side_comp: Any, rear_
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
-    from gait.report.html import report_figures
+    from gait.report.figures import report_figures
 
     result = side_comp if which == "side" else rear_comp
     kinds = []
@@ -661,7 +662,8 @@ def test_no_checked_pattern_is_not_called_nothing_stood_out(side_comp: Any) -> N
 
     from gait import drills
     from gait.report import terminal_summary
-    from gait.report.html import ReportAssets, render_html
+    from gait.report.figures import ReportAssets
+    from gait.report.html import render_html
 
     found = [
         dc.replace(f, status="not_checked", reason="not measured") for f in _findings(side_comp)
@@ -684,7 +686,8 @@ def test_patterns_not_seen_on_weak_measurements_are_not_ruled_out(side_comp: Any
     import dataclasses as dc
 
     from gait.report import terminal_summary
-    from gait.report.html import ReportAssets, render_html
+    from gait.report.figures import ReportAssets
+    from gait.report.html import render_html
 
     found = _findings(side_comp)
     checked = [i for i, f in enumerate(found) if f.status != "not_checked"]
@@ -744,7 +747,8 @@ def test_step_width_says_what_its_left_and_right_are(rear_comp: Any, side_comp: 
     offset from the middle of the hips (they need not add up): both outputs say so where
     step width is shown, and only there."""
     from gait.report import terminal_summary
-    from gait.report.html import ReportAssets, render_html
+    from gait.report.figures import ReportAssets
+    from gait.report.html import render_html
 
     said = "Left/Right are each foot's sideways offset from the middle of the hips"
     assert said in " ".join(terminal_summary(rear_comp, width=200).splitlines())
@@ -790,7 +794,8 @@ def test_caveats_go_with_the_under_read_metrics(
     from gait import drills
     from gait.metrics import METRICS
     from gait.report import terminal_summary
-    from gait.report.html import ReportAssets, render_html
+    from gait.report.figures import ReportAssets
+    from gait.report.html import render_html
 
     doc = rear_comp.to_dict()["metrics"]
     for name, label in (
@@ -896,7 +901,7 @@ def test_left_right_plot_warns_about_the_far_leg_in_a_side_view(
 def test_worker_draws_the_same_report_images(side_comp: Any) -> None:
     """Figures drawn in the worker process are byte-identical to those drawn here, and
     the page keeps its order whichever process drew which figure."""
-    from gait.report.html import build_assets, figure_keys
+    from gait.report.figures import build_assets, figure_keys
     from gait.worker import Worker
 
     here = build_assets(side_comp)

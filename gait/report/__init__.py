@@ -74,7 +74,8 @@ def write_report(
         ``out_dir / "report.html"``.
     """
     from gait._io import atomic_write
-    from gait.report.html import build_assets, render_html
+    from gait.report.figures import build_assets
+    from gait.report.html import render_html
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from gait import __version__
 from gait._io import atomic_write
 from gait.metrics import METRICS
 from gait.report import _format as F
-from gait.report.html import _chip, _img, _section, esc, page
+from gait.report._page import chip, esc, img, page, section
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -258,7 +258,7 @@ def _metrics_table(comp: Comparison) -> str:
             f"<td>{esc(F.fmt(r.get('after'), spec.unit))}</td>"
             f"<td>{esc(change_text(r, spec.unit))}</td>"
             f"<td>{esc(F.fmt(r.get('smallest_change'), spec.unit))}</td>"
-            f"<td>{_chip(level, verdict_text(r))}"
+            f"<td>{chip(level, verdict_text(r))}"
             + (f"<br><span class='meta'>{esc(F.pretty_reason(extra))}</span>" if extra else "")
             + "</td></tr>"
         )
@@ -283,7 +283,7 @@ def _sides_table(comp: Comparison) -> str:
             f"<td>{esc(F.fmt(r.get('before'), spec.unit))}</td>"
             f"<td>{esc(F.fmt(r.get('after'), spec.unit))}</td>"
             f"<td>{esc(change_text(r, spec.unit))}</td>"
-            f"<td>{_chip(level, verdict_text(r))}</td></tr>"
+            f"<td>{chip(level, verdict_text(r))}</td></tr>"
         )
     return f"<table>{head}{''.join(rows)}</table>" if rows else "<p>No per-side values.</p>"
 
@@ -301,7 +301,7 @@ def _findings_html(comp: Comparison) -> str:
             f"<tr><td>{esc(r['compensation'])}</td>"
             f"<td>{esc(STATUS_WORDS.get(before, before))}</td>"
             f"<td>{esc(STATUS_WORDS.get(after, after))}</td>"
-            f"<td>{_chip(FINDING_LEVEL.get(change, 'info'), label)}</td></tr>"
+            f"<td>{chip(FINDING_LEVEL.get(change, 'info'), label)}</td></tr>"
         )
     table = (
         "<table><tr><th>Pattern</th><th>Before</th><th>After</th><th>Change</th></tr>"
@@ -318,13 +318,13 @@ def _plots_html(assets: CompareAssets) -> str:
         body += (
             "<h3>Joint angles through the stride</h3><p class='meta'>Grey dashed: before; "
             "coloured: after (median stride, band = middle 50 % of strides).</p>"
-            f"<figure>{_img(assets.cycle_plot, 'gait-cycle curves before and after')}</figure>"
+            f"<figure>{img(assets.cycle_plot, 'gait-cycle curves before and after')}</figure>"
         )
     if assets.stride_plot:
         body += (
             "<h3>Stride by stride</h3><p class='meta'>Every valid stride, before and after; "
             "blue = left, orange = right, black bar = median, green band = typical range.</p>"
-            f"<figure>{_img(assets.stride_plot, 'per-stride values before and after')}</figure>"
+            f"<figure>{img(assets.stride_plot, 'per-stride values before and after')}</figure>"
         )
     return body or "<p>No plot: the sessions have no comparable strides.</p>"
 
@@ -340,7 +340,7 @@ def _frames_html(assets: CompareAssets) -> str:
             else:
                 cap = f"{label}: {k.caption}"
                 figs.append(
-                    f"<figure>{_img(k.png, cap)}<figcaption>{esc(cap)}</figcaption></figure>"
+                    f"<figure>{img(k.png, cap)}<figcaption>{esc(cap)}</figcaption></figure>"
                 )
     return f"<div class='frames' style='grid-template-columns: 1fr 1fr'>{''.join(figs)}</div>"
 
@@ -367,28 +367,28 @@ def render_compare_html(
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     warn = "".join(f'<div class="warn">{esc(w)}</div>' for w in comp.warnings)
     sections = [
-        _section(
+        section(
             "how-to-read",
             "How to read this comparison",
             "",
             f'<div class="note">{esc(COMPARE_NOTE)}</div>{_sessions_table(comp)}{warn}',
         ),
-        _section(
+        section(
             "summary",
             "What changed",
             "Each measurement before and after (median over valid strides), the change with "
             "its 95 % interval, and whether it is a real change.",
             _metrics_table(comp),
         ),
-        _section("findings", "Patterns and drills", "", _findings_html(comp)),
-        _section(
+        section("findings", "Patterns and drills", "", _findings_html(comp)),
+        section(
             "sides",
             "Left and right",
             "The same per foot, and the left−right difference (smaller is more symmetric).",
             _sides_table(comp),
         ),
-        _section("plots", "Plots", "", _plots_html(assets)),
-        _section("frames", "Key moments, before and after", "", _frames_html(assets)),
+        section("plots", "Plots", "", _plots_html(assets)),
+        section("frames", "Key moments, before and after", "", _frames_html(assets)),
     ]
     toc = [
         ("summary", "What changed"),

@@ -1,7 +1,7 @@
 """The HTML report: one self-contained file a runner can open offline in any browser.
 
-:func:`build_assets` renders the plots (Agg canvas, PNG) and the key frames;
-:func:`render_html` lays everything out as one HTML document with inline CSS and
+:func:`gait.report.figures.build_assets` renders the plots (Agg canvas, PNG) and the key
+frames; :func:`render_html` lays everything out as one HTML document with inline CSS and
 base64 images - no scripts, no external fetches.  Every string that comes from the
 input (file names, paths, title, runner name, findings and drill text, warnings) goes
 through :func:`html.escape`.
@@ -9,10 +9,7 @@ through :func:`html.escape`.
 
 from __future__ import annotations
 
-import base64
-import html
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,15 +17,12 @@ from typing import TYPE_CHECKING, Any
 from gait import __version__
 from gait.metrics import METRICS
 from gait.report import _format as F
-from gait.report._style import CSS
+from gait.report._page import chip, esc, img, page, section
+from gait.report.figures import ReportAssets
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from gait.analysis import AnalysisResult
-    from gait.report.frames import KeyFrame
     from gait.view import ViewInfo
-    from gait.worker import Worker
 
 ACCURACY_NOTE = (
     "These numbers come from one camera and a 2D pose model. Joint angles measured this "
@@ -40,262 +34,7 @@ ACCURACY_NOTE = (
 )
 
 
-def esc(x: Any) -> str:
-    """HTML-escaped text of any value (empty for missing values)."""
-    return html.escape(F.text(x), quote=True)
-
-
-def _chip(level: str, label: str) -> str:
-    return f'<span class="chip {esc(level)}">{esc(label)}</span>'
-
-
-def _img(png: bytes, alt: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-
-
-@dataclass
-class ReportAssets:
-    """Images of the report: cycle plots, per-stride plot, left/right plot, key frames."""
-
-    cycle_plots: list[tuple[str, bytes]] = field(default_factory=list)
-    stride_plot: bytes | None = None
-    left_right_plot: bytes | None = None
-    key_frames: list[KeyFrame] = field(default_factory=list)
-    key_frames_note: str = ""
-
-
-def build_assets(
-    result: AnalysisResult,
-    *,
-    video_path: str | Path | None = None,
-    slowmo: float = 1.0,
-    dpi: int = 96,
-    worker: Worker | None = None,
-) -> ReportAssets:
-    """Render the plots and (when the video is given and readable) the key frames.
-
-    The key frames are decoded and drawn in a second thread while the plots are drawn:
-    OpenCV releases the GIL while it decodes, so the two overlap on two cores.  A
-    ``worker`` process (:class:`gait.worker.Worker`) draws some or all of
-    the plots in parallel with this process.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    assets = ReportAssets()
-    if video_path is None:
-        assets.key_frames_note = "Key frames need the video file; it was not given."
-    elif not Path(video_path).is_file():
-        assets.key_frames_note = f"Key frames need the video file; {video_path} was not found."
-    with ThreadPoolExecutor(1, thread_name_prefix="gait-frames") as pool:
-        frames = None
-        if video_path is not None and not assets.key_frames_note:
-            from gait.report.frames import render_key_frames
-
-            frames = pool.submit(render_key_frames, result, video_path, slowmo=slowmo)
-        _render_plots(result, assets, dpi, worker)
-        if frames is not None:
-            from gait.errors import GaitError
-
-            try:
-                assets.key_frames = frames.result()
-            except GaitError as exc:
-                assets.key_frames_note = f"Key frames could not be decoded: {exc}"
-            if not assets.key_frames and not assets.key_frames_note:
-                assets.key_frames_note = (
-                    "No valid stride was found, so there is no key frame to show."
-                )
-    return assets
-
-
-def _render_plots(
-    result: AnalysisResult, assets: ReportAssets, dpi: int, worker: Worker | None = None
-) -> None:
-    """The cycle, per-stride and left/right plots as PNG, into ``assets``.
-
-    With a ``worker`` (a second process, see :mod:`gait.worker`) the figures are
-    shared out: the per-stride grid (the costliest) and half the cycle plots are drawn
-    there while this process draws the rest - or all of them are drawn there when
-    matplotlib is not imported here yet (importing it would cost more than waiting).
-    """
-    import sys
-
-    from gait.report import curves
-
-    keys = figure_keys(result)
-    series = curves.result_series(result)
-    here, there = keys, list[FigureKey]()
-    if worker is not None:
-        if "matplotlib.figure" in sys.modules:
-            here, there = _share_figures(result, keys)
-        else:
-            here, there = [], keys
-    pending = worker.render(result, there, series=series, dpi=dpi) if worker and there else None
-    drawn = dict(render_figures(result, here, series=series, dpi=dpi))
-    if pending is not None:
-        drawn.update(pending.get())
-    for key in keys:
-        kind, label, png = drawn[key]
-        if kind == "cycle":
-            assets.cycle_plots.append((label, png))
-        elif kind == "strides":
-            assets.stride_plot = png
-        else:
-            assets.left_right_plot = png
-
-
-#: A report figure: ("cycle", angle name) | ("strides", "") | ("left_right", "").
-FigureKey = tuple[str, str]
-
-#: Drawing time of each figure in units of one cycle plot (measured: a cycle plot about
-#: 0.12 s, each axes of the per-stride grid 0.07 s, the left/right bars 0.03 s), and
-#: what this process does besides drawing (key frames, page) in the same units.
-_FIGURE_COST = {"cycle": 1.0, "strides_axes": 0.6, "left_right": 0.25}
-_HERE_BESIDES = 1.0
-
-
-def _share_figures(
-    result: AnalysisResult, keys: Sequence[FigureKey]
-) -> tuple[list[FigureKey], list[FigureKey]]:
-    """(drawn here, drawn by the worker): the costliest figure first, each to the less
-    loaded process; both lists in page order."""
-
-    def cost(key: FigureKey) -> float:
-        if key[0] == "strides":
-            return _FIGURE_COST["strides_axes"] * len(_measured_metrics(result))
-        return _FIGURE_COST[key[0]]
-
-    load = {"here": _HERE_BESIDES, "there": 0.0}
-    where = {}
-    for key in sorted(keys, key=cost, reverse=True):
-        side = min(load, key=lambda k: (load[k], k == "here"))
-        where[key] = side
-        load[side] += cost(key)
-    return [k for k in keys if where[k] == "here"], [k for k in keys if where[k] == "there"]
-
-
-def _measured_metrics(result: AnalysisResult) -> list[str]:
-    strides = result.strides
-    return [name for name in METRICS if name in strides and strides[name].notna().any()]
-
-
-def figure_keys(result: AnalysisResult) -> list[FigureKey]:
-    """The report's figures in page order (see :func:`make_figure`)."""
-    from gait.report import curves
-
-    keys = [("cycle", angle) for angle in curves.angles_for_view(result.view.kind)]
-    if _measured_metrics(result):
-        keys.append(("strides", ""))
-    keys.append(("left_right", ""))
-    return keys
-
-
-def make_figure(
-    result: AnalysisResult,
-    key: FigureKey,
-    *,
-    series: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[str, str, Figure]:
-    """One report figure: (kind, label, figure).
-
-    ``kind`` is ``"cycle"`` (one per angle of the view, ``label`` the angle's name),
-    ``"strides"`` (every measured metric stride by stride) or ``"left_right"``.  The
-    cycle and per-stride figures have fixed margins (their text is known), which halves
-    their drawing time compared with constrained layout.  ``series`` is
-    :func:`gait.report.curves.result_series` of ``result`` when already computed.
-    """
-    from gait.report import curves, plots
-
-    kind, angle = key
-    if kind == "cycle":
-        fig = plots.fixed_figure((6.0, 3.6), left=0.62, right=0.15, top=0.3, bottom=0.5)
-        plots.plot_cycle(result, angle, ax=fig.add_subplot(), series=series)
-        return kind, curves.ANGLES[angle].label, fig
-    if kind == "strides":
-        measured = _measured_metrics(result)
-        ncol = 4
-        nrow = -(-len(measured) // ncol)
-        fig = plots.fixed_figure(
-            (11.0, 2.7 * nrow + 0.5), left=0.6, right=0.35, top=0.45, bottom=0.75
-        )
-        axes = plots.fixed_grid(fig, nrow, ncol, wspace_in=0.75, hspace_in=0.75).ravel()
-        for ax, name in zip(axes, measured, strict=False):
-            plots.plot_stride_values(result, name, ax=ax)
-        for ax in axes[len(measured) :]:
-            ax.set_axis_off()
-        fig.legend(
-            handles=plots.stride_legend_handles(),
-            loc="lower center",
-            bbox_to_anchor=(0.5, 0.0),
-            ncol=4,
-        )
-        return kind, "", fig
-    if kind == "left_right":
-        # metric names of any length label its rows: constrained layout fits them
-        return kind, "", plots.plot_left_right(result)
-    raise ValueError(f"unknown report figure {key!r}")
-
-
-def report_figures(result: AnalysisResult) -> Iterator[tuple[str, str, Figure]]:
-    """The report's figures, one at a time: (kind, label, figure); see :func:`make_figure`."""
-    from gait.report import curves
-
-    series = curves.result_series(result)
-    for key in figure_keys(result):
-        yield make_figure(result, key, series=series)
-
-
-def render_figures(
-    result: AnalysisResult,
-    keys: Sequence[FigureKey],
-    *,
-    series: Mapping[str, Mapping[str, Any]] | None = None,
-    dpi: int = 96,
-) -> list[tuple[FigureKey, tuple[str, str, bytes]]]:
-    """The figures ``keys`` drawn as PNG: [(key, (kind, label, png bytes))]."""
-    if not keys:
-        return []
-    from gait.report import plots
-
-    out = []
-    for key in keys:
-        kind, label, fig = make_figure(result, key, series=series)
-        out.append((key, (kind, label, plots.figure_png(fig, dpi=dpi))))
-    return out
-
-
 # ------------------------------------------------------------------------- sections
-
-
-def page(
-    title: str,
-    subtitle: Sequence[str],
-    toc: Sequence[tuple[str, str]],
-    sections: Sequence[str],
-) -> str:
-    """A whole self-contained HTML document in the report's look.
-
-    ``subtitle`` lines and ``toc`` labels are escaped here; ``sections`` are HTML
-    already (see :func:`_section`). ``toc`` is (section id, label); empty = no nav.
-    """
-    head = "".join(f"<p>{esc(line)}</p>" for line in subtitle)
-    links = "".join(f'<a href="#{sid}">{esc(label)}</a>' for sid, label in toc)
-    nav = f'<nav class="toc">{links}</nav>\n' if toc else ""
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<header class="top"><div class="inner"><h1>{esc(title)}</h1>{head}</div></header>\n'
-        f"{nav}<main>\n" + "".join(sections) + "</main>\n"
-        f"<footer>gait {esc(__version__)} · open-source running gait analysis · "
-        "this report works offline</footer>\n</body>\n</html>\n"
-    )
-
-
-def _section(sid: str, title: str, lead: str, body: str) -> str:
-    lead_html = f'<p class="lead">{esc(lead)}</p>' if lead else ""
-    return f'<section id="{sid}"><h2>{esc(title)}</h2>{lead_html}{body}</section>\n'
 
 
 def _facts_table(rows: Sequence[tuple[str, Any]]) -> str:
@@ -354,7 +93,7 @@ def _clip_section(result: AnalysisResult, clip_name: str) -> str:
             "<details><summary>Why some strides were not used "
             f"({len(invalid)})</summary><ul class='plain'>{items}</ul></details>"
         )
-    return _section(
+    return section(
         "clip",
         "About this clip",
         "What was analysed and how the camera saw you. Check the view is right: the "
@@ -378,7 +117,7 @@ def _card(row: Mapping[str, Any], pattern: str, far: str | None = None) -> str:
         f"<h3>{esc(spec.label)}</h3>",
         f'<div class="value">{esc(F.fmt(row.get("value"), unit, symbol=False))} '
         f'<span class="unit">{esc(F.unit_words(unit))}</span></div>',
-        f"<div>{_chip(st.level, st.label)} "
+        f"<div>{chip(st.level, st.label)} "
         + (
             f'<span class="chip conf" title="{esc(F.CONFIDENCE_TEXT.get(conf, ""))}">'
             f"confidence: {esc(conf)}</span>"
@@ -431,14 +170,14 @@ def _summary_section(result: AnalysisResult, rows: list[dict[str, Any]]) -> str:
         body = f'<div class="cards">{"".join(cards)}</div>'
     legend = (
         '<p class="meta">Colours compare each value with the range most runners show: '
-        f"{_chip('ok', 'within typical range')} {_chip('watch', 'outside typical range')} "
-        f"{_chip('info', 'for information / no range')}. Being outside a range is not "
+        f"{chip('ok', 'within typical range')} {chip('watch', 'outside typical range')} "
+        f"{chip('info', 'for information / no range')}. Being outside a range is not "
         "a fault in itself; the findings below say what is worth working on. "
         "<b>Confidence</b> says how far to trust the number (steady strides, clear body "
         "points, enough strides, and a frame rate fast enough for timings and for what is "
         "taken at the moment of contact or toe-off: 60 fps or more).</p>"
     )
-    return _section(
+    return section(
         "summary",
         "Your numbers at a glance",
         "One card per measurement: the typical value over your strides (median), left and "
@@ -501,7 +240,7 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
         conf = F.text(f.get("confidence"))
         parts.append(
             f'<div class="finding" data-code="{esc(f.get("code"))}">'
-            f"<h3>{esc(f.get('compensation'))} {_chip('watch', 'seen')} "
+            f"<h3>{esc(f.get('compensation'))} {chip('watch', 'seen')} "
             + (f'<span class="chip conf">confidence: {esc(conf)}</span>' if conf else "")
             + "</h3>"
             + (f'<p class="meta">Side: {esc(sides)}</p>' if sides else "")
@@ -517,7 +256,7 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
         )
     if clear:
         items = "".join(
-            f"<li>{_chip('ok', 'not seen')} {esc(f.get('compensation'))}"
+            f"<li>{chip('ok', 'not seen')} {esc(f.get('compensation'))}"
             + (
                 " <span class='meta'>(its measurement is known to be under-read: not "
                 "ruled out, see the caveat above)</span>"
@@ -533,7 +272,7 @@ def _findings_section(findings: list[dict[str, Any]]) -> str:
             for f in clear
         )
         parts.append(f"<h3>Checked and not seen</h3><ul class='plain'>{items}</ul>")
-    return _section(
+    return section(
         "findings",
         "What stands out",
         "Movement patterns the measurements point to, each with the evidence behind it: "
@@ -590,7 +329,7 @@ def _plan_section(plan: Mapping[str, Any], findings: list[dict[str, Any]]) -> st
         + (f"<h3>While running</h3><ul class='plain'>{cues}</ul>" if cues else "")
         + f"<div class='warn'><b>Safety:</b> {esc(plan.get('safety'))}</div>"
     )
-    return _section(
+    return section(
         "plan",
         "Your drill plan",
         "Drills chosen for the patterns above. They support a change in how you run; "
@@ -632,7 +371,7 @@ def _far_leg_note(near: str | None) -> str:
 
 def _plots_section(assets: ReportAssets, view_kind: str = "", near: str | None = None) -> str:
     figs = "".join(
-        f"<figure>{_img(png, title + ' over the gait cycle')}</figure>"
+        f"<figure>{img(png, title + ' over the gait cycle')}</figure>"
         for title, png in assets.cycle_plots
     )
     body = ""
@@ -650,16 +389,16 @@ def _plots_section(assets: ReportAssets, view_kind: str = "", near: str | None =
             "too small to tell apart with video."
             + (_far_leg_note(near) if view_kind == "side" else "")
             + "</p>"
-            f"<figure>{_img(assets.left_right_plot, 'left vs right comparison')}</figure>"
+            f"<figure>{img(assets.left_right_plot, 'left vs right comparison')}</figure>"
         )
     if assets.stride_plot:
         body += (
             "<h3>Stride by stride</h3><p class='meta'>Every stride's value; grey crosses are "
             "strides that were not used (see “About this clip”). The green band is the "
             "typical range.</p>"
-            f"<figure>{_img(assets.stride_plot, 'per-stride values of each metric')}</figure>"
+            f"<figure>{img(assets.stride_plot, 'per-stride values of each metric')}</figure>"
         )
-    return _section(
+    return section(
         "plots",
         "How you move through the stride",
         "The measurements in pictures: whole-stride curves, left against right, and the "
@@ -671,7 +410,7 @@ def _plots_section(assets: ReportAssets, view_kind: str = "", near: str | None =
 def _frames_section(assets: ReportAssets) -> str:
     if assets.key_frames:
         figs = "".join(
-            f"<figure>{_img(k.png, k.caption)}<figcaption>{esc(k.caption)}</figcaption></figure>"
+            f"<figure>{img(k.png, k.caption)}<figcaption>{esc(k.caption)}</figcaption></figure>"
             for k in assets.key_frames
         )
         body = (
@@ -683,7 +422,7 @@ def _frames_section(assets: ReportAssets) -> str:
         )
     else:
         body = f"<p class='note'>{esc(assets.key_frames_note or 'No key frames.')}</p>"
-    return _section(
+    return section(
         "frames",
         "Key moments",
         "What the measurements look like on your own video.",
@@ -705,7 +444,7 @@ def _not_measured_section(rows: list[dict[str, Any]], findings: list[dict[str, A
     unchecked = [f for f in findings if f.get("status") == "not_checked"]
     if unchecked:
         items = "".join(
-            f"<tr><td>{_chip('info', 'not checked')} {esc(f.get('compensation'))}</td>"
+            f"<tr><td>{chip('info', 'not checked')} {esc(f.get('compensation'))}</td>"
             f"<td>{esc(F.pretty_reason(f.get('reason')) or 'its measurements are not available')}"
             "</td></tr>"
             for f in unchecked
@@ -714,7 +453,7 @@ def _not_measured_section(rows: list[dict[str, Any]], findings: list[dict[str, A
             "<h3>Patterns that could not be checked</h3>"
             f"<table><tr><th>Pattern</th><th>Why not</th></tr>{items}</table>"
         )
-    return _section(
+    return section(
         "not-measured",
         "What this clip could not measure",
         "A single camera sees only some things. Film from the side for stride and joint "
@@ -752,7 +491,7 @@ def _provenance_section(result: AnalysisResult, generated: str) -> str:
         + "<h3>View detection</h3>"
         + view
     )
-    return _section(
+    return section(
         "provenance",
         "How this report was made",
         "Software versions, model and settings, so the analysis can be repeated exactly.",
@@ -796,7 +535,7 @@ def render_html(
         ("provenance", "How it was made"),
     ]
     sections = [
-        _section(
+        section(
             "how-to-read",
             "How to read this report",
             "",
