@@ -254,11 +254,10 @@ def analyze_pose(
     strides = pd.concat(
         [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1
     )
-    # the legs' rhythm over the steady stretches, for the clip's cadence
-    steady = np.where(other_speed[:, None, None], np.nan, ev_xy) if changes else ev_xy
     summary = _clip_summary(
         strides,
-        steady,
+        ev_xy,
+        other_speed if changes else None,
         pose,
         work,
         info,
@@ -437,7 +436,8 @@ def _unusable_frames(
 
 def _clip_summary(
     strides: pd.DataFrame,
-    steady_xy: np.ndarray,
+    ev_xy: np.ndarray,
+    other_speed: np.ndarray | None,
     pose: PoseData,
     work: PoseData,
     info: ViewInfo,
@@ -447,13 +447,17 @@ def _clip_summary(
     too_short_s: float | None,
 ) -> pd.DataFrame:
     """The summary of the strides (:func:`gait.summary.summarize`), the cadence from the
-    legs' rhythm over ``steady_xy`` where the strides give one, and - for a clip too
+    legs' rhythm on the event landmarks ``ev_xy`` where the strides give one (leaving out
+    the frames ``other_speed``, stretches played at another speed), and - for a clip too
     short for a complete valid stride (``too_short_s``, its duration) - that reason."""
     rhythm = None
     if "cadence_spm" in strides and "cadence_spm" not in unavailable:
         valid = strides["valid"].to_numpy(dtype=bool)
         guess = harmonic_mean(strides["cadence_spm"].to_numpy(dtype=float)[valid])
-        rhythm = rhythm_cadence_spm(steady_xy, pose.time_s, guess_spm=guess)  # None if NaN
+        steady = (
+            ev_xy if other_speed is None else np.where(other_speed[:, None, None], np.nan, ev_xy)
+        )
+        rhythm = rhythm_cadence_spm(steady, pose.time_s, guess_spm=guess)  # None if NaN
     summary = summarize(
         strides,
         view=info.kind,
