@@ -29,43 +29,42 @@ from gait.clean import (
 )
 from gait.drills import build_plan
 from gait.events import (
-    CLIP_END_REASON,
-    CLIP_START_REASON,
     StrideLimits,
     contact_envelope,
     detect_events,
     frontal_events,
     leg_length_px,
-    reason_counts,
     strides_from_events,
 )
 from gait.findings import Rule
 from gait.findings import evaluate as evaluate_findings
 from gait.metrics import METRICS, stride_metrics
 from gait.posedata import LANDMARK_INDEX, N_LANDMARKS, PoseData, _replace
+from gait.quality import data_warnings, flat_landing_warning
 from gait.result import SCHEMA_FILE as SCHEMA_FILE
 from gait.result import SCHEMA_VERSION as SCHEMA_VERSION
 from gait.result import AnalysisResult as AnalysisResult
 from gait.result import near_side as near_side
 from gait.result import retime_pose as retime_pose
-from gait.summary import MIN_STEPS, NO_VALID_STRIDE, harmonic_mean, summarize
+from gait.summary import NO_VALID_STRIDE, harmonic_mean, summarize
 from gait.timing import (
-    RUNNING_CADENCE_SPM,
     GaitCheck,
     RepeatReport,
     SpeedChange,
     SpeedCheck,
     check_gait,
-    check_speed,
     find_person_switches,
     find_repeated_frames,
-    leg_rhythm_spm,
-    legs_span_s,
-    likely_factor,
     mask_repeated_frames,
     rhythm_cadence_spm,
     speed_changes,
-    speed_warning,
+)
+from gait.timing.playback import (
+    OTHER_SPEED_REASON,
+    WALKING_RHYTHM_SPM,
+    clip_speed_check,
+    legs_rhythm,
+    speed_change_warning,
 )
 from gait.view import ViewInfo, detect_view, rotate_image
 
@@ -136,8 +135,8 @@ def analyze_pose(
         Findings rules (default: :func:`gait.findings.load_rules`, the built-in ones).
     _retimed : (factor, clip cadence), internal
         Set on the second pass over a clip found slowed down or sped up by the legs'
-        rhythm (:func:`_off_speed_rhythm`): ``pose`` is already retimed by ``factor``;
-        the timing metrics are withheld with the warning.
+        rhythm (:func:`gait.timing.playback.off_speed_rhythm`): ``pose`` is already
+        retimed by ``factor``; the timing metrics are withheld with the warning.
 
     Returns
     -------
@@ -187,7 +186,7 @@ def analyze_pose(
     if _retimed is not None:
         main_stride_s = 120.0 / (_retimed[1] * _retimed[0])
     else:
-        main_stride_s, legs_spm, factor = _legs_rhythm(pose, work, raw_xy, duration)
+        main_stride_s, legs_spm, factor = legs_rhythm(pose, work, raw_xy, duration)
         if factor != 1.0:
             again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs_spm))
             lo, hi = WALKING_RHYTHM_SPM
@@ -214,7 +213,7 @@ def analyze_pose(
         midstance=midstance,
         contact_cutoff_hz=contact_cutoff_hz,
     )
-    speed, off_speed, too_short = _speed_check(events, pose.fps, duration, _retimed)
+    speed, off_speed, too_short = clip_speed_check(events, pose.fps, duration, _retimed)
     rescale = off_speed and _retimed is None  # a retimed pose is in real time already
     limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
     trusted = near_side(level) if side_view else None
@@ -223,7 +222,7 @@ def analyze_pose(
         events, pose.time_s, limits=limits, unusable=unusable, trusted_side=trusted
     )
     if changes:
-        warnings.append(_speed_change_warning(changes, 1.0 if _retimed is None else _retimed[0]))
+        warnings.append(speed_change_warning(changes, 1.0 if _retimed is None else _retimed[0]))
     far_usable = not strides["reason"].astype(str).str.contains("poorly tracked").any()
     gait = check_gait(strides, trusted_side=trusted, far_side_usable=far_usable)
     unavailable, withheld = _withheld_metrics(gait, speed, off_speed)
@@ -235,25 +234,7 @@ def analyze_pose(
         strides.loc[short, "valid"] = False
         strides.loc[short, "reason"] = f"the clip is too short ({duration:.1f} s)"
     events = _mark_events(events, strides)
-    per_stride = stride_metrics(
-        xy,
-        strides,
-        view=info.kind,
-        direction=info.direction,
-        # seen from behind or in front the swing leg is foreshortened all along: the
-        # distances are scaled by the longer leg (the events keep their tuned scale)
-        leg_length_px=leg
-        if side_view
-        else leg_length_px(xy, pose.fps, percentile=90.0, legs="longer"),
-        fps=pose.fps,
-        xy_events=raw_xy,
-        xy_oscillation=ev_xy,
-        noise_free=not level.settings["noisy"],
-        floor_deg=turn,
-    )
-    strides = pd.concat(
-        [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1
-    )
+    strides = _with_metrics(strides, level, info, ev_xy, raw_xy, leg, turn)
     summary = _clip_summary(
         strides,
         ev_xy,
@@ -266,7 +247,7 @@ def analyze_pose(
         too_short_s=duration if too_short else None,
     )
     switches = find_person_switches(work)
-    warnings += _data_warnings(pose, events, strides, switches, view=info)
+    warnings += data_warnings(pose, events, strides, switches, view=info)
     found = evaluate_findings(summary, rules, view=info.kind, near_side=trusted)
     result = AnalysisResult(
         pose=pose,
@@ -284,26 +265,44 @@ def analyze_pose(
         gait=gait,
         person_switches=pose.frame_index[switches] if switches.size else switches,
     )
-    result.warnings += _flat_landing_warning(result)
+    result.warnings += flat_landing_warning(result)
     return result
 
 
-def _legs_rhythm(
-    pose: PoseData, work: PoseData, raw_xy: np.ndarray, duration: float
-) -> tuple[float, float, float]:
-    """(stride time of the clip's main playback speed in seconds - NaN when the legs'
-    rhythm is unclear -, the legs' cadence in steps/min of real time, the factor the clip
-    looks slowed down by: 1 when it plays in real time; see :func:`analyze_pose`)."""
-    main_stride_s = float("nan")  # for stretches played at another speed
-    # on the cleaned landmarks (leg swaps repaired) and, as cleaning works in seconds too
-    # and can garble a clip sped up 3x, on the landmarks as they came
-    reads = [leg_rhythm_spm(xy, pose.time_s) for xy in (raw_xy, work.image_px[..., :2])]
-    legs = max((r for r in reads if r is not None), key=lambda r: r[1], default=None)
-    if legs is not None and legs[1] >= MIN_CHANGE_SHARE:
-        legs = (_real_time_cadence(legs[0], raw_xy, pose.time_s), legs[1])
-        main_stride_s = 120.0 / legs[0]
-    factor = _off_speed_rhythm(legs, pose.fps, duration, legs_span_s(raw_xy, pose.time_s))
-    return main_stride_s, float("nan") if legs is None else legs[0], factor
+def _with_metrics(
+    strides: pd.DataFrame,
+    level: PoseData,
+    info: ViewInfo,
+    ev_xy: np.ndarray,
+    raw_xy: np.ndarray,
+    leg: np.ndarray,
+    turn: float,
+) -> pd.DataFrame:
+    """The stride table with each stride's metrics (:func:`gait.metrics.stride_metrics`)
+    as columns: angles on the levelled landmarks ``level``, values at the events on the
+    unfiltered ones ``raw_xy``, the vertical oscillation on the event landmarks ``ev_xy``;
+    ``leg`` is the events' leg length (pixels, per frame), ``turn`` the events' floor
+    line against the angles' levelling (degrees)."""
+    xy = level.image_px[:, :, :2]
+    per_stride = stride_metrics(
+        xy,
+        strides,
+        view=info.kind,
+        direction=info.direction,
+        # seen from behind or in front the swing leg is foreshortened all along: the
+        # distances are scaled by the longer leg (the events keep their tuned scale)
+        leg_length_px=leg
+        if info.kind == "side"
+        else leg_length_px(xy, level.fps, percentile=90.0, legs="longer"),
+        fps=level.fps,
+        xy_events=raw_xy,
+        xy_oscillation=ev_xy,
+        noise_free=not level.settings["noisy"],
+        floor_deg=turn,
+    )
+    return pd.concat(
+        [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1
+    )
 
 
 def _clip_events(
@@ -402,23 +401,6 @@ def _clip_events(
     return events
 
 
-def _speed_check(
-    events: pd.DataFrame, fps: float, duration: float, retimed: tuple[float, float] | None
-) -> tuple[SpeedCheck, bool, bool]:
-    """(the clip's playback-speed check, whether it looks slowed or sped up, whether it is
-    too short to judge): from the contacts' cadence and duty factor
-    (:func:`gait.timing.check_speed`), or - on a clip already retimed by the legs'
-    rhythm - that rhythm's verdict with the clip's own cadence."""
-    speed = check_speed(events, fps=fps)
-    if retimed is not None:  # the rhythm's verdict, the clip's own cadence
-        factor, clip_cadence = retimed
-        warning = speed_warning(clip_cadence, factor, measured_as_if=True)
-        speed = SpeedCheck(clip_cadence, speed.duty_factor, factor, False, warning)
-    too_short = 0 < duration < MIN_DURATION_S  # too few steps to judge the speed either
-    off_speed = not speed.plausible and bool(speed.warning) and not too_short
-    return speed, off_speed, too_short
-
-
 def _unusable_frames(
     pose: PoseData, info: ViewInfo, raw_xy: np.ndarray, main_stride_s: float
 ) -> tuple[list[tuple[np.ndarray, str]], list[SpeedChange], np.ndarray]:
@@ -494,40 +476,6 @@ def _withheld_metrics(
         # speed.warning is set: off_speed needs it
         return {name: reason for name, spec in METRICS.items() if spec.timing}, [str(speed.warning)]
     return {}, []
-
-
-def _flat_landing_warning(result: AnalysisResult) -> list[str]:
-    """:data:`FLAT_LANDING_WARNING` for a side view whose runner lands flat or on the
-    forefoot - only where the foot strike is reported (not of a walking clip's odd
-    stride)."""
-    flat = result.strike_pattern in ("midfoot", "forefoot")
-    if result.view.kind != "side" or not flat:
-        return []
-    if not np.isfinite(result.metric("foot_strike_angle_deg")):
-        return []
-    patterns = result.strike_patterns
-    return [
-        FLAT_LANDING_WARNING.format(
-            lands="lands" if len(patterns) == 1 else "may land",
-            pattern=" or ".join(patterns),
-        )
-    ]
-
-
-#: Said of a side-view clip whose runner lands flat or on the forefoot.  Motion capture
-#: (Dorn et al. 2012; ``tests/test_mocap.py``): the forefoot lands within 2 ms of the
-#: force plate's contact and the heel 15-19 ms later; the contact envelope follows the
-#: heel, so the contact is timed at the heel's landing.  At the detected contacts, on
-#: the two strides with plate events at 250 / 50 / 31 Hz: knee flexion 22-25 deg against
-#: 13-15 at the plate's contact, shank angle -8..-3 against +3, overstride 1-5 % leg
-#: against 10, contact time 213-231 ms against 238-243.
-FLAT_LANDING_WARNING = (
-    "the foot {lands} flat or on the forefoot ({pattern} strike): contacts may be timed "
-    "when the heel comes down rather than at the first touch - on motion capture of such "
-    "a runner that was 15-20 ms late, and knee flexion at contact read about 10 deg high, "
-    "shank angle and overstride low (by about 10 deg and 7 % of leg length) and contact "
-    "time 15-25 ms short; read those with care"
-)
 
 
 def _prepare(
@@ -644,176 +592,3 @@ FRONTAL_EVENT_VIEWS: tuple[str, ...] = ("rear",)  # front: not validated (synthe
 #: front found no contact at all; from behind the lower-foot rule stood in, contacts
 #: 1.5-6 frames early at 30-120 fps).
 FRONTAL_OVERGROUND_FLOOR_S = 0.6
-#: Clips shorter than this (seconds) are called too short.
-MIN_DURATION_S = 2.0
-#: Step rhythms (steps/min) of walking as well as of running slowed about 2x: there the
-#: contacts decide (see :func:`analyze_pose`); below, no real-time gait is that slow.
-WALKING_RHYTHM_SPM = (65.0, 125.0)
-#: Fewest of the legs' rhythm's power in its peak for a verdict on the clip's speed
-#: (:func:`gait.timing.leg_rhythm_spm`: 0.77-0.97 on the real and rendered running
-#: clips, 0.2 on the real walking clip).
-MIN_RHYTHM_SHARE = 0.5
-
-
-def _off_speed_rhythm(
-    rhythm: tuple[float, float] | None, fps: float, duration: float, span_s: float
-) -> float:
-    """The slow-motion factor the legs' rhythm points to; 1.0 when it is that of
-    running in real time, unclear (``share`` under :data:`MIN_RHYTHM_SHARE`) or the
-    clip is too short.
-
-    ``span_s`` is how long both ankles were seen (:func:`gait.timing.legs_span_s`):
-    :func:`gait.timing.leg_rhythm_spm` searches only rhythms with 3 strides in it, and
-    when even its slowest one is too fast for running every read is - no verdict then
-    (a runner crossing the picture of an exact synthetic overground clip in 1.4 s read
-    270 steps/min, the lowest the search allowed, and the clip was called sped up 2x)."""
-    if rhythm is None or duration < MIN_DURATION_S:
-        return 1.0
-    if span_s <= 0 or 360.0 / span_s > RUNNING_CADENCE_SPM[1]:
-        return 1.0
-    cadence, share = rhythm
-    lo, hi = RUNNING_CADENCE_SPM
-    if not np.isfinite(cadence) or share < MIN_RHYTHM_SHARE or lo <= cadence <= hi:
-        return 1.0
-    return likely_factor(cadence, fps)
-
-
-#: Fewest of the legs' rhythm's power in its peak for looking for stretches played at
-#: another speed (a clip half real time, half slowed 2x: 0.43-0.44).
-MIN_CHANGE_SHARE = 0.3
-OTHER_SPEED_REASON = "the clip plays at another speed here (see the warnings): not used"
-
-
-def _real_time_cadence(cadence: float, xy: np.ndarray, time_s: np.ndarray) -> float:
-    """The clip's main rhythm ``cadence`` (steps/min), or - when it is not a running
-    cadence and a stretch played at another speed (:func:`gait.timing.speed_changes` of
-    ``xy``) has one - the longest such stretch's: of a clip partly slowed down, the part
-    at a running cadence is the main one.  A running cadence needs no search."""
-    lo, hi = RUNNING_CADENCE_SPM
-    if lo <= cadence <= hi:
-        return cadence
-    changes = speed_changes(xy, time_s, 120.0 / cadence)
-    fits = [c for c in changes if lo <= cadence / c.factor <= hi]
-    if not fits:
-        return cadence
-    return cadence / max(fits, key=lambda c: c.end_s - c.start_s).factor
-
-
-def _speed_change_warning(changes: list[SpeedChange], clock: float) -> str:
-    """The warning for stretches played at another speed; ``clock`` turns the analysed
-    clock's times into the clip's."""
-    parts = ", ".join(
-        f"{c.start_s * clock:.1f}-{c.end_s * clock:.1f} s plays about "
-        + (f"{c.factor:g}x slower" if c.factor > 1 else f"{1 / c.factor:g}x faster")
-        for c in changes
-    )
-    return (
-        f"the playback speed changes partway: {parts} than the rest of the clip (its legs' "
-        "rhythm); the strides there are not used - cut the clip where the speed changes and "
-        "analyse each part on its own, with --slowmo for a slowed part"
-    )
-
-
-#: Added when most steps of a front view on a treadmill were rejected.  From the front the
-#: stance foot slides away up the picture on the belt, which its height above the floor
-#: cannot tell from a lift-off: an exact synthetic runner filmed 4 m away from 1.5 m up had
-#: no valid step (toe-offs 13 frames early at 60 fps), and the default runner rendered
-#: from the front and read by MediaPipe 6 and 3 of 16 at 30 and 60 fps (the same runner
-#: rendered from behind: 15 of 17 at both).
-FRONT_TREADMILL_ADVICE = (
-    "; from the front on a treadmill the foot slides away up the picture and its contacts "
-    "are hard to time: film from behind for pelvic drop, knee valgus and step width"
-)
-
-#: Share of the frames with a pose on which a foot may lie below the picture before the
-#: clip is said to cut the feet off (a few frames of a foot at the edge are harmless).
-FEET_BELOW_SHARE = 0.05
-
-_FOOT_POINTS = [
-    LANDMARK_INDEX[f"{side}_{part}"]
-    for side in ("left", "right")
-    for part in ("ankle", "heel", "foot_index")
-]
-
-
-def _feet_below_picture(pose: PoseData) -> float:
-    """Share of the frames with a pose on which an ankle, heel or toe point lies below the
-    bottom edge of the picture (the pose model places it there, with a low visibility,
-    which the cleaning then drops: a camera too close or aimed too high)."""
-    y = pose.image_px[:, _FOOT_POINTS, 1]
-    seen = np.isfinite(y).any(axis=1)
-    if not seen.any():
-        return 0.0
-    below = (np.nan_to_num(y, nan=-np.inf) >= pose.height).any(axis=1)
-    return float(below[seen].mean())
-
-
-def _data_warnings(
-    pose: PoseData,
-    events: pd.DataFrame,
-    strides: pd.DataFrame,
-    switches: np.ndarray,
-    view: ViewInfo,
-) -> list[str]:
-    out: list[str] = []
-    if pose.n_frames == 0 or pose.frames_with_pose == 0:
-        return ["no pose was found in any frame: nothing can be measured"]
-    duration = pose.n_frames / pose.fps
-    if duration < MIN_DURATION_S:
-        out.append(
-            f"the clip is too short: it lasts {duration:.1f} s; film at least 5 s of steady "
-            "running (7 or more steps) for stable values"
-        )
-    if switches.size:
-        times = ", ".join(f"{pose.time_s[i]:.1f} s" for i in switches[:5])
-        out.append(
-            f"the pose jumps to another person {switches.size} time(s) (at {times}): more "
-            "than one person is in the picture; film the runner alone"
-        )
-    if pose.frames_with_pose < 0.8 * pose.n_frames:
-        out.append(f"a pose was found on only {pose.frames_with_pose} of {pose.n_frames} frames")
-    if events.empty:
-        out.append("no foot contacts were found: is the runner's whole body in the frame?")
-        return out
-    below = _feet_below_picture(pose)
-    if below >= FEET_BELOW_SHARE:
-        out.append(
-            f"the feet are below the bottom of the picture on {below:.0%} of the frames: "
-            "steps there cannot be timed; move the camera back or aim it lower so the "
-            "whole runner stays in view"
-        )
-    n_valid = int(strides["valid"].sum()) if len(strides) else 0
-    if n_valid < MIN_STEPS:
-        have = (
-            "no valid steps" if n_valid == 0 else f"only {n_valid} valid step" + "s" * (n_valid > 1)
-        )
-        edge = strides["reason"].isin((CLIP_START_REASON, CLIP_END_REASON)).to_numpy()
-        found = int(len(strides) - edge.sum())
-        if found >= MIN_STEPS:  # the clip is long enough: its steps were rejected
-            rejected = ~edge & ~strides["valid"].to_numpy(bool)
-            top, count = reason_counts(strides.loc[rejected, "reason"])[0]
-            why = (
-                f"{found - n_valid} of the {found} steps found were rejected, {count} of "
-                f"them as '{top}'"
-            )
-            if view.kind == "front" and view.setting == "treadmill":
-                why += FRONT_TREADMILL_ADVICE
-        else:
-            why = "film a longer clip"
-        out.append(
-            f"{have} (at least {MIN_STEPS} are needed for stable values; Dingenen 2018): {why}"
-        )
-    if pose.fps < 50:
-        # side view: the angles and overstride at contact change by about one to nine
-        # times their smallest meaningful change per frame at 30 fps (MetricSpec.instant)
-        angles = (
-            ", and the angles and overstride at contact can move by several degrees (or % of "
-            "leg length) from one frame to the next"
-            if view.kind == "side"
-            else ""
-        )
-        out.append(
-            f"at {pose.fps:.0f} fps one frame is {1000 / pose.fps:.0f} ms: contact times carry "
-            f"that uncertainty{angles}; 60 fps or more is recommended"
-        )
-    return out

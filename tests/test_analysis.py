@@ -118,7 +118,7 @@ def test_front_treadmill_clips_whose_steps_fail_are_told_to_film_from_behind() -
     runner filmed 4 m away from 1.5 m up has no valid step (every contact 30-62 ms long).
     The warning says so and points to the rear view; the same runner from behind has its
     steps (8 of 11) and no such advice."""
-    from gait.analysis import FRONT_TREADMILL_ADVICE
+    from gait.quality import FRONT_TREADMILL_ADVICE
 
     kw = {"fps": 60.0, "duration_s": 4.0, "camera_height_m": 1.5}
     front, _ = synth(view="front", **kw)

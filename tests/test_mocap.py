@@ -233,7 +233,7 @@ def test_a_flat_landing_is_said_to_time_contacts_late() -> None:
     rearfoot striker gets no such note."""
     from core_helpers import synth
 
-    from gait.analysis import FLAT_LANDING_WARNING
+    from gait.quality import FLAT_LANDING_WARNING
 
     res = analyze_pose(mocap_pose("side", step=2))
     assert res.strike_pattern == "midfoot"

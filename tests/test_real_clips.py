@@ -163,8 +163,8 @@ def test_legs_rhythm_on_the_real_clips(results: dict[str, AnalysisResult]) -> No
     reference measured from raw pixels (measured 168.75, share 0.96); every clip plays
     in real time (no slow-motion or sped-up warning, factor 1); the walking clip has no
     clear rhythm (share 0.2), so its speed is left to its contacts."""
-    from gait.analysis import MIN_RHYTHM_SHARE
     from gait.timing import leg_rhythm_spm
+    from gait.timing.playback import MIN_RHYTHM_SHARE
 
     def rhythm(key: str) -> tuple[float, float]:
         res = results[key]

@@ -221,7 +221,7 @@ def test_a_clip_slowed_partway_says_where_and_leaves_that_part_out(
     whole-clip rhythm was pulled down).  Now the stretch is named (measured 5.3-12.0,
     0.0-5.6 and 7.4-14.0 s), its strides are left out with the reason, and the cadence
     comes from the rest (170.0 +/- 0.1)."""
-    from gait.analysis import OTHER_SPEED_REASON
+    from gait.timing.playback import OTHER_SPEED_REASON
 
     capture = 30.0 * max(f for *_, f in pieces)
     duration = max(end for _, end, _ in pieces)

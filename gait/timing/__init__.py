@@ -22,7 +22,8 @@ Besides, :func:`check_gait` says whether the contacts look like running at all, 
 :func:`find_person_switches` where the pose jumps to another person.
 
 The modules: :mod:`~gait.timing.repeats`, :mod:`~gait.timing.rhythm` (the legs'
-rhythm), :mod:`~gait.timing.speed` (playback speed), :mod:`~gait.timing.gait_check`.
+rhythm), :mod:`~gait.timing.speed` (playback speed), :mod:`~gait.timing.gait_check`;
+:mod:`~gait.timing.playback` is how the analysis acts on them (the clip's verdict).
 """
 
 from gait.timing.gait_check import GaitCheck, check_gait, find_person_switches
