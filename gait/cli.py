@@ -118,6 +118,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``gait`` parser: the top-level options and one subparser per command."""
     parser = _Parser(
         prog="gait",
         description="Video-based running gait analysis: film a run from the side or from "
@@ -131,7 +132,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the traceback of any error (also: GAIT_DEBUG=1)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_analyze_parser(sub)
+    _add_models_parser(sub)
 
+    from gait import batch, compare_cli
+    from gait.synth import cli as synth_cli
+
+    compare_cli.add_parser(sub)
+    batch.add_parser(sub)
+    compare_cli.add_history_parser(sub)
+    synth_cli.add_parser(sub)
+
+    # Register new commands above: every command also takes --debug after its name.
+    _add_common_to_commands(sub)
+    return parser
+
+
+def _add_common_to_commands(sub: Any) -> None:
+    """Give every command of ``sub`` the exit-code epilog (unless it has its own) and a
+    hidden ``--debug``, so ``--debug`` may also follow the command's name."""
+    for command in sub.choices.values():
+        command.epilog = command.epilog or EPILOG
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+
+
+def _add_analyze_parser(sub: Any) -> None:
+    """``gait analyze``: the clip, the output folder, then the option groups below."""
     an = sub.add_parser(
         "analyze",
         help="analyse a running clip",
@@ -153,6 +179,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace a previous result in the output folder (without it, only a rerun "
         "of the same clip into the default folder replaces its result)",
     )
+    _add_extraction_options(an)
+    _add_analysis_overrides(an)
+    _add_report_options(an)
+    an.add_argument(
+        "--json",
+        action="store_true",
+        help="print analysis.json to stdout (messages go to stderr)",
+    )
+    an.add_argument("--max-frames", type=int, default=None, help=argparse.SUPPRESS)
+    an.add_argument("-q", "--quiet", action="store_true", help="no progress or status messages")
+    an.set_defaults(func=cmd_analyze)
+
+
+def _add_extraction_options(an: argparse.ArgumentParser) -> None:
+    """``gait analyze``'s pose-extraction options: model, slow motion, network, cache."""
     an.add_argument(
         "--model",
         choices=("lite", "full", "heavy"),
@@ -171,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="never use the network (also: GAIT_OFFLINE=1)"
     )
     an.add_argument("--no-cache", action="store_true", help="re-run pose inference even if cached")
+
+
+def _add_analysis_overrides(an: argparse.ArgumentParser) -> None:
+    """``gait analyze``'s overrides of what the analysis detects or assumes: view,
+    setting, finding thresholds."""
     an.add_argument(
         "--view",
         choices=("side", "side_left", "side_right", "rear", "front"),
@@ -190,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TOML",
         help="override finding thresholds (same structure as gait/data/rules.toml)",
     )
+
+
+def _add_report_options(an: argparse.ArgumentParser) -> None:
+    """``gait analyze``'s options for the outputs beyond the data files: the overlay
+    video, the report's title, the runner's progress history."""
     an.add_argument(
         "--video-overlay",
         action="store_true",
@@ -208,15 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="history database (default: $GAIT_HISTORY_DB or the user data dir)",
     )
-    an.add_argument(
-        "--json",
-        action="store_true",
-        help="print analysis.json to stdout (messages go to stderr)",
-    )
-    an.add_argument("--max-frames", type=int, default=None, help=argparse.SUPPRESS)
-    an.add_argument("-q", "--quiet", action="store_true", help="no progress or status messages")
-    an.set_defaults(func=cmd_analyze)
 
+
+def _add_models_parser(sub: Any) -> None:
+    """``gait models`` and its actions ``list`` (also the default) and ``fetch``."""
     mo = sub.add_parser(
         "models",
         help="list or fetch the pose model bundles",
@@ -237,20 +283,6 @@ def build_parser() -> argparse.ArgumentParser:
     mo_fetch.add_argument("--offline", action="store_true", help="use the cache only")
     mo_fetch.set_defaults(func=cmd_models_fetch)
     mo.set_defaults(func=cmd_models_list)
-
-    from gait import batch, compare_cli
-    from gait.synth import cli as synth_cli
-
-    compare_cli.add_parser(sub)
-    batch.add_parser(sub)
-    compare_cli.add_history_parser(sub)
-    synth_cli.add_parser(sub)
-
-    # Register new commands above: every command also takes --debug after its name.
-    for command in sub.choices.values():
-        command.epilog = command.epilog or EPILOG
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    return parser
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
