@@ -12,6 +12,7 @@ import re
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,20 @@ def _cut(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
+@dataclass
+class _TableNotes:
+    """What the metric table leaves for the lines under it to explain."""
+
+    #: labels of the metrics not measured, by the reason why
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    #: what Left/Right are, where they are not the value's halves
+    meanings: list[str] = field(default_factory=list)
+    #: a metric known to be under-read (marked ``*``) was shown
+    caveats: bool = False
+    #: a far-leg value was shown in ( ) beside a near-leg-only metric
+    far_shown: bool = False
+
+
 def terminal_summary(
     result: AnalysisResult,
     findings: Sequence[Any] = (),
@@ -80,8 +95,24 @@ def terminal_summary(
     if color is None:
         color = bool(getattr(sys.stdout, "isatty", lambda: False)())
     width = max(60, int(width))
-    rows = F.summary_rows(result.summary)
-    fnd = F.finding_dicts(findings)
+    out = _header_lines(result, width)
+    out.append("")
+    table, notes = _metric_table(result, width, color)
+    out += table
+    out += _table_legend(result, notes, width)
+    out += _not_measurable_lines(notes.missing, width)
+    out.append("")
+    out += _findings_lines(F.finding_dicts(findings), width, color)
+    out += _plan_lines(plan, width)
+    out += _notes_lines(result, width, color)
+    if report_path is not None:
+        out.append("")
+        out += _wrap(f"Report: {report_path}", width)
+    return "\n".join(line.rstrip() for line in out)
+
+
+def _header_lines(result: AnalysisResult, width: int) -> list[str]:
+    """The clip, the pose found in it and the view: three lines (wrapped)."""
     view = result.view
     n_valid = int(result.strides["valid"].sum()) if len(result.strides) else 0
     clip = Path(result.pose.source_path or "clip").name
@@ -112,36 +143,38 @@ def terminal_summary(
         f"strides used: {n_valid} of {len(result.strides)} · {result.pose.fps:.0f} fps",
         width,
     )
-    out.append("")
+    return out
 
+
+def _metric_table(result: AnalysisResult, width: int, color: bool) -> tuple[list[str], _TableNotes]:
+    """The metric table (heading and one row per measured metric) and what it leaves
+    for the lines under it: the metrics not measured, the Left/Right meanings, whether
+    a caveat or a far-leg value was shown."""
     # metric table: label | value | left | right | unit | typical | confidence | mark
     lw = min(34, width - 58)
     head = (
         f"{'Measurement':<{lw}} {'Value':>7} {'Left':>7} {'Right':>7}  {'Unit':<6}"
         f"{'Typical':<13}{'Conf':<7}"
     )
-    out.append(_paint(head, "bold", color))
-    missing: dict[str, list[str]] = {}
-    meanings: list[str] = []  # what Left/Right are, where they are not the value's halves
-    caveats = False
-    near, far = result.near_leg, result.far_leg
-    far_shown = False
-    for r in rows:
+    out = [_paint(head, "bold", color)]
+    notes = _TableNotes()
+    far = result.far_leg
+    for r in F.summary_rows(result.summary):
         name = str(r["metric"])
         spec = METRICS[name]
         reason = F.text(r.get("not_measurable"))
         if reason:
-            missing.setdefault(reason, []).append(spec.label)
+            notes.missing.setdefault(reason, []).append(spec.label)
             continue
         if name in F.SIDES_MEANING:
-            meanings.append(F.SIDES_MEANING[name] + ".")
+            notes.meanings.append(F.SIDES_MEANING[name] + ".")
         st = F.status(name, r.get("value"))
         unit = spec.unit
         typical = F.typical_text(name, symbol=False)
 
         # a near-leg-only metric: the far leg's value is shown in ( ), not used
         far_marked = bool(far and spec.near_leg_only and F.num(r.get(far)) is not None)
-        far_shown |= far_marked
+        notes.far_shown |= far_marked
 
         def val(key: str, r: dict[str, Any] = r, unit: str = unit, mark: bool = far_marked) -> str:
             text = F.fmt(r.get(key), unit, symbol=False)
@@ -153,10 +186,17 @@ def terminal_summary(
             f"{F.text(r.get('confidence_label')):<7}"
         )
         mark = _paint(_MARKS[st.level], st.level, color) + ("*" if spec.caveat else "")
-        caveats |= bool(spec.caveat)
+        notes.caveats |= bool(spec.caveat)
         out.append(line + " " + mark)
+    return out, notes
+
+
+def _table_legend(result: AnalysisResult, notes: _TableNotes, width: int) -> list[str]:
+    """Under the table: what its marks mean, which leg was nearer the camera, what
+    Left/Right are where they are not the value's halves, what ``*`` means."""
     legend = "ok = within typical range, ! = outside it, · = no range or for information"
-    out += _wrap(legend, width)
+    out = _wrap(legend, width)
+    near, far = result.near_leg, result.far_leg
     if near is not None:
         out += _wrap(
             f"Left/Right: the {near} leg was nearer the camera; the {far} leg is partly "
@@ -164,25 +204,35 @@ def terminal_summary(
             f"{far} side for it)."
             + (
                 f" A {far} value in ( ) is not part of the Value, which is the {near} leg's."
-                if far_shown
+                if notes.far_shown
                 else ""
             ),
             width,
         )
-    for meaning in meanings:
+    for meaning in notes.meanings:
         out += _wrap(meaning, width)
-    if caveats:
+    if notes.caveats:
         out += _wrap(
             "* known to be under-read by the pose model (measured on rendered runners): a value "
             "in the typical range does not rule the pattern out; the report says more.",
             width,
         )
+    return out
+
+
+def _not_measurable_lines(missing: Mapping[str, list[str]], width: int) -> list[str]:
+    """One "Not measurable (reason): labels" line (wrapped) per reason."""
+    out: list[str] = []
     for reason, labels in missing.items():
         out += _wrap(f"Not measurable ({reason}): {', '.join(labels)}", width, "    ", "")
-    out.append("")
+    return out
 
+
+def _findings_lines(fnd: list[dict[str, Any]], width: int, color: bool) -> list[str]:
+    """The findings: the fired ones with their evidence, else that none stood out or
+    none could be checked; the patterns not ruled out and how many were not checked."""
     fired = [f for f in fnd if f.get("status") == "fired"]
-    out.append(_paint(f"Findings ({len(fired)})", "bold", color))
+    out = [_paint(f"Findings ({len(fired)})", "bold", color)]
     n_checked = sum(f.get("status") in ("fired", "not_fired") for f in fnd)
     if not n_checked and fnd:
         out.append("  No pattern could be checked in this clip (the notes below say why).")
@@ -190,17 +240,7 @@ def terminal_summary(
         line = "None of the checked patterns stood out" + F.weakly_cleared_text(fnd)
         out += _wrap(line + ".", width, "  ", "  ")
     for f in fired:
-        sides = ", ".join(f.get("sides") or [])
-        conf = f"confidence {F.text(f.get('confidence'))}" if f.get("confidence") else ""
-        extra = "; ".join(x for x in (sides, conf) if x)
-        title = F.text(f.get("compensation")) + (f" ({extra})" if extra else "")
-        out += _wrap(title, width, "    ", _paint("  ! ", "watch", color) if color else "  ! ")
-        for ev in f.get("evidence") or []:
-            if ev.get("fired"):
-                out += _wrap(F.evidence_line(ev), width, "      ", "      ")
-        note = F.text(f.get("reason")).split("; not checked")[0]
-        if note and not note.startswith("not checked"):
-            out += _wrap(f"({note})", width, "      ", "      ")
+        out += _fired_finding_lines(f, width, color)
     weak = F.not_ruled_out(fnd)
     if weak:
         out += _wrap(
@@ -216,6 +256,30 @@ def terminal_summary(
             width,
             "  ",
         )
+    return out
+
+
+def _fired_finding_lines(f: Mapping[str, Any], width: int, color: bool) -> list[str]:
+    """A fired finding: its title (sides, confidence), a line per fired piece of
+    evidence and its reason in brackets."""
+    sides = ", ".join(f.get("sides") or [])
+    conf = f"confidence {F.text(f.get('confidence'))}" if f.get("confidence") else ""
+    extra = "; ".join(x for x in (sides, conf) if x)
+    title = F.text(f.get("compensation")) + (f" ({extra})" if extra else "")
+    out = _wrap(title, width, "    ", _paint("  ! ", "watch", color) if color else "  ! ")
+    for ev in f.get("evidence") or []:
+        if ev.get("fired"):
+            out += _wrap(F.evidence_line(ev), width, "      ", "      ")
+    note = F.text(f.get("reason")).split("; not checked")[0]
+    if note and not note.startswith("not checked"):
+        out += _wrap(f"({note})", width, "      ", "      ")
+    return out
+
+
+def _plan_lines(plan: Mapping[str, Any] | None, width: int) -> list[str]:
+    """The pre-run routine of the drill plan in one line (wrapped), after a blank line;
+    nothing without a plan or drills."""
+    out: list[str] = []
     if plan:
         pre = plan.get("pre_run") or {}
         drills = "; ".join(
@@ -228,6 +292,13 @@ def terminal_summary(
             title = "General pre-run routine" if plan.get("general_routine") else "Pre-run routine"
             out.append("")
             out += _wrap(f"{title} ({F.text(pre.get('minutes'))} min): {drills}", width, "  ", "")
+    return out
+
+
+def _notes_lines(result: AnalysisResult, width: int, color: bool) -> list[str]:
+    """The notes: the clip's warnings and, in short, why strides were not used; nothing
+    when there are neither."""
+    out: list[str] = []
     strides = result.strides
     unused: list[Any] = (
         strides.loc[~strides["valid"].astype(bool), "reason"].tolist() if len(strides) else []
@@ -247,7 +318,4 @@ def terminal_summary(
         out += _wrap(
             f"{len(unused)} of {len(strides)} strides not used: {why}", width, "    ", "  - "
         )
-    if report_path is not None:
-        out.append("")
-        out += _wrap(f"Report: {report_path}", width)
-    return "\n".join(line.rstrip() for line in out)
+    return out
