@@ -136,13 +136,62 @@ def _side_metrics(
     noise_free: bool,
     floor_deg: float = 0.0,
 ) -> dict[str, np.ndarray]:
+    """The side view's metrics per stride (see :func:`stride_metrics`), in the order of
+    the stride table's columns: timing, trunk, knee, foot and shank, hip, oscillation,
+    overstride."""
     # only the 12 landmarks the kernels read, oriented once: (n, 12, 2), not (n, 33, 2)
-    names = ("hip", "knee", "ankle", "heel", "foot_index", "shoulder")
-    used = [LANDMARK_INDEX[f"{s}_{p}"] for p in names for s in ("left", "right")]
+    used = [LANDMARK_INDEX[f"{s}_{p}"] for p in _SIDE_POINTS for s in ("left", "right")]
     o = _oriented(xy, direction, used)
-    o_ev = _oriented(xy_ev, direction, used)
-    col = {p: np.array([2 * i, 2 * i + 1]) for i, p in enumerate(names)}  # left, right
     sel = np.where(is_left, 0, 1)
+    ic, ic_before, ms, to = _side_samples(
+        o, _oriented(xy_ev, direction, used), sel, strides, fps, noise_free=noise_free
+    )
+    res: dict[str, np.ndarray] = {}
+    res["contact_time_ms"] = strides["contact_time_ms"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res["duty_factor_pct"] = (
+            100.0 * res["contact_time_ms"] / 1000.0 / strides["stride_time_s"].to_numpy(dtype=float)
+        )
+    res["trunk_lean_deg"] = inclination_up_deg(ms["mid_hip"], ms["mid_shoulder"])
+    res["knee_flexion_ic_deg"] = knee_flexion_deg(ic["hip"], ic["knee"], ic["ankle"])
+    res["knee_flexion_midstance_deg"], res["knee_peak_pos"] = _knee_peak(o, sel, strides, fps)
+    res.update(
+        _foot_metrics(
+            o, sel, strides, is_left, ic, ic_before, ms, direction, fps, floor_deg=floor_deg
+        )
+    )
+    res["hip_extension_to_deg"] = -inclination_down_deg(to["hip"], to["knee"])
+    mid_hip_v = -_mid(xy_vo, "left_hip", "right_hip")[:, 1]
+    vo = _range_between(
+        mid_hip_v,
+        strides["ic_pos"].to_numpy(dtype=float),
+        strides["next_contra_ic_pos"].to_numpy(dtype=float),
+    )
+    res["vertical_oscillation_pct_leg"] = 100.0 * vo / leg
+    res["overstride_pct_leg"] = 100.0 * (ic["heel"][:, 0] - ic["mid_hip"][:, 0]) / leg
+    return res
+
+
+#: The points the side-view kernels read, each as a (left, right) pair of columns of the
+#: oriented array: column ``2 i`` left, ``2 i + 1`` right (see :func:`_side_metrics`).
+_SIDE_POINTS = ("hip", "knee", "ankle", "heel", "foot_index", "shoulder")
+_SIDE_COL = {p: np.array([2 * i, 2 * i + 1]) for i, p in enumerate(_SIDE_POINTS)}
+
+
+def _side_samples(
+    o: np.ndarray,
+    o_ev: np.ndarray,
+    sel: np.ndarray,
+    strides: pd.DataFrame,
+    fps: float,
+    *,
+    noise_free: bool,
+) -> tuple[dict[str, np.ndarray], ...]:
+    """The stance leg's points (and the mid-hip and mid-shoulder) of every stride at its
+    events, each a dict of (k, 2) arrays: at IC, at IC from the swing side only (for the
+    sole), at midstance and at TO.  ``o``, ``o_ev`` (n, 12, 2): the oriented points of
+    :data:`_SIDE_POINTS` (angles' and events' landmarks); ``sel`` (k,): 0 left, 1 right."""
+    col = _SIDE_COL
 
     def at(pos_col: str, how: str = "cubic") -> dict[str, np.ndarray]:
         pos = strides[pos_col].to_numpy(dtype=float)
@@ -155,7 +204,7 @@ def _side_metrics(
         else:
             s = sample_one_sided(o_ev, pos, after=how == "after", n_points=n_side)
         rows = np.arange(len(pos))
-        pts = {p: s[rows, col[p][sel]] for p in names}
+        pts = {p: s[rows, col[p][sel]] for p in _SIDE_POINTS}
         pts["mid_hip"] = 0.5 * (s[:, col["hip"][0]] + s[:, col["hip"][1]])
         pts["mid_shoulder"] = 0.5 * (s[:, col["shoulder"][0]] + s[:, col["shoulder"][1]])
         return pts
@@ -192,24 +241,24 @@ def _side_metrics(
     else:
         ic = at("ic_pos", "after" if fps >= 50 else "cubic")
         ic_before = at("ic_pos", "before")
-    ms, to = at("ms_pos"), at("to_pos", "before")
-    res: dict[str, np.ndarray] = {}
-    res["contact_time_ms"] = strides["contact_time_ms"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res["duty_factor_pct"] = (
-            100.0 * res["contact_time_ms"] / 1000.0 / strides["stride_time_s"].to_numpy(dtype=float)
-        )
-    res["trunk_lean_deg"] = inclination_up_deg(ms["mid_hip"], ms["mid_shoulder"])
-    res["knee_flexion_ic_deg"] = knee_flexion_deg(ic["hip"], ic["knee"], ic["ankle"])
-    # The knee at midstance is the stance's peak flexion (METRICS.md: "peak in stance";
-    # the synthetic runner's peak is at the middle of stance): near the peak the knee
-    # hardly moves, so a midstance event a frame off no longer moves the value with it.
+    return ic, ic_before, at("ms_pos"), at("to_pos", "before")
+
+
+def _knee_peak(
+    o: np.ndarray, sel: np.ndarray, strides: pd.DataFrame, fps: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(knee flexion at midstance, its frame position) per stride: the stance's peak.
+
+    METRICS.md: "peak in stance"; the synthetic runner's peak is at the middle of
+    stance.  Near the peak the knee hardly moves, so a midstance event a frame off no
+    longer moves the value with it."""
+    col = _SIDE_COL
     knee = knee_flexion_deg(
         o[:, col["hip"]].reshape(-1, 2),
         o[:, col["knee"]].reshape(-1, 2),
         o[:, col["ankle"]].reshape(-1, 2),
     ).reshape(-1, 2)
-    res["knee_flexion_midstance_deg"], res["knee_peak_pos"] = _peak_between(
+    return _peak_between(
         knee,
         sel,
         strides["ic_pos"].to_numpy(dtype=float),
@@ -217,6 +266,23 @@ def _side_metrics(
         max_frames=round(0.6 * fps),
         half_width=max(1, round(0.033 * fps)),
     )
+
+
+def _foot_metrics(
+    o: np.ndarray,
+    sel: np.ndarray,
+    strides: pd.DataFrame,
+    is_left: np.ndarray,
+    ic: dict[str, np.ndarray],
+    ic_before: dict[str, np.ndarray],
+    ms: dict[str, np.ndarray],
+    direction: np.ndarray | float,
+    fps: float,
+    *,
+    floor_deg: float,
+) -> dict[str, np.ndarray]:
+    """The foot's and shank's metrics: the flat-foot offset, ankle dorsiflexion at
+    midstance, shank angle at IC and the foot strike angle, in that order."""
     # The foot line is referenced to the foot's own midstance (foot-flat) angle, per side:
     # BlazePose's heel and foot-index points do not lie on the sole line (at midstance,
     # when the sole is flat, the line reads 5-14 deg toe-down: rendered runners and the
@@ -224,10 +290,12 @@ def _side_metrics(
     # too low.  Subtracting a flat-foot reference angle is the usual 2D correction of a
     # marker offset (Altman & Davis 2012 subtract the standing foot angle).
     # ... against the floor line: its angle in the oriented frame (toe up +) per stride
+    col = _SIDE_COL
+    res: dict[str, np.ndarray] = {}
     floor = np.zeros(len(strides))
     if floor_deg != 0 and len(strides):
-        d = np.broadcast_to(np.asarray(direction, dtype=float), xy.shape[:1])
-        rows = np.clip(np.rint(strides["ms_pos"].to_numpy(dtype=float)), 0, xy.shape[0] - 1)
+        d = np.broadcast_to(np.asarray(direction, dtype=float), o.shape[:1])
+        rows = np.clip(np.rint(strides["ms_pos"].to_numpy(dtype=float)), 0, o.shape[0] - 1)
         floor = -np.sign(d[rows.astype(int)]) * floor_deg
     offset = foot_flat_offset_deg(
         foot_angle_deg(ms["heel"], ms["foot_index"]) - floor, strides, is_left
@@ -248,15 +316,6 @@ def _side_metrics(
         - floor
         - foot_flat_offset_deg(flat - floor, strides, is_left)
     )
-    res["hip_extension_to_deg"] = -inclination_down_deg(to["hip"], to["knee"])
-    mid_hip_v = -_mid(xy_vo, "left_hip", "right_hip")[:, 1]
-    vo = _range_between(
-        mid_hip_v,
-        strides["ic_pos"].to_numpy(dtype=float),
-        strides["next_contra_ic_pos"].to_numpy(dtype=float),
-    )
-    res["vertical_oscillation_pct_leg"] = 100.0 * vo / leg
-    res["overstride_pct_leg"] = 100.0 * (ic["heel"][:, 0] - ic["mid_hip"][:, 0]) / leg
     return res
 
 
