@@ -291,20 +291,7 @@ def _side_strides(
     # each stride ends at the next contact kept (a dropped one ends nothing)
     later = np.append(np.where(gone, np.nan, ic)[1:], [np.nan, np.nan])
     nxt = np.where(gone, np.nan, later[next_true(np.isfinite(later[:-1]))])
-    j_after = np.searchsorted(oth, ic, side="right")
-    # toe-off of the other foot's previous contact (double support if after this IC)
-    prev_to = np.where(
-        j_after > 0, oth_to[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
-    )
-    prev_c = np.where(
-        j_after > 0, oth[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
-    )
-    next_c = np.where(
-        j_after < oth.size,
-        oth[np.clip(j_after, 0, max(oth.size - 1, 0))] if oth.size else np.nan,
-        np.nan,
-    )
-    n_between = np.searchsorted(oth, nxt, side="left") - j_after
+    prev_c, next_c, prev_to, n_between = _other_foot_around(oth, oth_to, ic, nxt)
     t = lambda p: np.interp(p, np.arange(n), time_s)  # noqa: E731
     ic_t, to_t, nxt_t = t(ic), t(to), np.where(np.isfinite(nxt), t(np.nan_to_num(nxt)), np.nan)
     contact_ms = 1000.0 * (to_t - ic_t)
@@ -332,25 +319,13 @@ def _side_strides(
         dropped=dropped,
         split=split,
     )
-    for frames, why_bad in unusable:
-        if frames.any():
-            lo = np.clip(np.floor(ic).astype(int), 0, n)
-            last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))
-            end = np.ceil(np.nan_to_num(last)).astype(int)
-            hi = np.clip(end + 1, 0, n)
-            cb = np.concatenate([[0], np.cumsum(frames)])
-            checks.append((cb[hi] - cb[lo] > 0, np.full(ic.size, why_bad)))
-    note = np.full(ic.size, "", dtype=object)
+    checks += _unusable_checks(unusable, ic, to, nxt, n)
     if trusted:
-        for fail, msg in cross:
-            fill = fail & (note == "")
-            note[fill] = msg[fill]
+        note = _first_failure(cross, ic.size)
     else:
+        note = np.full(ic.size, "", dtype=object)
         checks = checks[:5] + cross + checks[5:]
-    reason = np.full(ic.size, "", dtype=object)
-    for fail, msg in checks:
-        fill = fail & (reason == "")
-        reason[fill] = msg[fill]
+    reason = _first_failure(checks, ic.size)
     return pd.DataFrame(
         {
             "side": side,
@@ -373,6 +348,61 @@ def _side_strides(
             "note": note,
         }
     )
+
+
+def _other_foot_around(
+    oth: np.ndarray, oth_to: np.ndarray, ic: np.ndarray, nxt: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The other foot's kept contacts (IC positions ``oth``, their TO ``oth_to``) about
+    each stride from ``ic`` to ``nxt``: (its contact before IC, its contact after IC, the
+    toe-off of the one before - double support if after IC -, how many of its contacts
+    fall in the stride); NaN where there is none."""
+    j_after = np.searchsorted(oth, ic, side="right")
+    prev_to = np.where(
+        j_after > 0, oth_to[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+    )
+    prev_c = np.where(
+        j_after > 0, oth[np.clip(j_after - 1, 0, None)] if oth.size else np.nan, np.nan
+    )
+    next_c = np.where(
+        j_after < oth.size,
+        oth[np.clip(j_after, 0, max(oth.size - 1, 0))] if oth.size else np.nan,
+        np.nan,
+    )
+    n_between = np.searchsorted(oth, nxt, side="left") - j_after
+    return prev_c, next_c, prev_to, n_between
+
+
+def _unusable_checks(
+    unusable: Sequence[tuple[np.ndarray, str]],
+    ic: np.ndarray,
+    to: np.ndarray,
+    nxt: np.ndarray,
+    n: int,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """One (fails, reason) check per frame set of ``unusable`` that has frames: a stride
+    fails when any of its frames, from IC to the next contact (or to its TO, or IC),
+    is in the set."""
+    out = []
+    for frames, why_bad in unusable:
+        if frames.any():
+            lo = np.clip(np.floor(ic).astype(int), 0, n)
+            last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))
+            end = np.ceil(np.nan_to_num(last)).astype(int)
+            hi = np.clip(end + 1, 0, n)
+            cb = np.concatenate([[0], np.cumsum(frames)])
+            out.append((cb[hi] - cb[lo] > 0, np.full(ic.size, why_bad)))
+    return out
+
+
+def _first_failure(checks: Sequence[tuple[np.ndarray, np.ndarray]], k: int) -> np.ndarray:
+    """(k,) object array: per stride, the message of the first check in ``checks`` it
+    fails ("" when it passes them all)."""
+    out = np.full(k, "", dtype=object)
+    for fail, msg in checks:
+        fill = fail & (out == "")
+        out[fill] = msg[fill]
+    return out
 
 
 def _cross_checks(
