@@ -13,6 +13,7 @@ OpenCV is imported inside the functions, so importing this module stays cheap.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -270,138 +271,151 @@ class _Scene:
     # ---- the runner -----------------------------------------------------------------
     def frame(self, i: int, skel: Skeleton, lms: np.ndarray) -> np.ndarray:
         """Draw frame ``i`` (BGR, full resolution)."""
-        import cv2
-
         img = self.background.copy()
         t = float(skel.time_s[i])
         self._belt_marks(img, t)
         canvas = _Canvas(img)
-        cam, b, col = self.cam, self.body, self.colors
         j = {k: v[i] for k, v in skel.joints.items()}
+        self._shadow(img, j["pelvis"])
+        for _, draw in sorted(self._parts(canvas, i, skel, lms, j), key=lambda q: -q[0]):
+            draw()
+        return img
 
-        def px(p: np.ndarray) -> np.ndarray:
-            return np.asarray(cam.project(p)[:2])
+    def _px(self, p: np.ndarray) -> np.ndarray:
+        """Supersampled image position (2,) of a lab point (3,)."""
+        return np.asarray(self.cam.project(p)[:2])
 
-        def rad(p: np.ndarray, r: float) -> float:
-            return float(cam.focal_px * r * b.height_m / 1.75 / cam.to_camera(p)[2])
+    def _rad(self, p: np.ndarray, r: float) -> float:
+        """Image radius (px) at a lab point of ``r`` metres on a 1.75 m runner, scaled."""
+        cam = self.cam
+        return float(cam.focal_px * r * self.body.height_m / 1.75 / cam.to_camera(p)[2])
 
-        def depth(p: np.ndarray) -> float:
-            return float(cam.to_camera(p)[2])
+    def _depth(self, p: np.ndarray) -> float:
+        """Distance of a lab point in front of the camera, along its axis (m)."""
+        return float(self.cam.to_camera(p)[2])
 
-        # shadow
-        c = j["pelvis"] * [1, 1, 0]
+    def _shadow(self, img: np.ndarray, pelvis: np.ndarray) -> None:
+        """Blend a soft dark ellipse into ``img`` on the floor below the pelvis, unless part
+        of it lies behind the camera."""
+        import cv2
+
+        c = pelvis * [1, 1, 0]
         ang = np.linspace(0, 2 * np.pi, 24)
         ring = c + np.stack([0.35 * np.cos(ang), 0.2 * np.sin(ang), 0 * ang], axis=-1)
-        sh = cam.project(ring)
+        sh = self.cam.project(ring)
         if (sh[:, 2] > 0.2).all():
             overlay = img.copy()
             canvas_o = _Canvas(overlay)
             canvas_o.hull(sh[:, :2], (30, 30, 30))
             cv2.addWeighted(overlay, 0.35, img, 0.65, 0, img)
 
+    def _parts(
+        self, canvas: _Canvas, i: int, skel: Skeleton, lms: np.ndarray, j: dict[str, np.ndarray]
+    ) -> list[tuple[float, Callable[[], None]]]:
+        """The body parts of frame ``i`` as (depth, draw) pairs: each leg at its knee's
+        depth, each arm at its elbow's, the torso at the pelvis's, the neck and head just in
+        front of the nearer of the head and the pelvis."""
+        depth = self._depth
         parts: list[tuple[float, Callable[[], None]]] = []
         for side in SIDES:
-
-            def leg(side: str = side) -> None:
-                hip, knee, ankle = j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"]
-                front = _anterior(knee - hip) + _anterior(ankle - knee)
-                front /= max(float(np.linalg.norm(front)), 1e-9)
-                canvas.shaded_capsule(
-                    px(hip), px(knee), rad(hip, 0.08), rad(knee, 0.05), col["skin"]
-                )
-                calf_a = knee + 0.12 * (ankle - knee) - 0.012 * front
-                calf_b = knee + 0.55 * (ankle - knee) - 0.01 * front
-                canvas.shaded_capsule(
-                    px(calf_a), px(calf_b), rad(calf_a, 0.048), rad(calf_b, 0.038), col["skin"]
-                )
-                canvas.shaded_capsule(
-                    px(knee), px(ankle), rad(knee, 0.046), rad(ankle, 0.03), col["skin"]
-                )
-                cap = knee + 0.03 * front
-                if depth(cap) < depth(knee):
-                    canvas.circle(px(cap), rad(cap, 0.036), _shade(col["skin"], 1.08))
-                upper = hip + 0.35 * (knee - hip)
-                canvas.shaded_capsule(
-                    px(hip), px(upper), rad(hip, 0.088), rad(upper, 0.078), col["shorts"]
-                )
-                sock = ankle + 0.25 * (knee - ankle)
-                canvas.shaded_capsule(
-                    px(sock), px(ankle), rad(sock, 0.037), rad(ankle, 0.036), col["sock"]
-                )
-                self._shoe(canvas, ankle, float(skel.foot_pitch_rad[side][i]), side)
-
-            parts.append((depth(j[f"{side}_knee"]), leg))
-
-            def arm(side: str = side) -> None:
-                sh_, el, wr = j[f"{side}_shoulder"], j[f"{side}_elbow"], j[f"{side}_wrist"]
-                canvas.shaded_capsule(px(sh_), px(el), rad(sh_, 0.05), rad(el, 0.038), col["skin"])
-                sleeve = sh_ + 0.4 * (el - sh_)
-                canvas.shaded_capsule(
-                    px(sh_), px(sleeve), rad(sh_, 0.062), rad(sleeve, 0.052), col["shirt"]
-                )
-                canvas.shaded_capsule(px(el), px(wr), rad(el, 0.036), rad(wr, 0.028), col["skin"])
-                hand = j[f"{side}_index"]
-                canvas.shaded_capsule(
-                    px(wr), px(hand), rad(wr, 0.035), rad(hand, 0.038), col["skin"]
-                )
-
-            parts.append((depth(j[f"{side}_elbow"]), arm))
-
-        trunk = skel.trunk_rot[i]
-
-        def blob(centres: list[tuple[np.ndarray, float]]) -> np.ndarray:
-            """Projected points on spheres around 3-D centres (metres): a hull outline."""
-            out = [px(c0 + rr * u) for c0, rr in centres for u in _SPHERE]
-            return np.array(out)
-
-        def torso() -> None:
-            fwd = trunk @ np.array([1.0, 0.0, 0.0])
-            chest = j["mid_shoulder"] + 0.3 * (j["pelvis"] - j["mid_shoulder"])
-            belly = j["mid_shoulder"] + 0.7 * (j["pelvis"] - j["mid_shoulder"])
-            allp = blob(
-                [
-                    (j["left_shoulder"], 0.07),
-                    (j["right_shoulder"], 0.07),
-                    (j["left_hip"], 0.1),
-                    (j["right_hip"], 0.1),
-                    (chest + 0.03 * fwd, 0.11),
-                    (belly, 0.11),
-                ]
-            )
-            waist = blob(
-                [(j["left_hip"], 0.105), (j["right_hip"], 0.105), (j["pelvis"] + 0.02 * fwd, 0.11)]
-            )
-            canvas.hull(allp, _shade(col["shirt"], 0.45))
-            inner = allp.mean(0) + (allp - allp.mean(0)) * 0.97
-            canvas.hull(inner, col["shirt"])
-            mid_sh, mid_hip = px(j["mid_shoulder"]), px(j["pelvis"])
-            hi = mid_sh + 0.25 * (mid_hip - mid_sh)
-            canvas.capsule(
-                hi,
-                mid_hip + 0.15 * (mid_sh - mid_hip),
-                rad(j["pelvis"], 0.05),
-                rad(j["pelvis"], 0.04),
-                _shade(col["shirt"], 1.18),
-            )
-            canvas.hull(np.array(waist), col["shorts"])
-
-        def neck_and_head() -> None:
-            neck_top = j["mid_shoulder"] + 0.6 * (j["head"] - j["mid_shoulder"])
-            canvas.shaded_capsule(
-                px(j["mid_shoulder"]),
-                px(neck_top),
-                rad(neck_top, 0.05),
-                rad(neck_top, 0.045),
-                col["skin"],
-            )
-            self._head(canvas, i, skel, lms, px, rad, depth)
-
+            pitch = float(skel.foot_pitch_rad[side][i])
+            parts.append((depth(j[f"{side}_knee"]), partial(self._leg, canvas, j, side, pitch)))
+            parts.append((depth(j[f"{side}_elbow"]), partial(self._arm, canvas, j, side)))
+        torso = partial(self._torso, canvas, j, skel.trunk_rot[i])
         parts.append((depth(j["pelvis"]), torso))
         # the head sits on top of the trunk: never hidden by it, whatever the lean
-        parts.append((min(depth(j["head"]), depth(j["pelvis"])) - 0.01, neck_and_head))
-        for _, draw in sorted(parts, key=lambda q: -q[0]):
-            draw()
-        return img
+        head = partial(self._neck_and_head, canvas, i, skel, lms, j)
+        parts.append((min(depth(j["head"]), depth(j["pelvis"])) - 0.01, head))
+        return parts
+
+    def _leg(self, canvas: _Canvas, j: dict[str, np.ndarray], side: str, foot_pitch: float) -> None:
+        """Thigh, calf, shin, kneecap (when it faces the camera), shorts leg, sock, shoe."""
+        px, rad, depth, col = self._px, self._rad, self._depth, self.colors
+        hip, knee, ankle = j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"]
+        front = _anterior(knee - hip) + _anterior(ankle - knee)
+        front /= max(float(np.linalg.norm(front)), 1e-9)
+        canvas.shaded_capsule(px(hip), px(knee), rad(hip, 0.08), rad(knee, 0.05), col["skin"])
+        calf_a = knee + 0.12 * (ankle - knee) - 0.012 * front
+        calf_b = knee + 0.55 * (ankle - knee) - 0.01 * front
+        canvas.shaded_capsule(
+            px(calf_a), px(calf_b), rad(calf_a, 0.048), rad(calf_b, 0.038), col["skin"]
+        )
+        canvas.shaded_capsule(px(knee), px(ankle), rad(knee, 0.046), rad(ankle, 0.03), col["skin"])
+        cap = knee + 0.03 * front
+        if depth(cap) < depth(knee):
+            canvas.circle(px(cap), rad(cap, 0.036), _shade(col["skin"], 1.08))
+        upper = hip + 0.35 * (knee - hip)
+        canvas.shaded_capsule(px(hip), px(upper), rad(hip, 0.088), rad(upper, 0.078), col["shorts"])
+        sock = ankle + 0.25 * (knee - ankle)
+        canvas.shaded_capsule(px(sock), px(ankle), rad(sock, 0.037), rad(ankle, 0.036), col["sock"])
+        self._shoe(canvas, ankle, foot_pitch, side)
+
+    def _arm(self, canvas: _Canvas, j: dict[str, np.ndarray], side: str) -> None:
+        """Upper arm, sleeve, forearm and hand."""
+        px, rad, col = self._px, self._rad, self.colors
+        sh_, el, wr = j[f"{side}_shoulder"], j[f"{side}_elbow"], j[f"{side}_wrist"]
+        canvas.shaded_capsule(px(sh_), px(el), rad(sh_, 0.05), rad(el, 0.038), col["skin"])
+        sleeve = sh_ + 0.4 * (el - sh_)
+        canvas.shaded_capsule(
+            px(sh_), px(sleeve), rad(sh_, 0.062), rad(sleeve, 0.052), col["shirt"]
+        )
+        canvas.shaded_capsule(px(el), px(wr), rad(el, 0.036), rad(wr, 0.028), col["skin"])
+        hand = j[f"{side}_index"]
+        canvas.shaded_capsule(px(wr), px(hand), rad(wr, 0.035), rad(hand, 0.038), col["skin"])
+
+    def _blob(self, centres: list[tuple[np.ndarray, float]]) -> np.ndarray:
+        """Projected points on spheres around 3-D centres (metres): a hull outline."""
+        out = [self._px(c0 + rr * u) for c0, rr in centres for u in _SPHERE]
+        return np.array(out)
+
+    def _torso(self, canvas: _Canvas, j: dict[str, np.ndarray], trunk: np.ndarray) -> None:
+        """Shirt (outline, fill, a highlight down the middle) and the shorts' waist, as hulls
+        around the shoulders, hips, chest and belly; ``trunk`` is the trunk's rotation."""
+        px, rad, col = self._px, self._rad, self.colors
+        fwd = trunk @ np.array([1.0, 0.0, 0.0])
+        chest = j["mid_shoulder"] + 0.3 * (j["pelvis"] - j["mid_shoulder"])
+        belly = j["mid_shoulder"] + 0.7 * (j["pelvis"] - j["mid_shoulder"])
+        allp = self._blob(
+            [
+                (j["left_shoulder"], 0.07),
+                (j["right_shoulder"], 0.07),
+                (j["left_hip"], 0.1),
+                (j["right_hip"], 0.1),
+                (chest + 0.03 * fwd, 0.11),
+                (belly, 0.11),
+            ]
+        )
+        waist = self._blob(
+            [(j["left_hip"], 0.105), (j["right_hip"], 0.105), (j["pelvis"] + 0.02 * fwd, 0.11)]
+        )
+        canvas.hull(allp, _shade(col["shirt"], 0.45))
+        inner = allp.mean(0) + (allp - allp.mean(0)) * 0.97
+        canvas.hull(inner, col["shirt"])
+        mid_sh, mid_hip = px(j["mid_shoulder"]), px(j["pelvis"])
+        hi = mid_sh + 0.25 * (mid_hip - mid_sh)
+        canvas.capsule(
+            hi,
+            mid_hip + 0.15 * (mid_sh - mid_hip),
+            rad(j["pelvis"], 0.05),
+            rad(j["pelvis"], 0.04),
+            _shade(col["shirt"], 1.18),
+        )
+        canvas.hull(np.array(waist), col["shorts"])
+
+    def _neck_and_head(
+        self, canvas: _Canvas, i: int, skel: Skeleton, lms: np.ndarray, j: dict[str, np.ndarray]
+    ) -> None:
+        """The neck, then the head (:meth:`_head`)."""
+        px, rad = self._px, self._rad
+        neck_top = j["mid_shoulder"] + 0.6 * (j["head"] - j["mid_shoulder"])
+        canvas.shaded_capsule(
+            px(j["mid_shoulder"]),
+            px(neck_top),
+            rad(neck_top, 0.05),
+            rad(neck_top, 0.045),
+            self.colors["skin"],
+        )
+        self._head(canvas, i, skel, lms, px, rad, self._depth)
 
     def _shoe(self, canvas: _Canvas, ankle: np.ndarray, pitch: float, side: str) -> None:
         """A running shoe: upper, toe box and sole, as hulls of 3-D points on the foot."""
