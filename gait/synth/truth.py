@@ -55,6 +55,7 @@ import numpy as np
 
 from gait.synth.camera import NEAR_SIDE, Camera
 from gait.synth.kinematics import SIDES, SIGN, RunnerModel, Skeleton
+from gait.synth.params import RunnerParams
 
 SCHEMA = "gait.synth.truth/1"
 
@@ -239,102 +240,150 @@ def compute_truth(
         time-ordered), ``metrics`` and ``metrics_image`` (name → {"left", "right",
         "overall"}), ``frames``.
     """
-    from gait.synth.landmarks import in_image, landmarks_3d
-
-    p, b = model.params, model.body
-    T, leg = model.stride_time_s, b.leg_length_m
+    p = model.params
     per_side: dict[str, dict[str, float]] = {}
     per_side_img: dict[str, dict[str, float]] = {}
     is_side_view = p.view.startswith("side")
     for side in SIDES:
-        beta = model.beta[side]
-        t_ic = float(model.ic_time(side, _reference_contact(model, side)))
-        times = np.array([t_ic, t_ic + beta * T / 2, t_ic + beta * T])
-        skel = model.evaluate(times, lab=True)
-        vals: dict[str, float] = {
-            "cadence_spm": 60.0 / (T / 2),
-            "contact_time_ms": beta * T * 1000,
-            "duty_factor_pct": beta * 100,
-        }
-        img_vals = {"cadence_spm": vals["cadence_spm"]}
-        img = _unroll(camera.project(landmarks_3d(skel, b.height_m))[..., :2], camera, p)
-        scale = camera.focal_px / float(
-            camera.to_camera(skel.joints["pelvis"][1])[2]
-        )  # px per metre at the runner
-        for i, event in enumerate(("ic", "ms", "to")):
-            for plane in ("sagittal", "frontal"):
-                vals.update(
-                    plane_metrics(_plane_points(skel, i, side, plane), side, event, plane, leg)
-                )
-                if (plane == "sagittal") == is_side_view:
-                    pts = _image_points(img, i, side, p.view)
-                    img_vals.update(plane_metrics(pts, side, event, plane, leg * scale))
-        step = np.linspace(t_ic, t_ic + T / 2, 501)
-        z = model.evaluate(step, lab=True).joints["pelvis"][:, 2]
-        vals["vertical_oscillation_pct_leg"] = float(np.ptp(z) / leg * 100)
-        if is_side_view:
-            img_vals["contact_time_ms"] = vals["contact_time_ms"]
-            img_vals["duty_factor_pct"] = vals["duty_factor_pct"]
-            sk = model.evaluate(step, lab=True)
-            hip_img = _unroll(
-                camera.project((sk.joints["left_hip"] + sk.joints["right_hip"]) / 2)[..., :2],
-                camera,
-                p,
-            )
-            img_vals["vertical_oscillation_pct_leg"] = float(
-                np.ptp(hip_img[:, 1]) / (leg * scale) * 100
-            )
-        per_side[side], per_side_img[side] = vals, img_vals
+        per_side[side], per_side_img[side] = _side_metrics(model, camera, side, is_side_view)
     metrics = _combine(per_side)
     metrics_image = _combine(per_side_img)
-    # overall step width: left contact to the following right contact
-    t_l = float(model.ic_time("left", 1))
-    t_r = float(model.ic_time("right", 1))
-    sk = model.evaluate(np.array([t_l, t_r]), lab=True)
-    width = sk.joints["left_ankle"][0, 1] - sk.joints["right_ankle"][1, 1]
-    metrics["step_width_pct_leg"]["overall"] = float(width / leg * 100)
-    if not is_side_view:
-        img = _unroll(camera.project(landmarks_3d(sk, b.height_m))[..., :2], camera, p)
-        flip = -1.0 if p.view == "rear" else 1.0
-        from gait.posedata import LANDMARK_INDEX as L
-
-        dpx = flip * (img[0, L["left_ankle"], 0] - img[1, L["right_ankle"], 0])
-        scale = camera.focal_px / float(camera.to_camera(sk.joints["pelvis"][0])[2])
-        metrics_image["step_width_pct_leg"]["overall"] = float(dpx / (leg * scale) * 100)
+    width, width_image = _overall_step_width(model, camera, image=not is_side_view)
+    metrics["step_width_pct_leg"]["overall"] = width
+    if width_image is not None:
+        metrics_image["step_width_pct_leg"]["overall"] = width_image
     timing = event_times(model, 0.0, p.n_frames / p.fps)
     truth: dict[str, Any] = {
         "schema": SCHEMA,
         "generator": "gait.synth",
         "params": p.to_dict(),
-        "derived": {
-            "speed_mps": model.speed_mps,
-            "stride_time_s": T,
-            "step_time_s": T / 2,
-            "leg_length_m": leg,
-            "thigh_m": b.thigh_m,
-            "shank_m": b.shank_m,
-            "runner_height_m": b.height_m,
-            "foot_strike_pattern": p.foot_strike,
-            "near_side": NEAR_SIDE[p.view],
-            "n_frames": p.n_frames,
-            "midstance_definition": MIDSTANCE_DEFINITION,
-        },
+        "derived": _derived(model),
         "definitions": __doc__,
         **timing,
         "metrics": metrics,
         "metrics_image": metrics_image,
     }
     if frames is not None:
-        time_s, lab, image, world = frames
-        inside = in_image(image, p).all(axis=1)
-        truth["derived"]["fraction_of_frames_in_view"] = float(inside.mean())
-        truth["frames"] = {
-            "time_s": time_s,
-            "landmarks_lab_m": lab,
-            "image_px": image,
-            "world_m": world,
-        }
+        _add_frames(truth, frames, p)
     return truth
+
+
+def _side_metrics(
+    model: RunnerModel, camera: Camera, side: str, is_side_view: bool
+) -> tuple[dict[str, float], dict[str, float]]:
+    """One side's metrics from its reference stride: from the 3-D model (every metric)
+    and from the true projected landmarks (those the view supports)."""
+    from gait.synth.landmarks import landmarks_3d
+
+    p, b = model.params, model.body
+    T, leg = model.stride_time_s, b.leg_length_m
+    beta = model.beta[side]
+    t_ic = float(model.ic_time(side, _reference_contact(model, side)))
+    times = np.array([t_ic, t_ic + beta * T / 2, t_ic + beta * T])
+    skel = model.evaluate(times, lab=True)
+    vals: dict[str, float] = {
+        "cadence_spm": 60.0 / (T / 2),
+        "contact_time_ms": beta * T * 1000,
+        "duty_factor_pct": beta * 100,
+    }
+    img_vals = {"cadence_spm": vals["cadence_spm"]}
+    img = _unroll(camera.project(landmarks_3d(skel, b.height_m))[..., :2], camera, p)
+    scale = camera.focal_px / float(
+        camera.to_camera(skel.joints["pelvis"][1])[2]
+    )  # px per metre at the runner
+    for i, event in enumerate(("ic", "ms", "to")):
+        for plane in ("sagittal", "frontal"):
+            vals.update(plane_metrics(_plane_points(skel, i, side, plane), side, event, plane, leg))
+            if (plane == "sagittal") == is_side_view:
+                pts = _image_points(img, i, side, p.view)
+                img_vals.update(plane_metrics(pts, side, event, plane, leg * scale))
+    step = np.linspace(t_ic, t_ic + T / 2, 501)
+    z = model.evaluate(step, lab=True).joints["pelvis"][:, 2]
+    vals["vertical_oscillation_pct_leg"] = float(np.ptp(z) / leg * 100)
+    if is_side_view:
+        img_vals["contact_time_ms"] = vals["contact_time_ms"]
+        img_vals["duty_factor_pct"] = vals["duty_factor_pct"]
+        img_vals["vertical_oscillation_pct_leg"] = _image_oscillation(
+            model, camera, step, leg * scale
+        )
+    return vals, img_vals
+
+
+def _image_oscillation(
+    model: RunnerModel, camera: Camera, step: np.ndarray, leg_px: float
+) -> float:
+    """Range of the projected mid-hip's image height (roll removed) over the times
+    ``step``, in % of the leg length in pixels at the runner, ``leg_px``."""
+    sk = model.evaluate(step, lab=True)
+    hip_img = _unroll(
+        camera.project((sk.joints["left_hip"] + sk.joints["right_hip"]) / 2)[..., :2],
+        camera,
+        model.params,
+    )
+    return float(np.ptp(hip_img[:, 1]) / leg_px * 100)
+
+
+def _overall_step_width(
+    model: RunnerModel, camera: Camera, image: bool
+) -> tuple[float, float | None]:
+    """The overall step width (% leg): lateral distance from the left contact to the
+    following right contact, in the model and (``image``, frontal views) in the image."""
+    from gait.posedata import LANDMARK_INDEX as L
+    from gait.synth.landmarks import landmarks_3d
+
+    p, b = model.params, model.body
+    leg = b.leg_length_m
+    t_l = float(model.ic_time("left", 1))
+    t_r = float(model.ic_time("right", 1))
+    sk = model.evaluate(np.array([t_l, t_r]), lab=True)
+    width = sk.joints["left_ankle"][0, 1] - sk.joints["right_ankle"][1, 1]
+    pct = float(width / leg * 100)
+    if not image:
+        return pct, None
+    img = _unroll(camera.project(landmarks_3d(sk, b.height_m))[..., :2], camera, p)
+    flip = -1.0 if p.view == "rear" else 1.0
+    dpx = flip * (img[0, L["left_ankle"], 0] - img[1, L["right_ankle"], 0])
+    scale = camera.focal_px / float(camera.to_camera(sk.joints["pelvis"][0])[2])
+    return pct, float(dpx / (leg * scale) * 100)
+
+
+def _derived(model: RunnerModel) -> dict[str, Any]:
+    """The truth's ``derived`` section: quantities that follow from the parameters."""
+    p, b = model.params, model.body
+    T = model.stride_time_s
+    return {
+        "speed_mps": model.speed_mps,
+        "stride_time_s": T,
+        "step_time_s": T / 2,
+        "leg_length_m": b.leg_length_m,
+        "thigh_m": b.thigh_m,
+        "shank_m": b.shank_m,
+        "runner_height_m": b.height_m,
+        "foot_strike_pattern": p.foot_strike,
+        "near_side": NEAR_SIDE[p.view],
+        "n_frames": p.n_frames,
+        "midstance_definition": MIDSTANCE_DEFINITION,
+    }
+
+
+def _add_frames(
+    truth: dict[str, Any],
+    frames: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    p: RunnerParams,
+) -> None:
+    """Store the per-frame arrays under ``truth["frames"]``, in place, and the fraction of
+    frames with every landmark inside the image under ``truth["derived"]``."""
+    from gait.synth.landmarks import in_image
+
+    time_s, lab, image, world = frames
+    inside = in_image(image, p).all(axis=1)
+    truth["derived"]["fraction_of_frames_in_view"] = float(inside.mean())
+    truth["frames"] = {
+        "time_s": time_s,
+        "landmarks_lab_m": lab,
+        "image_px": image,
+        "world_m": world,
+    }
 
 
 def _unroll(xy: np.ndarray, camera: Camera, p: Any) -> np.ndarray:
