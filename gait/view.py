@@ -396,37 +396,23 @@ def detect_view(
     det_setting, set_conf, travel = _setting(
         pose, kind, lev_hip, mid_hip, mid_sh, leg or torso, setting
     )
-    direction = np.zeros(n)
-    turn = np.zeros(n, dtype=bool)
-    segments: list[dict[str, Any]] = []
-    facing: str | None = None
-    face_conf = 1.0
     if kind == "side":
-        sig = _facing_signal(lev)
-        if det_setting == "overground":
-            v = np.gradient(lev_hip[:, 0]) if n > 1 else np.zeros(n)
-            # average the posture cue with the travel direction where both exist
-            sv = np.sign(v)
-            sig = np.where(np.isfinite(v), np.where(np.isfinite(sig), 0.5 * (sig + sv), sv), sig)
-        if view in ("side_left", "side_right"):
-            facing = view.split("_")[1]
-            direction[:] = 1.0 if facing == "right" else -1.0
-            segments = [{"start_frame": 0, "stop_frame": n, "facing": facing}]
-        else:
-            direction, segments, facing, face_conf = _facing_segments(sig, pose, min_turn_s)
-            if len(segments) > 1:
-                margin = round(turn_margin_s * pose.fps)
-                for b in _segments_of(direction)[1][:-1]:
-                    turn[max(0, b - margin) : b + margin] = True
-                notes.append(
-                    f"the runner changes direction {len(segments) - 1} time(s); the clip is "
-                    "split into segments of constant facing and strides across a turn are "
-                    "not used"
-                )
-                if setting is None and det_setting == "treadmill":
-                    # nobody turns round on a treadmill: the runner's travel cancelled out
-                    # over the clip (there and back), or a panning camera followed them
-                    det_setting, set_conf = "overground", 0.75
+        direction, segments, facing, face_conf, turn = _side_facing(
+            lev, lev_hip, pose, det_setting, view, min_turn_s, turn_margin_s
+        )
+        if len(segments) > 1:
+            notes.append(
+                f"the runner changes direction {len(segments) - 1} time(s); the clip is "
+                "split into segments of constant facing and strides across a turn are "
+                "not used"
+            )
+            if setting is None and det_setting == "treadmill":
+                # nobody turns round on a treadmill: the runner's travel cancelled out
+                # over the clip (there and back), or a panning camera followed them
+                det_setting, set_conf = "overground", 0.75
+    else:
+        direction, turn = np.zeros(n), np.zeros(n, dtype=bool)
+        segments, facing, face_conf = [], None, 1.0
     conf = float(min(kind_conf, set_conf, face_conf))
     if conf < 0.6:
         notes.append(f"view detection is uncertain (confidence {conf:.2f}); pass --view to set it")
@@ -450,6 +436,40 @@ def detect_view(
             **_floor_details(floor),
         },
     )
+
+
+def _side_facing(
+    lev: np.ndarray,
+    lev_hip: np.ndarray,
+    pose: PoseData,
+    setting: str,
+    view: str | None,
+    min_turn_s: float,
+    turn_margin_s: float,
+) -> tuple[np.ndarray, list[dict[str, Any]], str | None, float, np.ndarray]:
+    """A side view's facing: (the (n,) travel direction, +1 towards image +x; the segments
+    of constant facing; the facing, None when it changes; its confidence; the (n,) frames
+    within ``turn_margin_s`` of a turn).  From the posture cue of the levelled landmarks
+    ``lev``, averaged overground with the direction the hips ``lev_hip`` travel; a
+    ``side_left`` / ``side_right`` override sets it."""
+    n = lev.shape[0]
+    turn = np.zeros(n, dtype=bool)
+    sig = _facing_signal(lev)
+    if setting == "overground":
+        v = np.gradient(lev_hip[:, 0]) if n > 1 else np.zeros(n)
+        # average the posture cue with the travel direction where both exist
+        sv = np.sign(v)
+        sig = np.where(np.isfinite(v), np.where(np.isfinite(sig), 0.5 * (sig + sv), sv), sig)
+    if view in ("side_left", "side_right"):
+        facing = view.split("_")[1]
+        direction = np.full(n, 1.0 if facing == "right" else -1.0)
+        return direction, [{"start_frame": 0, "stop_frame": n, "facing": facing}], facing, 1.0, turn
+    direction, segments, face, face_conf = _facing_segments(sig, pose, min_turn_s)
+    if len(segments) > 1:
+        margin = round(turn_margin_s * pose.fps)
+        for b in _segments_of(direction)[1][:-1]:
+            turn[max(0, b - margin) : b + margin] = True
+    return direction, segments, face, face_conf, turn
 
 
 def _view_kind(
