@@ -100,27 +100,10 @@ def frontal_events(
     rxy = xy if refine_xy is None else refine_xy
     fidx = np.arange(n) if frame_index is None else np.asarray(frame_index)
     ay = xy[:, [LANDMARK_INDEX["left_ankle"], LANDMARK_INDEX["right_ankle"]], 1]
-    d = ay[:, 0] - ay[:, 1]  # > 0: the left ankle is lower in the image
-    ok = np.isfinite(d)
-    if ok.sum() < 5:
+    found = _lower_foot_changes(ay, max(1, round(min_run_s * fps)))
+    if found is None:
         return empty_events()
-    dfill = np.interp(np.arange(n), np.flatnonzero(ok), d[ok])
-    left_low = dfill > 0
-    # merge short runs of either sign into their neighbours (noise around a crossing)
-    min_run = max(1, round(min_run_s * fps))
-    for _ in range(2):
-        for val in (True, False):
-            s, e = true_runs(left_low == val)
-            short = (e - s < min_run) & (s > 0) & (e < n)
-            left_low = left_low ^ run_mask(n, s[short], e[short])
-    # a crossing between frames k-1 and k, at the interpolated zero of d
-    k = np.flatnonzero(left_low[1:] != left_low[:-1]) + 1
-    if k.size < 2:
-        return empty_events()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = dfill[k - 1] / (dfill[k - 1] - dfill[k])
-    cross = k - 1 + np.where(np.isfinite(frac), np.clip(frac, 0.0, 1.0), 1.0)
-    becomes_left = left_low[k]
+    cross, becomes_left = found
     half = max(2, round(kink_window_s * fps))
     # rolling leg length: a runner moving towards or away from the camera changes size
     leg = leg_length_px(xy, fps, percentile=90.0)
@@ -181,3 +164,32 @@ def frontal_events(
     ev = pd.concat(frames, ignore_index=True)
     # a contact without a toe-off keeps its IC (marked invalid), not NaN MS/TO rows
     return sort_events(ev[np.isfinite(ev["pos"].to_numpy(dtype=float))])
+
+
+def _lower_foot_changes(ay: np.ndarray, min_run: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where the lower foot in the image changes, from the ankles' image y ``ay`` (n, 2;
+    left, right): (the sub-frame crossings of their difference, whether the left foot is
+    the lower one after each); None with fewer than 5 frames of both ankles or 2
+    crossings.  Runs of either foot being lower shorter than ``min_run`` frames are noise
+    about a crossing and are merged into their neighbours."""
+    n = ay.shape[0]
+    d = ay[:, 0] - ay[:, 1]  # > 0: the left ankle is lower in the image
+    ok = np.isfinite(d)
+    if ok.sum() < 5:
+        return None
+    dfill = np.interp(np.arange(n), np.flatnonzero(ok), d[ok])
+    left_low = dfill > 0
+    # merge short runs of either sign into their neighbours (noise around a crossing)
+    for _ in range(2):
+        for val in (True, False):
+            s, e = true_runs(left_low == val)
+            short = (e - s < min_run) & (s > 0) & (e < n)
+            left_low = left_low ^ run_mask(n, s[short], e[short])
+    # a crossing between frames k-1 and k, at the interpolated zero of d
+    k = np.flatnonzero(left_low[1:] != left_low[:-1]) + 1
+    if k.size < 2:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = dfill[k - 1] / (dfill[k - 1] - dfill[k])
+    cross = k - 1 + np.where(np.isfinite(frac), np.clip(frac, 0.0, 1.0), 1.0)
+    return cross, left_low[k]
