@@ -37,10 +37,11 @@ from gait.compare_stats import (
     judge,
 )
 from gait.errors import GaitError
-from gait.metrics import METRICS
+from gait.metrics import METRICS, MetricSpec
 
 if TYPE_CHECKING:
     from gait.analysis import AnalysisResult
+    from gait.drills import Drill
 
 __all__ = [
     "Comparison",
@@ -242,53 +243,17 @@ def compare(
     b, a = as_session(before), as_session(after)
     rng = np.random.default_rng(seed)
     warnings, blocked, notes = _comparability(b, a)
-    rows, side_rows, asym_rows = [], [], []
+    rows: list[dict[str, Any]] = []
+    side_rows: list[dict[str, Any]] = []
+    asym_rows: list[dict[str, Any]] = []
     for name, spec in METRICS.items():
-        row: dict[str, Any] = {
-            "metric": name,
-            "unit": spec.unit,
-            "smallest_change": spec.smallest_change,
-            "note": notes.get(name),
-        }
-        reason = blocked.get(name) or _missing(b, a, name)
-        xb, xa = b.stride_values(spec), a.stride_values(spec)
-        row.update(n_before=xb.size, n_after=xa.size)
-        if reason is None and min(xb.size, xa.size) < 2:
-            reason = "fewer than 2 valid strides in one of the clips: no interval possible"
-        few = (
-            min(b.n_valid(s) for s in SIDES) < MIN_STEPS
-            or min(a.n_valid(s) for s in SIDES) < MIN_STEPS
+        row, recs, asym = _compare_metric(
+            b, a, name, spec, blocked.get(name), notes.get(name), n_boot, rng, level
         )
-        row["few_strides"] = few
-        if reason is not None:
-            agg = aggregator(spec)
-            row.update(
-                before=float(agg(xb)) if xb.size and not b.reason(name) else None,
-                after=float(agg(xa)) if xa.size and not a.reason(name) else None,
-                verdict="not_comparable",
-                reason=reason,
-                changed=False,
-                judged=False,
-            )
-            rows.append(row)
-            continue
-        clip = (b.value(name), a.value(name))
-        errors = (b.clip_errors.get(name), a.clip_errors.get(name))
-        row.update(change_row(spec, xb, xa, n_boot, rng, level, clip=clip, clip_error=errors))
         rows.append(row)
-        per_side = {}
-        for side in SIDES:
-            sb, sa = b.stride_values(spec, side), a.stride_values(spec, side)
-            rec: dict[str, Any] = {"metric": name, "side": side}
-            rec["smallest_change"] = spec.smallest_change
-            if min(sb.size, sa.size) < 2:
-                rec.update(verdict="not_comparable", reason="fewer than 2 strides on this side")
-            else:
-                rec.update(change_row(spec, sb, sa, n_boot, rng, level))
-                per_side[side] = (sb, sa)
-            side_rows.append(rec)
-        if len(per_side) == 2:
-            asym_rows.append(asymmetry_row(spec, per_side, n_boot, rng, level))
+        side_rows += recs
+        if asym is not None:
+            asym_rows.append(asym)
     fnd, advice = _findings_change(b, a)
     return Comparison(
         before=b,
@@ -303,6 +268,98 @@ def compare(
         seed=seed,
         level=level,
     )
+
+
+def _compare_metric(
+    b: Session,
+    a: Session,
+    name: str,
+    spec: MetricSpec,
+    blocked: str | None,
+    note: str | None,
+    n_boot: int,
+    rng: np.random.Generator,
+    level: float,
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+    """One metric's row, its per-side rows and its asymmetry row (None if not compared).
+
+    ``blocked`` is why :func:`_comparability` rules the metric out, if it does.  A metric
+    compared draws from ``rng`` for its change, then each side, then its asymmetry.
+    """
+    row: dict[str, Any] = {
+        "metric": name,
+        "unit": spec.unit,
+        "smallest_change": spec.smallest_change,
+        "note": note,
+    }
+    reason = blocked or _missing(b, a, name)
+    xb, xa = b.stride_values(spec), a.stride_values(spec)
+    row.update(n_before=xb.size, n_after=xa.size)
+    if reason is None and min(xb.size, xa.size) < 2:
+        reason = "fewer than 2 valid strides in one of the clips: no interval possible"
+    row["few_strides"] = _few_strides(b, a)
+    if reason is not None:
+        row.update(_not_comparable_values(b, a, name, spec, xb, xa, reason))
+        return row, [], None
+    clip = (b.value(name), a.value(name))
+    errors = (b.clip_errors.get(name), a.clip_errors.get(name))
+    row.update(change_row(spec, xb, xa, n_boot, rng, level, clip=clip, clip_error=errors))
+    side_rows, per_side = _side_rows(b, a, name, spec, n_boot, rng, level)
+    asym = asymmetry_row(spec, per_side, n_boot, rng, level) if len(per_side) == 2 else None
+    return row, side_rows, asym
+
+
+def _few_strides(b: Session, a: Session) -> bool:
+    """Whether either clip has fewer than :data:`MIN_STEPS` valid strides on a side."""
+    return (
+        min(b.n_valid(s) for s in SIDES) < MIN_STEPS or min(a.n_valid(s) for s in SIDES) < MIN_STEPS
+    )
+
+
+def _not_comparable_values(
+    b: Session,
+    a: Session,
+    name: str,
+    spec: MetricSpec,
+    xb: np.ndarray,
+    xa: np.ndarray,
+    reason: str,
+) -> dict[str, Any]:
+    """A metric not compared: each clip's value where it has one, the verdict and why."""
+    agg = aggregator(spec)
+    return dict(
+        before=float(agg(xb)) if xb.size and not b.reason(name) else None,
+        after=float(agg(xa)) if xa.size and not a.reason(name) else None,
+        verdict="not_comparable",
+        reason=reason,
+        changed=False,
+        judged=False,
+    )
+
+
+def _side_rows(
+    b: Session,
+    a: Session,
+    name: str,
+    spec: MetricSpec,
+    n_boot: int,
+    rng: np.random.Generator,
+    level: float,
+) -> tuple[list[dict[str, Any]], dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Each side's row of a metric, and the stride values of the sides it compares."""
+    side_rows: list[dict[str, Any]] = []
+    per_side = {}
+    for side in SIDES:
+        sb, sa = b.stride_values(spec, side), a.stride_values(spec, side)
+        rec: dict[str, Any] = {"metric": name, "side": side}
+        rec["smallest_change"] = spec.smallest_change
+        if min(sb.size, sa.size) < 2:
+            rec.update(verdict="not_comparable", reason="fewer than 2 strides on this side")
+        else:
+            rec.update(change_row(spec, sb, sa, n_boot, rng, level))
+            per_side[side] = (sb, sa)
+        side_rows.append(rec)
+    return side_rows, per_side
 
 
 METRIC_COLUMNS = [
@@ -448,22 +505,35 @@ def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, An
     from gait.drills import catalogue
 
     cat = catalogue()
+    rows = _finding_rows(b, a)
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "code",
+            "compensation",
+            "before",
+            "after",
+            "change",
+            "drills",
+            "before_confidence",
+            "after_confidence",
+        ],
+    )
+    keep, maint, add = _drill_lists(rows)
+    messages = _drill_messages(rows, maint, cat)
+    return table, {"keep": keep, "maintenance": maint, "add": add, "messages": messages}
+
+
+def _finding_rows(b: Session, a: Session) -> list[dict[str, Any]]:
+    """One row per finding code of either clip: its status in each, the change, its drills,
+    why a clip could not check it and the confidence of each clip where it fired."""
     fb = {str(f["code"]): f for f in b.findings}
     fa = {str(f["code"]): f for f in a.findings}
     rows = []
     for code in list(dict.fromkeys([*fb, *fa])):
         f0, f1 = fb.get(code, {}), fa.get(code, {})
         s0, s1 = f0.get("status", "not_checked"), f1.get("status", "not_checked")
-        if "not_checked" in (s0, s1):
-            change = "not_comparable"
-        elif s0 == "fired" and s1 == "fired":
-            change = "persisted"
-        elif s0 == "fired":
-            change = "resolved"
-        elif s1 == "fired":
-            change = "appeared"
-        else:
-            change = "absent"
+        change = _status_change(s0, s1)
         unchecked = f0 if s0 == "not_checked" else f1
         rows.append(
             {
@@ -478,73 +548,94 @@ def _findings_change(b: Session, a: Session) -> tuple[pd.DataFrame, dict[str, An
                 "after_confidence": (f1.get("confidence") or None) if s1 == "fired" else None,
             }
         )
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "code",
-            "compensation",
-            "before",
-            "after",
-            "change",
-            "drills",
-            "before_confidence",
-            "after_confidence",
-        ],
-    )
+    return rows
 
-    def drills(kind: str, before: str | None = None, after: str | None = None) -> list[str]:
-        out: list[str] = []
-        for r in rows:
-            if (
-                r["change"] == kind
-                and before in (None, r["before"])
-                and after in (None, r["after"])
-            ):
-                out += [d for d in r["drills"] if d not in out]
-        return out
 
+def _status_change(before: str, after: str) -> str:
+    """The change of a finding between its status before and after (see FINDING_WORDS)."""
+    if "not_checked" in (before, after):
+        return "not_comparable"
+    if before == "fired" and after == "fired":
+        return "persisted"
+    if before == "fired":
+        return "resolved"
+    if after == "fired":
+        return "appeared"
+    return "absent"
+
+
+def _drills_of(
+    rows: list[dict[str, Any]], kind: str, before: str | None = None, after: str | None = None
+) -> list[str]:
+    """The drills of the findings with this change (and statuses, if given), in order."""
+    out: list[str] = []
+    for r in rows:
+        if r["change"] == kind and before in (None, r["before"]) and after in (None, r["after"]):
+            out += [d for d in r["drills"] if d not in out]
+    return out
+
+
+def _drill_lists(rows: list[dict[str, Any]]) -> tuple[list[str], list[str], list[str]]:
+    """The drills to keep, to move to maintenance and to add (ids)."""
     # seen before but not checkable after: not known to be resolved, so its drills stay;
     # seen after but not checkable before: maybe not new, but not in the before clip's plan
-    keep = list(dict.fromkeys(drills("persisted") + drills("not_comparable", before="fired")))
-    fresh = drills("appeared") + drills("not_comparable", after="fired")
+    kept = _drills_of(rows, "persisted") + _drills_of(rows, "not_comparable", before="fired")
+    keep = list(dict.fromkeys(kept))
+    fresh = _drills_of(rows, "appeared") + _drills_of(rows, "not_comparable", after="fired")
     add = [d for d in dict.fromkeys(fresh) if d not in keep]
-    maint = [d for d in drills("resolved") if d not in keep and d not in add]
+    maint = [d for d in _drills_of(rows, "resolved") if d not in keep and d not in add]
+    return keep, maint, add
 
-    def names(ids: list[str], k: int = 3) -> str:
-        shown = [cat[d].name if d in cat else d for d in ids[:k]]
-        return ", ".join(shown) + (" ..." if len(ids) > k else "")
 
+def _drill_names(ids: list[str], cat: Mapping[str, Drill], k: int = 3) -> str:
+    """The names of the first ``k`` drills, `` ...`` when there are more."""
+    shown = [cat[d].name if d in cat else d for d in ids[:k]]
+    return ", ".join(shown) + (" ..." if len(ids) > k else "")
+
+
+def _drill_messages(
+    rows: list[dict[str, Any]], maint: list[str], cat: Mapping[str, Drill]
+) -> list[str]:
+    """A sentence per finding whose change affects the drills (or one saying none does)."""
     messages = []
     for r in rows:
-        comp = r["compensation"]
-        why = r["unchecked_reason"] or ""
-        why = f" ({why.split('; ')[0]})" if why else ""  # the first metric it lacks
-        if r["change"] == "persisted":
-            messages.append(f"{comp}: still seen - keep its drills ({names(r['drills'])}).")
-        elif r["change"] == "resolved":
-            moved = [d for d in r["drills"] if d in maint]
-            tail = f" ({names(moved)})" if moved else ""
-            messages.append(
-                f"{comp}: no longer seen - its drills{tail} can move to maintenance "
-                "(once a week); keep the running cue."
-            )
-        elif r["change"] == "appeared":
-            messages.append(
-                f"{comp}: newly seen - add its drills ({names(r['drills'])}); see the after "
-                "clip's drill plan."
-            )
-        elif r["change"] == "not_comparable" and r["after"] == "fired":
-            messages.append(
-                f"{comp}: seen in the after clip but not checked in the before clip{why}, so "
-                f"it is not known to be new - its drills ({names(r['drills'])}) are in the "
-                "after clip's drill plan."
-            )
-        elif r["change"] == "not_comparable" and r["before"] == "fired":
-            messages.append(
-                f"{comp}: seen in the before clip but not checked in the after clip{why}, so "
-                f"it is not known to be resolved - keep its drills ({names(r['drills'])}) "
-                "until a clip that can check it says otherwise."
-            )
+        message = _drill_message(r, maint, cat)
+        if message is not None:
+            messages.append(message)
     if not messages:
         messages.append("No pattern changed status between the clips: keep the current plan.")
-    return table, {"keep": keep, "maintenance": maint, "add": add, "messages": messages}
+    return messages
+
+
+def _drill_message(r: dict[str, Any], maint: list[str], cat: Mapping[str, Drill]) -> str | None:
+    """What a finding's change means for its drills; None for absent and unchecked ones."""
+    comp = r["compensation"]
+    why = r["unchecked_reason"] or ""
+    why = f" ({why.split('; ')[0]})" if why else ""  # the first metric it lacks
+    if r["change"] == "persisted":
+        return f"{comp}: still seen - keep its drills ({_drill_names(r['drills'], cat)})."
+    if r["change"] == "resolved":
+        moved = [d for d in r["drills"] if d in maint]
+        tail = f" ({_drill_names(moved, cat)})" if moved else ""
+        return (
+            f"{comp}: no longer seen - its drills{tail} can move to maintenance "
+            "(once a week); keep the running cue."
+        )
+    if r["change"] == "appeared":
+        return (
+            f"{comp}: newly seen - add its drills ({_drill_names(r['drills'], cat)}); see the "
+            "after clip's drill plan."
+        )
+    if r["change"] == "not_comparable" and r["after"] == "fired":
+        return (
+            f"{comp}: seen in the after clip but not checked in the before clip{why}, so "
+            f"it is not known to be new - its drills ({_drill_names(r['drills'], cat)}) are "
+            "in the after clip's drill plan."
+        )
+    if r["change"] == "not_comparable" and r["before"] == "fired":
+        return (
+            f"{comp}: seen in the before clip but not checked in the after clip{why}, so "
+            "it is not known to be resolved - keep its drills "
+            f"({_drill_names(r['drills'], cat)}) until a clip that can check it says otherwise."
+        )
+    return None
