@@ -343,39 +343,73 @@ def _unjudged(cond: Condition, view: str | None) -> str | None:
     return None
 
 
+#: Confidence labels from least to most sure.
+_CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass
+class _Checks:
+    """What a rule's conditions showed on one clip, condition by condition."""
+
+    evidence: list[dict[str, Any]]
+    results: list[bool]  # whether each condition checked is met
+    confidences: list[str]  # the confidence of each condition met
+    cleared: list[str]  # the confidence of each condition checked and not met
+    sides: list[str]  # the side of each condition met on one side
+    unchecked: list[str]  # "metric: why" of each condition not checked
+
+
 def _evaluate_rule(
     rule: Rule,
     rows: Mapping[str, Mapping[str, Any]],
     view: str | None = None,
     near_side: str | None = None,
 ) -> Finding:
-    def make(
-        status: str,
-        evidence: list[dict[str, Any]],
-        reason: str = "",
-        confidence: str = "",
-        sides: tuple[str, ...] = (),
-    ) -> Finding:
-        return Finding(
-            code=rule.code,
-            key=rule.key,
-            compensation=rule.compensation,
-            explanation=rule.explanation,
-            status=status,
-            evidence=tuple(evidence),
-            drills=rule.drills,
-            cue=rule.cue,
-            reason=reason,
-            confidence=confidence,
-            sides=sides,
-        )
-
+    """The rule on one clip's metric rows: fired, not fired or not checked."""
     if rule.not_measurable_reason or not rule.conditions:
-        return make("not_checked", [], reason=rule.not_measurable_reason)
+        return _finding(rule, "not_checked", [], reason=rule.not_measurable_reason)
+    checks = _check_conditions(rule, rows, view)
+    if not checks.results:
+        return _finding(rule, "not_checked", checks.evidence, reason="; ".join(checks.unchecked))
+    results, unchecked = checks.results, checks.unchecked
+    fired_rule = any(results) if rule.match == "any" else all(results) and not unchecked
+    if not fired_rule:
+        return _not_fired_finding(rule, checks)
+    return _fired_finding(rule, checks, view, near_side)
+
+
+def _finding(
+    rule: Rule,
+    status: str,
+    evidence: list[dict[str, Any]],
+    reason: str = "",
+    confidence: str = "",
+    sides: tuple[str, ...] = (),
+) -> Finding:
+    """The rule's :class:`Finding` with this outcome."""
+    return Finding(
+        code=rule.code,
+        key=rule.key,
+        compensation=rule.compensation,
+        explanation=rule.explanation,
+        status=status,
+        evidence=tuple(evidence),
+        drills=rule.drills,
+        cue=rule.cue,
+        reason=reason,
+        confidence=confidence,
+        sides=sides,
+    )
+
+
+def _check_conditions(
+    rule: Rule, rows: Mapping[str, Mapping[str, Any]], view: str | None
+) -> _Checks:
+    """Each condition of the rule checked on the metric rows, where the clip allows."""
     evidence: list[dict[str, Any]] = []
     results: list[bool] = []
     confidences: list[str] = []
-    cleared: list[str] = []  # the confidence of each condition checked and not met
+    cleared: list[str] = []
     sides: list[str] = []
     unchecked: list[str] = []
     for cond in rule.conditions:
@@ -397,23 +431,48 @@ def _evaluate_rule(
         else:
             cleared.append(label)
         evidence.append(_evidence(cond, observed, side, fired, row, None))
-    if not results:
-        return make("not_checked", evidence, reason="; ".join(unchecked))
-    fired_rule = any(results) if rule.match == "any" else all(results) and not unchecked
-    order = {"low": 0, "medium": 1, "high": 2}
-    if not fired_rule:
-        # as sure as the measurements that rule it out: every condition of an "any"
-        # rule (the weakest), one of an "all" rule (the surest)
-        pick = min if rule.match == "any" else max
-        known = [c for c in cleared if c in order]
-        return make(
-            "not_fired",
-            evidence,
-            reason=("not checked: " + "; ".join(unchecked)) if unchecked else "",
-            confidence=pick(known, key=order.__getitem__) if known else "",
-        )
-    conf = min(confidences, key=lambda c: order.get(c, -1)) if confidences else ""
+    return _Checks(evidence, results, confidences, cleared, sides, unchecked)
+
+
+def _not_fired_finding(rule: Rule, checks: _Checks) -> Finding:
+    """A rule not met, as sure as the measurements that rule it out."""
+    unchecked = checks.unchecked
+    # as sure as the measurements that rule it out: every condition of an "any"
+    # rule (the weakest), one of an "all" rule (the surest)
+    pick = min if rule.match == "any" else max
+    known = [c for c in checks.cleared if c in _CONFIDENCE_ORDER]
+    return _finding(
+        rule,
+        "not_fired",
+        checks.evidence,
+        reason=("not checked: " + "; ".join(unchecked)) if unchecked else "",
+        confidence=pick(known, key=_CONFIDENCE_ORDER.__getitem__) if known else "",
+    )
+
+
+def _fired_finding(rule: Rule, checks: _Checks, view: str | None, near_side: str | None) -> Finding:
+    """A rule met: its least sure condition met, "low" when seen on the far leg only."""
+    confidences, sides, unchecked = checks.confidences, checks.sides, checks.unchecked
+    conf = min(confidences, key=lambda c: _CONFIDENCE_ORDER.get(c, -1)) if confidences else ""
     notes = [("not checked: " + "; ".join(unchecked))] if unchecked else []
+    far = _far_leg_only(view, near_side, sides, confidences)
+    if far is not None:
+        conf = "low"
+        notes.insert(0, FAR_LEG_ONLY.format(far=far))
+    return _finding(
+        rule,
+        "fired",
+        checks.evidence,
+        reason="; ".join(notes),
+        confidence=conf,
+        sides=tuple(dict.fromkeys(sides)),
+    )
+
+
+def _far_leg_only(
+    view: str | None, near_side: str | None, sides: list[str], confidences: list[str]
+) -> str | None:
+    """The far leg when a side-view finding fired on it alone (see :data:`FAR_LEG_ONLY`)."""
     far_only = (
         view == "side"
         and near_side in ("left", "right")
@@ -421,17 +480,9 @@ def _evaluate_rule(
         and bool(sides)
         and near_side not in sides
     )
-    if far_only:
-        far = "left" if near_side == "right" else "right"
-        conf = "low"
-        notes.insert(0, FAR_LEG_ONLY.format(far=far))
-    return make(
-        "fired",
-        evidence,
-        reason="; ".join(notes),
-        confidence=conf,
-        sides=tuple(dict.fromkeys(sides)),
-    )
+    if not far_only:
+        return None
+    return "left" if near_side == "right" else "right"
 
 
 def _evidence(
