@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,38 +183,40 @@ class AnalysisResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (schema ``gait/data/analysis.schema.json``)."""
-        pose = self.pose
-        metrics: dict[str, Any] = {}
-        for rec in self.summary.to_dict("records"):
-            name = rec["metric"]
-            spec = METRICS[name]
-            reason = rec["not_measurable"]
-            if isinstance(reason, str) and reason:
-                metrics[name] = {"unit": spec.unit, "not_measurable": reason}
-                continue
-            metrics[name] = {
-                "value": _num(rec["value"]),
-                "unit": spec.unit,
-                "left": _num(rec["left"]),
-                "right": _num(rec["right"]),
-                "iqr": _num(rec["iqr"]),
-                "asymmetry": _num(rec["asymmetry"]),
-                "n_strides": _int(rec["n_strides"]),
-                "n_left": _int(rec["n_left"]),
-                "n_right": _int(rec["n_right"]),
-                "few_strides": bool(rec["few_strides"]),
-                "confidence": _num(rec["confidence"]),
-                "confidence_label": rec["confidence_label"],
-            }
-            if spec.caveat:
-                metrics[name]["caveat"] = spec.caveat
+        metrics = self._metrics_doc()
+        events = self._events_doc()
+        n_valid = int(self.strides["valid"].sum()) if len(self.strides) else 0
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generator": {"name": "gait", "version": __version__},
+            "input": self._input_doc(),
+            "view": self.view.to_dict(),
+            "pose": self._pose_doc(),
+            "timing": self._timing_doc(),
+            "strides": {"n_total": len(self.strides), "n_valid": n_valid},
+            "metrics": metrics,
+            "events": events,
+            "warnings": list(self.warnings),
+            "options": _jsonable(self.options),
+            "findings": [f.to_dict() for f in self.findings],
+            "drill_plan": self.drill_plan,
+        }
+
+    def _metrics_doc(self) -> dict[str, Any]:
+        """The document's ``metrics``: one entry per summary row (:func:`_metric_doc`),
+        the foot strike angle's with its strike pattern when there is one."""
+        metrics = {rec["metric"]: _metric_doc(rec) for rec in self.summary.to_dict("records")}
         pattern = self.strike_pattern
         fsa = metrics.get("foot_strike_angle_deg")
         if fsa is not None and "not_measurable" not in fsa and pattern is not None:
             fsa["pattern"] = pattern
             fsa["pattern_alternatives"] = self.strike_patterns[1:]
             fsa["pattern_uncertainty_deg"] = _num(self.strike_uncertainty_deg)
-        events = [
+        return metrics
+
+    def _events_doc(self) -> list[dict[str, Any]]:
+        """The document's ``events``: side, kind, frame, time (to 10 us) and validity."""
+        return [
             {
                 "side": e["side"],
                 "kind": e["kind"],
@@ -223,44 +226,46 @@ class AnalysisResult:
             }
             for e in self.events.to_dict("records")
         ]
-        n_valid = int(self.strides["valid"].sum()) if len(self.strides) else 0
+
+    def _input_doc(self) -> dict[str, Any]:
+        """The document's ``input``: the clip's path, hash, frame rate (the input's
+        clock) and size."""
+        pose = self.pose
         return {
-            "schema_version": SCHEMA_VERSION,
-            "generator": {"name": "gait", "version": __version__},
-            "input": {
-                "path": pose.source_path,
-                "sha256": pose.source_sha256,
-                "fps": float(self.input_pose.fps),
-                "frames": int(pose.n_frames),
-                "width": int(pose.width),
-                "height": int(pose.height),
-            },
-            "view": self.view.to_dict(),
-            "pose": {
-                "model": pose.model,
-                "frames_with_pose": int(pose.frames_with_pose),
-                "noise_px": _num(self.cleaned.settings.get("noise_px")),
-                "angle_cutoff_hz": _num(self.cleaned.settings.get("angle_cutoff_hz")),
-                "event_cutoff_hz": _num(self.cleaned.settings.get("event_cutoff_hz")),
-            },
-            "timing": {
-                "repeated_frame_fraction": round(self.repeats.fraction, 4),
-                "duplicate_factor": int(self.repeats.factor),
-                "slowmo_factor": _num(self.speed.factor),
-                "clip_cadence_spm": _num(self.speed.cadence_spm),
-                "real_time_plausible": bool(self.speed.plausible),
-                "looks_like_running": bool(self.gait.running) if self.gait else True,
-                "duty_factor": _num(self.gait.duty_factor) if self.gait else None,
-                "both_feet_down_fraction": _num(self.gait.both_down) if self.gait else None,
-                "person_switch_frames": [int(f) for f in self.person_switches],
-            },
-            "strides": {"n_total": len(self.strides), "n_valid": n_valid},
-            "metrics": metrics,
-            "events": events,
-            "warnings": list(self.warnings),
-            "options": _jsonable(self.options),
-            "findings": [f.to_dict() for f in self.findings],
-            "drill_plan": self.drill_plan,
+            "path": pose.source_path,
+            "sha256": pose.source_sha256,
+            "fps": float(self.input_pose.fps),
+            "frames": int(pose.n_frames),
+            "width": int(pose.width),
+            "height": int(pose.height),
+        }
+
+    def _pose_doc(self) -> dict[str, Any]:
+        """The document's ``pose``: the model, the frames with a pose, the jitter and the
+        cut-offs the cleaning used."""
+        settings = self.cleaned.settings
+        return {
+            "model": self.pose.model,
+            "frames_with_pose": int(self.pose.frames_with_pose),
+            "noise_px": _num(settings.get("noise_px")),
+            "angle_cutoff_hz": _num(settings.get("angle_cutoff_hz")),
+            "event_cutoff_hz": _num(settings.get("event_cutoff_hz")),
+        }
+
+    def _timing_doc(self) -> dict[str, Any]:
+        """The document's ``timing``: repeated frames, playback speed, whether the contacts
+        look like running, and the frames where the tracked person switches."""
+        check = self.gait
+        return {
+            "repeated_frame_fraction": round(self.repeats.fraction, 4),
+            "duplicate_factor": int(self.repeats.factor),
+            "slowmo_factor": _num(self.speed.factor),
+            "clip_cadence_spm": _num(self.speed.cadence_spm),
+            "real_time_plausible": bool(self.speed.plausible),
+            "looks_like_running": bool(check.running) if check else True,
+            "duty_factor": _num(check.duty_factor) if check else None,
+            "both_feet_down_fraction": _num(check.both_down) if check else None,
+            "person_switch_frames": [int(f) for f in self.person_switches],
         }
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
@@ -284,6 +289,32 @@ class AnalysisResult:
         atomic_write(paths["events"], self.events.to_csv(index=False))
         atomic_write(paths["strides"], self.strides.to_csv(index=False))
         return paths
+
+
+def _metric_doc(rec: dict[Hashable, Any]) -> dict[str, Any]:
+    """One summary row as the document's entry for its metric: its unit and why it is not
+    measurable, or its values, stride counts and confidence (and the metric's caveat)."""
+    spec = METRICS[rec["metric"]]
+    reason = rec["not_measurable"]
+    if isinstance(reason, str) and reason:
+        return {"unit": spec.unit, "not_measurable": reason}
+    doc: dict[str, Any] = {
+        "value": _num(rec["value"]),
+        "unit": spec.unit,
+        "left": _num(rec["left"]),
+        "right": _num(rec["right"]),
+        "iqr": _num(rec["iqr"]),
+        "asymmetry": _num(rec["asymmetry"]),
+        "n_strides": _int(rec["n_strides"]),
+        "n_left": _int(rec["n_left"]),
+        "n_right": _int(rec["n_right"]),
+        "few_strides": bool(rec["few_strides"]),
+        "confidence": _num(rec["confidence"]),
+        "confidence_label": rec["confidence_label"],
+    }
+    if spec.caveat:
+        doc["caveat"] = spec.caveat
+    return doc
 
 
 def _int(x: Any) -> int:
