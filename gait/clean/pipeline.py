@@ -140,11 +140,7 @@ def filter_pose(
     if cutoff_hz is None:
         return dataclasses.replace(pose, settings={**pose.settings, "filter_cutoff_hz": None})
     cut = effective_cutoff_hz(cutoff_hz, pose.fps)
-    idx = (
-        np.arange(pose.image_px.shape[1])
-        if landmarks is None
-        else np.array([LANDMARK_INDEX[name] for name in landmarks])
-    )
+    idx = _landmark_indices(landmarks, pose.image_px.shape[1])
     image = pose.image_px.copy()
     image[:, idx, :2] = lowpass(image[:, idx, :2], pose.fps, cutoff_hz=cut)
     return dataclasses.replace(
@@ -209,30 +205,15 @@ def clean_pose(
     # one landmark-major copy of the image points, gated, swapped and cleaned in place
     # (the later stages read landmarks one at a time: contiguous that way)
     image = _landmark_major(pose.image_px)
-    low = (pose.visibility < min_visibility) | (pose.presence < min_presence)
-    n_gated = 0
-    if low.any():
-        n_gated = int((low & ~np.isnan(image[..., 0])).sum())
-        image[low] = np.nan
-    fields: dict[str, np.ndarray] = {}
+    n_gated = _gate_in_place(image, pose, min_visibility, min_presence)
     swap = (
         find_leg_swaps(image[:, :, :2], pose.fps, prior_per_s=swap_prior_per_s)
         if repair_swaps
         else np.zeros(pose.n_frames, dtype=bool)
     )
     n_swapped = int(swap.sum())
-    if n_swapped:
-        perm = _swap_permutation(image.shape[1])
-        image[swap] = image[swap][:, perm]
-        for name in ("visibility", "presence", "world_m"):
-            arr = getattr(pose, name).copy()
-            arr[swap] = arr[swap][:, perm]
-            fields[name] = arr
-    idx = (
-        np.arange(pose.image_px.shape[1])
-        if landmarks is None
-        else np.array([LANDMARK_INDEX[name] for name in landmarks])
-    )
+    fields = _swap_legs_in_place(image, pose, swap) if n_swapped else {}
+    idx = _landmark_indices(landmarks, pose.image_px.shape[1])
     xy = image[:, idx, :2]
     window = round(hampel_window_s * pose.fps)
     leg = leg_scale_px(image[:, :, :2])
@@ -241,16 +222,9 @@ def clean_pose(
     missing_before = np.isnan(xy)
     xy = interpolate_gaps(xy, pose.time_s, max_gap_s=max_gap_s)
     filled = missing_before & ~np.isnan(xy)  # (n, len(idx), 2)
-    used_cut: float | None = None
     torso = [i for i, k in enumerate(idx) if k in _TORSO]
     jitter = noise_px(xy[:, torso]) if torso else float("nan")
-    if cutoff_hz == "auto":
-        rate = jitter_leg_s(jitter, pose.fps, leg)
-        used_cut = None if rate < min_jitter else residual_cutoff_hz(xy, pose.fps)
-    elif isinstance(cutoff_hz, int | float):
-        used_cut = effective_cutoff_hz(float(cutoff_hz), pose.fps)
-    elif cutoff_hz is not None:
-        raise ConfigError(f"cutoff_hz must be a number, 'auto' or None, found {cutoff_hz!r}")
+    used_cut = _cleaning_cutoff_hz(cutoff_hz, xy, pose.fps, jitter, leg, min_jitter)
     if used_cut is not None:
         xy = lowpass(xy, pose.fps, cutoff_hz=used_cut)
     image[:, idx, :2] = xy
@@ -274,3 +248,62 @@ def clean_pose(
     settings = {**dict(pose.settings), "cleaning": record}
     # derived from a validated PoseData (NaN where missing, never infinite): no re-check
     return _replace(pose, image_px=image, settings=settings, **fields)
+
+
+def _landmark_indices(landmarks: Sequence[str] | None, n_landmarks: int) -> np.ndarray:
+    """Indices of the named landmarks; all ``n_landmarks`` of them for None."""
+    return (
+        np.arange(n_landmarks)
+        if landmarks is None
+        else np.array([LANDMARK_INDEX[name] for name in landmarks])
+    )
+
+
+def _gate_in_place(
+    image: np.ndarray, pose: PoseData, min_visibility: float, min_presence: float
+) -> int:
+    """Set the points of ``image`` (``pose``'s landmarks, landmark-major) whose visibility
+    or presence is below its threshold to NaN; returns how many were not already NaN."""
+    low = (pose.visibility < min_visibility) | (pose.presence < min_presence)
+    n_gated = 0
+    if low.any():
+        n_gated = int((low & ~np.isnan(image[..., 0])).sum())
+        image[low] = np.nan
+    return n_gated
+
+
+def _swap_legs_in_place(
+    image: np.ndarray, pose: PoseData, swap: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Swap the left and right landmarks of ``image`` on the frames ``swap``; returns
+    ``pose``'s visibility, presence and world points swapped likewise (new arrays)."""
+    perm = _swap_permutation(image.shape[1])
+    image[swap] = image[swap][:, perm]
+    fields: dict[str, np.ndarray] = {}
+    for name in ("visibility", "presence", "world_m"):
+        arr = getattr(pose, name).copy()
+        arr[swap] = arr[swap][:, perm]
+        fields[name] = arr
+    return fields
+
+
+def _cleaning_cutoff_hz(
+    cutoff_hz: float | str | None,
+    xy: np.ndarray,
+    fps: float,
+    jitter_px: float,
+    leg_px: float,
+    min_jitter: float,
+) -> float | None:
+    """The low-pass cut-off :func:`clean_pose` applies to the gap-filled ``xy`` (None: no
+    filtering): ``cutoff_hz`` capped below Nyquist or, for "auto", the residual analysis'
+    choice once the jitter in leg lengths per second reaches ``min_jitter``."""
+    used_cut: float | None = None
+    if cutoff_hz == "auto":
+        rate = jitter_leg_s(jitter_px, fps, leg_px)
+        used_cut = None if rate < min_jitter else residual_cutoff_hz(xy, fps)
+    elif isinstance(cutoff_hz, int | float):
+        used_cut = effective_cutoff_hz(float(cutoff_hz), fps)
+    elif cutoff_hz is not None:
+        raise ConfigError(f"cutoff_hz must be a number, 'auto' or None, found {cutoff_hz!r}")
+    return used_cut
