@@ -53,62 +53,106 @@ def hampel(
     out_mask = np.zeros(flat.shape, dtype=bool)
     full = np.flatnonzero(count == shape[0])
     gappy = np.flatnonzero((count >= window) & (count < shape[0]))
+    # beyond this many pre-screened candidates every sample is tested
+    max_candidates = 0.2 * shape[0] * (full.size + gappy.size)
     test_all = False
     if full.size and shape[0] >= window:
-        # columns without gaps: neighbours are the adjacent rows
-        block = flat if full.size == flat.shape[1] else flat[:, full]
-        dev1 = np.add(block[:-2], block[2:])  # one temporary: |x - mean of neighbours|
-        dev1 *= 0.5
-        np.subtract(block[1:-1], dev1, out=dev1)
-        np.abs(dev1, out=dev1)
-        r, c = np.nonzero(dev1 > 0.5 * min_deviation)
-        del dev1
-        test_all = r.size > 0.2 * shape[0] * (full.size + gappy.size)
-        if test_all:  # no cheap pre-screen possible: test every sample
-            comp = np.ascontiguousarray(block.T).ravel()
-            pos = np.arange(comp.size)
-            lo = pos - pos % shape[0]
-        else:  # only the candidates' columns, laid end to end
-            used, c = np.unique(c, return_inverse=True)
-            comp = np.ascontiguousarray(block[:, used].T).ravel()
-            lo = c * shape[0]
-            pos = lo + r + 1
-        hit = _hampel_test(comp, pos, lo, lo + shape[0] - 1, half, n_sigmas, min_deviation)
-        cols_hit = full[hit // shape[0]] if test_all else full[used[hit // shape[0]]]
-        out_mask[hit % shape[0], cols_hit] = True
-    if gappy.size:
-        # columns with gaps: each column's valid samples back to back (column-major)
-        vt = valid[:, gappy].T
-        comp = flat[:, gappy].T[vt]
-        rows = np.nonzero(vt)[1]
-        ends = np.cumsum(count[gappy])
-        owner = np.repeat(np.arange(gappy.size), count[gappy])
-        lo, hi = (ends - count[gappy])[owner], ends[owner] - 1
-        if test_all:
-            pos = np.arange(comp.size)
-        else:
-            inner = np.flatnonzero((np.arange(comp.size) > lo) & (np.arange(comp.size) < hi))
-            dev1 = np.abs(comp[inner] - 0.5 * (comp[inner - 1] + comp[inner + 1]))
-            pos = inner[dev1 > 0.5 * min_deviation]
-            if pos.size > 0.2 * shape[0] * (full.size + gappy.size):
-                pos = np.arange(comp.size)
-        # the test itself looks at the valid samples within the window in time
-        r, c = rows[pos], gappy[owner[pos]]
-        col_major = np.ascontiguousarray(flat.T).ravel()
-        hit = _hampel_test(
-            col_major,
-            c * shape[0] + r,
-            c * shape[0],
-            c * shape[0] + shape[0] - 1,
-            half,
-            n_sigmas,
-            min_deviation,
-            with_gaps=True,
+        rows, cols, test_all = _hampel_full_columns(
+            flat, full, max_candidates, half, n_sigmas, min_deviation
         )
-        out_mask[hit % shape[0], hit // shape[0]] = True
+        out_mask[rows, cols] = True
+    if gappy.size:
+        rows, cols = _hampel_gappy_columns(
+            flat, valid, count, gappy, test_all, max_candidates, half, n_sigmas, min_deviation
+        )
+        out_mask[rows, cols] = True
     result = flat.copy(order="K")  # keeps a landmark-major input's layout
     result[out_mask] = np.nan
     return result.reshape(shape), out_mask.reshape(shape)
+
+
+def _hampel_full_columns(
+    flat: np.ndarray,
+    full: np.ndarray,
+    max_candidates: float,
+    half: int,
+    n_sigmas: float,
+    min_deviation: float,
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The Hampel test of the columns ``full`` of ``flat`` (n, m), which have no gaps:
+    the rows and columns of their outliers, and whether over ``max_candidates`` samples
+    passed the pre-screen (then every sample was tested, and :func:`hampel` tests every
+    sample of the columns with gaps too)."""
+    n = flat.shape[0]
+    # columns without gaps: neighbours are the adjacent rows
+    block = flat if full.size == flat.shape[1] else flat[:, full]
+    dev1 = np.add(block[:-2], block[2:])  # one temporary: |x - mean of neighbours|
+    dev1 *= 0.5
+    np.subtract(block[1:-1], dev1, out=dev1)
+    np.abs(dev1, out=dev1)
+    r, c = np.nonzero(dev1 > 0.5 * min_deviation)
+    del dev1
+    test_all = r.size > max_candidates
+    if test_all:  # no cheap pre-screen possible: test every sample
+        comp = np.ascontiguousarray(block.T).ravel()
+        pos = np.arange(comp.size)
+        lo = pos - pos % n
+    else:  # only the candidates' columns, laid end to end
+        used, c = np.unique(c, return_inverse=True)
+        comp = np.ascontiguousarray(block[:, used].T).ravel()
+        lo = c * n
+        pos = lo + r + 1
+    hit = _hampel_test(comp, pos, lo, lo + n - 1, half, n_sigmas, min_deviation)
+    cols_hit = full[hit // n] if test_all else full[used[hit // n]]
+    return hit % n, cols_hit, test_all
+
+
+def _hampel_gappy_columns(
+    flat: np.ndarray,
+    valid: np.ndarray,
+    count: np.ndarray,
+    gappy: np.ndarray,
+    test_all: bool,
+    max_candidates: float,
+    half: int,
+    n_sigmas: float,
+    min_deviation: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Hampel test of the columns ``gappy`` of ``flat`` (n, m), which have gaps
+    (``valid``: the samples not missing; ``count``: how many per column): the rows and
+    columns of their outliers.  The pre-screen compares each sample with its previous
+    and next valid ones; with ``test_all``, or over ``max_candidates`` candidates, every
+    sample is tested."""
+    n = flat.shape[0]
+    # columns with gaps: each column's valid samples back to back (column-major)
+    vt = valid[:, gappy].T
+    comp = flat[:, gappy].T[vt]
+    rows = np.nonzero(vt)[1]
+    ends = np.cumsum(count[gappy])
+    owner = np.repeat(np.arange(gappy.size), count[gappy])
+    lo, hi = (ends - count[gappy])[owner], ends[owner] - 1
+    if test_all:
+        pos = np.arange(comp.size)
+    else:
+        inner = np.flatnonzero((np.arange(comp.size) > lo) & (np.arange(comp.size) < hi))
+        dev1 = np.abs(comp[inner] - 0.5 * (comp[inner - 1] + comp[inner + 1]))
+        pos = inner[dev1 > 0.5 * min_deviation]
+        if pos.size > max_candidates:
+            pos = np.arange(comp.size)
+    # the test itself looks at the valid samples within the window in time
+    r, c = rows[pos], gappy[owner[pos]]
+    col_major = np.ascontiguousarray(flat.T).ravel()
+    hit = _hampel_test(
+        col_major,
+        c * n + r,
+        c * n,
+        c * n + n - 1,
+        half,
+        n_sigmas,
+        min_deviation,
+        with_gaps=True,
+    )
+    return hit % n, hit // n
 
 
 def _hampel_test(
