@@ -216,34 +216,21 @@ def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> FloorLin
     n_slide = 0
     slide_x: list[np.ndarray] = []
     for j, side in enumerate(("left", "right")):
-        heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
-        toe_low = xy[:, toe, 1] > xy[:, heel, 1]
-        # the fit in float64 whatever the input
-        low_x = np.where(toe_low, xy[:, toe, 0], xy[:, heel, 0]).astype(float)
-        low_y = np.where(toe_low, xy[:, toe, 1], xy[:, heel, 1]).astype(float)
+        low_x, low_y = _lowest_foot_point(xy, side)
         contact = np.isfinite(low_x) & np.isfinite(low_y) & (env[:, j] < _CONTACT_HEIGHT)
-        # steps: pairs of this foot's contact points far enough apart
-        cx, cy = _contact_points(low_x, low_y, contact)
-        if cx.size >= 2:
-            spread = max(spread, float(np.ptp(cx)) / leg_length)
-            if cx.size > _MAX_STEP_CONTACTS:
-                pick = np.linspace(0, cx.size - 1, _MAX_STEP_CONTACTS).round().astype(int)
-                cx, cy = cx[pick], cy[pick]
-            a, b = np.triu_indices(cx.size, 1)
-            dx, dy = cx[b] - cx[a], cy[b] - cy[a]
-            far = np.abs(dx) >= STEPS_MIN_DX * leg_length
-            pair_slopes.append(dy[far] / dx[far])
+        steps = _step_slopes(low_x, low_y, contact, leg_length)
+        if steps is not None:
+            spread = max(spread, steps[0])
+            pair_slopes.append(steps[1])
         # slide: this foot's contact frames, centred on their own means
         # (the frames the foot is on the floor by its own scatter there: 6 % of the leg
         # is room for a pose model's feet, and on exact landmarks it takes in the last
         # airborne frames of a forefoot or midfoot landing, ahead of the stance foot and
         # above it - exact runners on a level treadmill read -2.9 to +1.7 deg, now within
         # 0.4; the rendered and real clips move by 0.4 deg at most)
-        on_floor = _on_floor(env[:, j], contact)
-        x, y = low_x[on_floor], low_y[on_floor]
-        if x.size >= 5:
-            dx, dy = x - x.mean(), y - y.mean()
-            fx, fxy = float(dx @ dx), float(dx @ dy)
+        slide = _slide_sums(low_x, low_y, _on_floor(env[:, j], contact))
+        if slide is not None:
+            x, fx, fxy = slide
             if fx > 0:
                 foot_slope[j] = fxy / fx
             sxx += fx
@@ -253,18 +240,81 @@ def floor_roll_deg(xy: np.ndarray, *, leg_length: float, fps: float) -> FloorLin
     pairs = np.concatenate(pair_slopes) if pair_slopes else np.zeros(0)
     disagree = float(np.degrees(np.arctan(foot_slope[0]) - np.arctan(foot_slope[1])))
     if spread >= STEPS_MIN_SPREAD:
-        if pairs.size < STEPS_MIN_PAIRS:  # overground, but too few contacts to tell
-            return FloorLine(np.nan, "none", spread, int(pairs.size), np.inf, disagree)
-        angles = np.degrees(np.arctan(pairs))
-        mad = float(np.median(np.abs(angles - np.median(angles))))
-        return FloorLine(
-            float(np.degrees(np.arctan(np.median(pairs)))),
-            "steps",
-            spread,
-            int(pairs.size),
-            1.4826 * mad / np.sqrt(pairs.size),
-            disagree,
-        )
+        return _steps_line(pairs, spread, disagree)
+    return _slide_line(sxy, sxx, n_slide, slide_x, leg_length, spread, disagree)
+
+
+def _lowest_foot_point(xy: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """(n,) x and y, in float64, of the lower of the heel and the toe of one foot
+    (``side``: "left" or "right") on every frame of ``xy`` (n, 33, 2)."""
+    heel, toe = LANDMARK_INDEX[f"{side}_heel"], LANDMARK_INDEX[f"{side}_foot_index"]
+    toe_low = xy[:, toe, 1] > xy[:, heel, 1]
+    # the fit in float64 whatever the input
+    low_x = np.where(toe_low, xy[:, toe, 0], xy[:, heel, 0]).astype(float)
+    low_y = np.where(toe_low, xy[:, toe, 1], xy[:, heel, 1]).astype(float)
+    return low_x, low_y
+
+
+def _step_slopes(
+    x: np.ndarray, y: np.ndarray, contact: np.ndarray, leg_length: float
+) -> tuple[float, np.ndarray] | None:
+    """One foot's step evidence: the spread along x of its contact points (leg lengths)
+    and the slopes between the pairs of them at least :data:`STEPS_MIN_DX` leg lengths
+    apart (of at most :data:`_MAX_STEP_CONTACTS` contacts); None below 2 contacts."""
+    cx, cy = _contact_points(x, y, contact)
+    if cx.size < 2:
+        return None
+    spread = float(np.ptp(cx)) / leg_length
+    if cx.size > _MAX_STEP_CONTACTS:
+        pick = np.linspace(0, cx.size - 1, _MAX_STEP_CONTACTS).round().astype(int)
+        cx, cy = cx[pick], cy[pick]
+    a, b = np.triu_indices(cx.size, 1)
+    dx, dy = cx[b] - cx[a], cy[b] - cy[a]
+    far = np.abs(dx) >= STEPS_MIN_DX * leg_length
+    return spread, dy[far] / dx[far]
+
+
+def _slide_sums(
+    x: np.ndarray, y: np.ndarray, on_floor: np.ndarray
+) -> tuple[np.ndarray, float, float] | None:
+    """One foot's slide evidence: the x of its frames ``on_floor`` and, about their
+    means, the sums of dx dx and dx dy; None below 5 frames."""
+    x, y = x[on_floor], y[on_floor]
+    if x.size < 5:
+        return None
+    dx, dy = x - x.mean(), y - y.mean()
+    return x, float(dx @ dx), float(dx @ dy)
+
+
+def _steps_line(pairs: np.ndarray, spread: float, disagree: float) -> FloorLine:
+    """The "steps" estimate from the pairs' slopes (Theil-Sen); "none" with fewer than
+    :data:`STEPS_MIN_PAIRS` pairs."""
+    if pairs.size < STEPS_MIN_PAIRS:  # overground, but too few contacts to tell
+        return FloorLine(np.nan, "none", spread, int(pairs.size), np.inf, disagree)
+    angles = np.degrees(np.arctan(pairs))
+    mad = float(np.median(np.abs(angles - np.median(angles))))
+    return FloorLine(
+        float(np.degrees(np.arctan(np.median(pairs)))),
+        "steps",
+        spread,
+        int(pairs.size),
+        1.4826 * mad / np.sqrt(pairs.size),
+        disagree,
+    )
+
+
+def _slide_line(
+    sxy: float,
+    sxx: float,
+    n_slide: int,
+    slide_x: list[np.ndarray],
+    leg_length: float,
+    spread: float,
+    disagree: float,
+) -> FloorLine:
+    """The "slide" estimate: the common slope ``sxy / sxx`` of the feet's frames on the
+    floor (``n_slide`` of them, x ``slide_x`` per foot); "none" when they are too few or
+    span too little floor."""
     # the slide must span some floor for one foot at least (not just both feet's places)
     slide_spread = max((float(np.ptp(x)) for x in slide_x), default=0.0) / leg_length
     if n_slide < 10 or sxx <= 0 or slide_spread < 0.3:
