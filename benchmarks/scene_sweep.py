@@ -20,7 +20,10 @@ applied; then the counts.
 Sweeps like this found: treadmill belt lines tilted 2-3 deg by the last airborne frames
 of a landing and applied as a camera roll; no contact at all from the front overground;
 a runner crossing the picture in 1.4 s called sped up 2x; the lowest pelvis of a
-receding runner always at the contact.  Known and left: toe-offs from behind and in
+receding runner always at the contact; the first contacts of a runner receding close
+to the camera 6-19 frames late (the swing foot, nearer the camera, below the landing's
+level in the picture: see ``anchor_landings`` of ``gait.events.detect_events``).  Known
+and left: toe-offs from behind and in
 front 1.5-7 frames late (the synthetic toe leaves the floor slowly); a camera roll under
 4 deg (plus what its estimate still moved in the last refinement pass) on a treadmill
 levels the feet but not the angles (see ``gait.floor``); from the
@@ -30,7 +33,7 @@ from behind with the camera at ankle height (0.3-0.4 m) pelvic drop and knee FPP
 1.3-1.9 deg low, contacts 2 frames off at 30 fps; one rear treadmill scene (120 fps,
 3.8 m, 1.5 m high) with a valid stride's contact 72 frames off (fixed: see below).
 Measured at seed 5 (scenes judged / metrics within the tier / events within a frame):
-side 25 / 16 / 25, rear 39 / 35 / 1, front 34 / 34 / 0 (the toe-off lag; rear 30 and
+side 25 / 16 / 25, rear 39 / 36 / 1, front 34 / 34 / 0 (the toe-off lag; rear 30 and
 front 21 within the tier while the frontal leg length averaged in the swing leg).  With 1 px of
 jitter the side
 view's knee at contact reads up to 9 deg off where the runner is small (a 50-60 px leg

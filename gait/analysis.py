@@ -373,6 +373,7 @@ def _clip_events(
         filled=filled,  # events timed on gap-filled samples: invalid
         floor_window_s=floor_s,
         ms_chord=frontal_overground,
+        anchor_landings=frontal_overground,
     )
     if frontal:
         # Second opinion from behind: which foot is lower in the image.  Where the feet

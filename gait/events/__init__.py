@@ -32,7 +32,12 @@ from gait.events.common import (
     Midstance,
     empty_events,
 )
-from gait.events.contacts import contact_envelope, leg_length_px, rolling_percentile
+from gait.events.contacts import (
+    contact_envelope,
+    leg_length_px,
+    rolling_percentile,
+    stance_anchored_height,
+)
 from gait.events.detect import detect_events
 from gait.events.fits import curved_kink_fit, hinge_fit
 from gait.events.frontal import frontal_events
@@ -58,5 +63,6 @@ __all__ = [
     "leg_length_px",
     "reason_counts",
     "rolling_percentile",
+    "stance_anchored_height",
     "strides_from_events",
 ]

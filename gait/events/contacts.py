@@ -169,6 +169,68 @@ def contact_envelope(
     return out
 
 
+def stance_anchored_height(
+    xy: np.ndarray,
+    side: str,
+    s: np.ndarray,
+    e: np.ndarray,
+    leg_length: np.ndarray | float,
+    *,
+    floor_percentile: float = 75.0,
+) -> np.ndarray | None:
+    """One foot's height above the level it stands at in each of its contacts, in leg
+    lengths: ``min(level_heel - y_heel, level_toe - y_toe) / L``, where a point's level
+    for contact k (run [s_k, e_k)) is the ``floor_percentile`` percentile of its image y
+    over the first half of that run (the foot flat: later the heel rises) and holds
+    from the end of contact k - 1 to the end of contact k - the foot comes down onto the
+    level of the contact it lands in.
+
+    The rolling floor of :func:`contact_envelope` assumes the lowest point of a foot in
+    the picture is on the floor.  Seen from behind or in front, a point nearer the
+    camera is lower in the picture: the swing foot of a runner close to the camera,
+    a stride nearer than where it lands, can sit below that landing's level, and a
+    rolling floor taking it in reads the stance above the floor.  Anchored to the
+    contact's own level, a landing is timed against the floor it lands on.
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 33, 2)
+        Image coordinates in pixels (y down).
+    side : {"left", "right"}
+    s, e : ndarray of shape (k,)
+        The foot's contact runs [s, e) in frames, in time order.
+    leg_length : ndarray of shape (n,) or float
+        Leg length in pixels.
+    floor_percentile : float
+        Percentile of a point's image y taken as its level (y down: the 75th is near
+        the lowest, yet a median of the lowest samples where the landmarks jitter).
+
+    Returns
+    -------
+    ndarray of shape (n,) or None
+        None when a run has no sample of heel or toe in its first half.
+    """
+    n = xy.shape[0]
+    leg = np.broadcast_to(np.asarray(leg_length, dtype=float), (n,))
+    half = s + np.maximum((e - s) // 2, 1)  # the first half of each run: the foot flat
+    width = int(np.max(half - s)) if s.size else 0
+    grid = s[:, None] + np.arange(width)[None, :]
+    inside = grid < half[:, None]
+    # each run's level holds from the previous run's end to its own end
+    bounds = np.concatenate([[0], e[:-1], [n]])
+    counts = np.diff(bounds)
+    heights = []
+    for name in ("heel", "foot_index"):
+        y = xy[:, LANDMARK_INDEX[f"{side}_{name}"], 1]
+        vals = np.where(inside, y[np.clip(grid, 0, n - 1)], np.nan)
+        if not np.isfinite(vals).any(axis=1).all():
+            return None
+        level = np.nanpercentile(vals, floor_percentile, axis=1)
+        floor = np.repeat(level, counts)
+        heights.append((floor - y) / leg)
+    return np.asarray(np.fmin(heights[0], heights[1]))
+
+
 def _noise_level(h: np.ndarray) -> float:
     """Robust high-frequency noise of a signal: scaled MAD of its second difference."""
     d2 = np.diff(h, 2)
