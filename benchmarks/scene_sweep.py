@@ -21,7 +21,7 @@ Sweeps like this found: treadmill belt lines tilted 2-3 deg by the last airborne
 of a landing and applied as a camera roll; no contact at all from the front overground;
 a runner crossing the picture in 1.4 s called sped up 2x; the lowest pelvis of a
 receding runner always at the contact; the first contacts of a runner receding close
-to the camera 6-19 frames late (the swing foot, nearer the camera, below the landing's
+to the camera 6-14 frames late (the swing foot, nearer the camera, below the landing's
 level in the picture: see ``anchor_landings`` of ``gait.events.detect_events``).  Known
 and left: toe-offs from behind and in
 front 1.5-7 frames late (the synthetic toe leaves the floor slowly); a camera roll under

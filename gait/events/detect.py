@@ -259,7 +259,7 @@ def detect_events(
         before a landing, about a stride nearer than where it lands, sits below that
         landing's level, and the rolling floor that takes it in reads the foot still
         above the floor after it has landed: a receding runner's first contacts came
-        6-19 frames late, yet valid.  A contact is sought on that height from where the
+        6-14 frames late, yet valid.  A contact is sought on that height from where the
         foot came down within the threshold of its level (from above: within 50 ms it
         was higher), up to ``anchor_reach_s`` before the contact found on the rolling
         floor.  Exact synthetic runners seen from behind overground
