@@ -119,7 +119,7 @@ def comparison_table(comp: Comparison) -> str:
         out += ["", "warnings:", *(f"  - {w}" for w in comp.warnings)]
     seen = [r for r in comp.findings.to_dict("records") if "fired" in (r["before"], r["after"])]
     if seen:
-        from gait.comparison import finding_change_text, low_confidence_text
+        from gait.compare_findings import finding_change_text, low_confidence_text
 
         out += ["", "patterns seen:"]
         out += [

@@ -47,7 +47,7 @@ VERDICT_CHIP = {
     "no_meaningful_change": ("info", "no meaningful change"),
     "not_comparable": ("info", "not comparable"),
 }
-#: Chip level of each finding change (words: :func:`gait.comparison.finding_change_text`).
+#: Chip level of each finding change (words: :func:`gait.compare_findings.finding_change_text`).
 FINDING_LEVEL = {"resolved": "ok", "persisted": "watch", "appeared": "watch", "absent": "ok"}
 #: A finding status in words.
 STATUS_WORDS = {"fired": "seen", "not_fired": "not seen", "not_checked": "not checked"}
@@ -289,7 +289,7 @@ def _sides_table(comp: Comparison) -> str:
 
 
 def _findings_html(comp: Comparison) -> str:
-    from gait.comparison import finding_change_text, low_confidence_text
+    from gait.compare_findings import finding_change_text, low_confidence_text
 
     items = []
     for r in comp.findings.to_dict("records"):
