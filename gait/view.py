@@ -12,7 +12,8 @@ Cues (METRICS.md §1-2):
 * rear vs front - MediaPipe labels the runner's own left/right, so the runner's left
   shoulder is on image-left from behind and on image-right from the front;
 * facing - toes ahead of heels and nose ahead of the ears, by majority over the clip
-  (never frame by frame: Sports2D issues #35, #39); overground, the pelvis progression;
+  (never frame by frame: Sports2D issues #35, #39); overground, the pelvis progression
+  (:mod:`gait.facing`);
 * treadmill vs overground - the pelvis crosses the image (side) or the runner's image
   size changes (rear/front) overground;
 * roll - side view: a line through the feet's lowest points during stance (the floor),
@@ -30,9 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from gait._runs import next_true, prev_true
 from gait.clean import CORE_LANDMARKS
 from gait.errors import ConfigError
+from gait.facing import nanmedian as _nanmedian
+from gait.facing import side_facing
 from gait.floor import SLIDE_NOTE_DEG, FloorLine, floor_roll_deg
 from gait.posedata import LANDMARK_INDEX, PoseData
 from gait.posedata import point as _pt
@@ -110,11 +112,6 @@ class ViewInfo:
             "overridden": self.overridden,
             "segments": self.segments,
         }
-
-
-def _nanmedian(x: np.ndarray) -> float:
-    x = x[np.isfinite(x)]
-    return float(np.median(x)) if x.size else float("nan")
 
 
 def _slope(x: np.ndarray, y: np.ndarray) -> float:
@@ -293,41 +290,6 @@ def _floor_details(floor: FloorLine | None) -> dict[str, float]:
     }
 
 
-def _facing_signal(xy: np.ndarray) -> np.ndarray:
-    """(n,) per-frame evidence of facing +x: toe ahead of heel, nose ahead of ears."""
-    s = np.zeros(xy.shape[0])
-    w = np.zeros(xy.shape[0])
-    for side in ("left", "right"):
-        d = _pt(xy, f"{side}_foot_index")[:, 0] - _pt(xy, f"{side}_heel")[:, 0]
-        ok = np.isfinite(d)
-        s[ok] += np.sign(d[ok])
-        w[ok] += 1
-    ears = 0.5 * (_pt(xy, "left_ear")[:, 0] + _pt(xy, "right_ear")[:, 0])
-    d = _pt(xy, "nose")[:, 0] - ears
-    ok = np.isfinite(d)
-    s[ok] += np.sign(d[ok])
-    w[ok] += 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(w > 0, s / w, np.nan)
-
-
-def _nearest_true(mask: np.ndarray) -> np.ndarray:
-    """For every index, the nearest index where ``mask`` is True (``mask`` has one)."""
-    n = mask.size
-    idx = np.arange(n)
-    prev, nxt = prev_true(mask), next_true(mask)
-    prev = np.where(prev < 0, nxt, prev)
-    nxt = np.where(nxt >= n, prev, nxt)
-    return np.asarray(np.where(idx - prev <= nxt - idx, prev, nxt))
-
-
-def _segments_of(sign: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    change = np.flatnonzero(np.diff(sign) != 0) + 1
-    starts = np.concatenate([[0], change])
-    stops = np.concatenate([change, [sign.size]])
-    return starts, stops
-
-
 def detect_view(
     pose: PoseData,
     *,
@@ -397,7 +359,7 @@ def detect_view(
         pose, kind, lev_hip, mid_hip, mid_sh, leg or torso, setting
     )
     if kind == "side":
-        direction, segments, facing, face_conf, turn = _side_facing(
+        direction, segments, facing, face_conf, turn = side_facing(
             lev, lev_hip, pose, det_setting, view, min_turn_s, turn_margin_s
         )
         if len(segments) > 1:
@@ -436,40 +398,6 @@ def detect_view(
             **_floor_details(floor),
         },
     )
-
-
-def _side_facing(
-    lev: np.ndarray,
-    lev_hip: np.ndarray,
-    pose: PoseData,
-    setting: str,
-    view: str | None,
-    min_turn_s: float,
-    turn_margin_s: float,
-) -> tuple[np.ndarray, list[dict[str, Any]], str | None, float, np.ndarray]:
-    """A side view's facing: (the (n,) travel direction, +1 towards image +x; the segments
-    of constant facing; the facing, None when it changes; its confidence; the (n,) frames
-    within ``turn_margin_s`` of a turn).  From the posture cue of the levelled landmarks
-    ``lev``, averaged overground with the direction the hips ``lev_hip`` travel; a
-    ``side_left`` / ``side_right`` override sets it."""
-    n = lev.shape[0]
-    turn = np.zeros(n, dtype=bool)
-    sig = _facing_signal(lev)
-    if setting == "overground":
-        v = np.gradient(lev_hip[:, 0]) if n > 1 else np.zeros(n)
-        # average the posture cue with the travel direction where both exist
-        sv = np.sign(v)
-        sig = np.where(np.isfinite(v), np.where(np.isfinite(sig), 0.5 * (sig + sv), sv), sig)
-    if view in ("side_left", "side_right"):
-        facing = view.split("_")[1]
-        direction = np.full(n, 1.0 if facing == "right" else -1.0)
-        return direction, [{"start_frame": 0, "stop_frame": n, "facing": facing}], facing, 1.0, turn
-    direction, segments, face, face_conf = _facing_segments(sig, pose, min_turn_s)
-    if len(segments) > 1:
-        margin = round(turn_margin_s * pose.fps)
-        for b in _segments_of(direction)[1][:-1]:
-            turn[max(0, b - margin) : b + margin] = True
-    return direction, segments, face, face_conf, turn
 
 
 def _view_kind(
@@ -561,48 +489,3 @@ def _setting(
     if setting is not None:
         det_setting, set_conf = setting, 1.0
     return det_setting, set_conf, travel
-
-
-def _facing_segments(
-    sig: np.ndarray, pose: PoseData, min_turn_s: float
-) -> tuple[np.ndarray, list[dict[str, Any]], str, float]:
-    """(direction +1 right / -1 left per frame, the segments of constant facing, the
-    facing most frames with evidence show, its confidence) from the facing signal
-    ``sig`` (NaN where there is no evidence), smoothed over ``min_turn_s`` and with
-    shorter runs merged into the preceding one."""
-    from scipy import ndimage
-
-    win = max(3, round(min_turn_s * pose.fps) | 1)
-    has = np.isfinite(sig)
-    filled = np.where(has, sig, 0.0)
-    smooth = ndimage.uniform_filter1d(filled, win, mode="nearest")
-    sign = np.where(smooth >= 0, 1.0, -1.0)
-    # a window without any evidence (no pose: an overground runner out of view) takes
-    # the nearest evidence's sign, not "right" by default
-    seen = ndimage.uniform_filter1d(has.astype(float), win, mode="nearest") > 0
-    if seen.any() and not seen.all():
-        sign = sign[_nearest_true(seen)]
-    starts, stops = _segments_of(sign)
-    # merge runs shorter than min_turn_s into the preceding run
-    long = (stops - starts) >= min_turn_s * pose.fps
-    if long.any():
-        keep_sign = sign[starts]
-        idx = np.maximum.accumulate(np.where(long, np.arange(long.size), -1))
-        first_long = int(np.argmax(long))
-        idx = np.where(idx < 0, first_long, idx)
-        sign = np.repeat(keep_sign[idx], stops - starts)
-    starts, stops = _segments_of(sign)
-    segments = [
-        {
-            "start_frame": int(pose.frame_index[a]),
-            "stop_frame": int(pose.frame_index[b - 1]) + 1,
-            "facing": "right" if sign[a] > 0 else "left",
-        }
-        for a, b in zip(starts, stops, strict=True)
-    ]
-    # the frames with evidence vote (not those without a pose)
-    durations = np.bincount((sign[has] > 0).astype(int), minlength=2)
-    facing = "right" if durations[1] >= durations[0] else "left"
-    med = _nanmedian(sig)
-    face_conf = float(min(1.0, abs(med) + 0.5)) if np.isfinite(med) else 0.0
-    return sign, segments, facing, face_conf
