@@ -329,6 +329,10 @@ def evaluate(
     condition of an "any" rule: the weakest; one of an "all" rule: the surest): "low"
     does not rule the pattern out.
     """
+    if near_side not in (None, "left", "right"):
+        raise ConfigError(f"near_side must be 'left', 'right' or None, found {near_side!r}")
+    if view not in (None, "side", "rear", "front"):
+        raise ConfigError(f"view must be 'side', 'rear', 'front' or None, found {view!r}")
     rows = _rows(summary)
     out = []
     for rule in rules if rules is not None else load_rules():

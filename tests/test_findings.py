@@ -272,3 +272,16 @@ def test_a_pattern_not_seen_is_as_sure_as_the_measurements_that_rule_it_out() ->
     assert findings.evaluate(s, (both,))[0].confidence == "high"
     one = findings.Rule("one", "GAIT-TST-02", "test", "test", "any", (), conds)
     assert findings.evaluate(s, (one,))[0].confidence == "low"
+
+
+def test_evaluate_rejects_an_unknown_view_or_near_side() -> None:
+    """A typo in ``view`` or ``near_side`` is an error, not a silently different answer:
+    "both" as the near side used to pass, taken as no near side at all."""
+    from gait.errors import ConfigError
+    from gait.findings import evaluate
+
+    with pytest.raises(ConfigError, match="near_side must be"):
+        evaluate({}, near_side="both")
+    with pytest.raises(ConfigError, match="view must be"):
+        evaluate({}, view="sideways")
+    assert evaluate({}, view="side", near_side="left")  # valid: one finding per rule
