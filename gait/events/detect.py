@@ -310,20 +310,21 @@ def detect_events(
         if s.size == 0:
             continue
         ground, level = _stance_level(h, s, e, in_contact, thr, stance_level_sds)
-        h_ic, s_ic = h, s  # the height landings are timed on, and where they are sought
+        # the height landings are found and refined on, and where they are sought
+        h_ic, rh_ic, s_ic = h, renv[:, j], s
         if anchor_landings:
             anchored = _anchored_landings(
-                xy, side, s, e, ground, thr - ground, leg_length, fps, anchor_reach_s
+                xy, side, s, e, ground, thr, leg_length, fps, anchor_reach_s
             )
             if anchored is not None:
                 h_ic, s_ic = anchored
+                rh_ic = h_ic
         ic = _subframe_ic(h_ic, s_ic, e, level, ground, min_low_frames=ic_min_low_frames)
         to = _subframe_to(h, s, e, level, ground)
         foot_y_gap, leg_gap = _gap_masks(filled, side, n, min_frames=min_gap_frames)
         if refine_ic:
             # the landing is timed on real samples only: a filled one is a straight line
-            base = h_ic if h_ic is not h else renv[:, j]
-            rh = np.where(foot_y_gap, np.nan, base) if foot_y_gap.any() else base
+            rh = np.where(foot_y_gap, np.nan, rh_ic) if foot_y_gap.any() else rh_ic
             ic = _landings(
                 rh, ic, half=half, search=search, back=ic_lookback_s * fps / 2, curved=curved_ic
             )
@@ -392,17 +393,19 @@ def _anchored_landings(
     reach_s: float,
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """(the foot's stance-anchored height, where each contact is sought on it): a
-    contact [s, e) starts where the anchored height came down to its level (within
-    ``level - ground`` of ``ground``) and stayed there until ``s``, if that is at most
-    ``reach_s`` earlier and after the previous contact; see ``anchor_landings`` of
-    :func:`detect_events`.  None where the height cannot be anchored."""
+    contact [s, e) starts where the anchored height came down from above the contact
+    threshold ``thr`` to within ``thr - ground`` of ``ground`` and stayed there until
+    ``s``, if that is at most ``reach_s`` earlier and after the previous contact; see
+    ``anchor_landings`` of :func:`detect_events`.  The height is in the leg lengths of
+    the contact envelope (``leg_length``, else :func:`leg_length_px` of ``xy`` per
+    frame).  None where the height cannot be anchored."""
     if s.size < 2:
         return None
-    leg = leg_length_px(xy) if leg_length is None else leg_length
+    leg = leg_length_px(xy, fps) if leg_length is None else leg_length
     h = stance_anchored_height(xy, side, s, e, leg)
     if h is None:
         return None
-    rs, re = true_runs(np.abs(np.nan_to_num(h, nan=np.inf) - ground) < thr)
+    rs, re = true_runs(np.abs(np.nan_to_num(h, nan=np.inf) - ground) < thr - ground)
     if rs.size == 0:
         return h, s
     j = np.clip(np.searchsorted(rs, s, side="right") - 1, 0, None)
@@ -412,8 +415,8 @@ def _anchored_landings(
     # s: a foot read below the level (a swing foot nearer the camera) hides its landing,
     # and s stands
     back = start[:, None] - 1 - np.arange(max(1, round(0.05 * fps)))[None, :]
-    before = np.where(back >= 0, h[np.clip(back, 0, None)], np.nan)
-    above = np.nanmax(np.where(np.isnan(before), -np.inf, before), axis=1) > ground + thr
+    before = np.where(back >= 0, np.nan_to_num(h, nan=-np.inf)[np.clip(back, 0, None)], -np.inf)
+    above = before.max(axis=1) > thr
     reach = round(reach_s * fps)
     seen = (start <= s) & (re[j] > s) & (start >= s - reach) & (start > prev_end) & above
     return h, np.where(seen, start, s)
