@@ -1,0 +1,92 @@
+"""The landmarks the analysis works on (:func:`prepare`): cleaned (despiked, gaps
+filled: :func:`gait.clean.clean_pose`), low-passed at cut-offs chosen from how much they
+jitter (none where they hardly do), the view detected (:func:`gait.view.detect_view`) and
+the camera roll levelled - whole for the angles, the core landmarks alone for the events.
+:func:`gait.analysis.analyze_pose` calls it once the repeated frames are masked."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gait.clean import (
+    CORE_LANDMARKS,
+    MIN_JITTER_LEG_S,
+    clean_pose,
+    jitter_leg_s,
+    leg_scale_px,
+    lowpass,
+    residual_cutoff_hz,
+)
+from gait.posedata import LANDMARK_INDEX, N_LANDMARKS, PoseData, _replace
+from gait.view import ViewInfo, detect_view, rotate_image
+
+
+def prepare(
+    pose: PoseData,
+    *,
+    view: str | None,
+    setting: str | None,
+    cutoff_hz: float | str | None,
+    event_cutoff_hz: float,
+    min_visibility: float,
+    max_gap_s: float,
+) -> tuple[PoseData, np.ndarray, np.ndarray, ViewInfo]:
+    """Clean, choose the filters, detect the view and level the roll.
+
+    Returns the levelled landmarks for angles (filtered at the angle cut-off), the (n, 33,
+    2) levelled image points for events (event cut-off) and unfiltered (despiked, gap
+    filled), and the view.  ``settings`` of the first records ``noise_px``,
+    ``jitter_leg_s``, ``noisy`` (see :data:`gait.clean.MIN_JITTER_LEG_S`) and both cut-offs.
+    """
+    despiked = clean_pose(pose, min_visibility=min_visibility, max_gap_s=max_gap_s, cutoff_hz=None)
+    noise = despiked.settings["cleaning"]["noise_px"]
+    jitter = jitter_leg_s(noise, pose.fps, leg_scale_px(despiked.image_px[:, :, :2]))
+    noisy = noise is not None and jitter >= MIN_JITTER_LEG_S
+    idx = [LANDMARK_INDEX[n] for n in CORE_LANDMARKS]
+    if cutoff_hz == "auto":
+        metric_cut = residual_cutoff_hz(despiked.image_px[:, idx, :2], pose.fps) if noisy else None
+    else:
+        metric_cut = None if cutoff_hz is None else float(cutoff_hz)
+    event_cut = (
+        None if metric_cut is None else max(metric_cut, min(event_cutoff_hz, 0.4 * pose.fps))
+    )
+    # clean_pose's image is a fresh landmark-major array: ours to modify in place
+    image = despiked.image_px
+    core = image[:, idx, :2]  # (n, 15, 2), a copy
+    if metric_cut is not None:
+        image[:, idx, :2] = lowpass(core, pose.fps, cutoff_hz=metric_cut)
+    # derived from a validated PoseData (NaN where missing, never infinite): no re-check
+    cleaned = _replace(
+        despiked,
+        image_px=image,
+        settings={
+            **despiked.settings,
+            "noise_px": noise,
+            "jitter_leg_s": round(jitter, 4),
+            "noisy": noisy,
+            "angle_cutoff_hz": metric_cut,
+            "event_cutoff_hz": event_cut,
+        },
+    )
+    info = detect_view(cleaned, view=view, setting=setting)
+    centre = (pose.width / 2, pose.height / 2)
+    roll = info.roll_deg
+    if roll != 0:  # level in place: the array is ours
+        rotate_image(image[..., :2], roll, centre, out=image[..., :2])
+    # events and kink values only read the core landmarks: level just those (in place:
+    # ``core`` and the filtered copy are ours)
+    ev_core = core if event_cut is None else lowpass(core, pose.fps, cutoff_hz=event_cut)
+    if ev_core is not core:
+        rotate_image(ev_core, roll, centre, out=ev_core)
+    rotate_image(core, roll, centre, out=core)
+    return cleaned, _core_only(ev_core, idx), _core_only(core, idx), info
+
+
+def _core_only(core: np.ndarray, idx: list[int]) -> np.ndarray:
+    """(n, 33, 2) landmark-major array: ``core`` (n, k, 2) at landmarks ``idx``, NaN else."""
+    n = core.shape[0]
+    buf = np.empty((N_LANDMARKS, 2, n))
+    rest = np.setdiff1d(np.arange(N_LANDMARKS), idx)
+    buf[rest] = np.nan
+    buf[idx] = np.moveaxis(core, 0, -1)
+    return np.moveaxis(buf, -1, 0)
