@@ -15,8 +15,9 @@ at 30, 60 and 120 fps and its midfoot and forefoot variants; the noisy runner (s
 ``exact_sweep.py`` and 15 scenes per view of ``scene_sweep.py``; and, where present,
 the motion capture and the real clips (``../shared/data`` or ``$GAIT_TEST_DATA``), the
 sample clips (landmarks cached after the first extraction) and the side sample runners
-rendered at 60 and 120 fps (``--renders DIR`` holding ``{name}_{fps}.pose.npz``, as
-``benchmarks/rendered_fps.py`` saves them).  About 170 cases, 20-30 s once the
+rendered at 60 and 120 fps (``--renders DIR`` holding ``{name}_{fps}.pose.npz``, or the
+clips ``{name}_{fps}fps.mp4`` that ``benchmarks/rendered_fps.py --keep DIR`` leaves there,
+their landmarks cached after the first extraction).  About 170 cases, 20-30 s once the
 landmarks are cached.
 """
 
@@ -105,9 +106,13 @@ def cases(renders: Path | None) -> Iterator[tuple[str, Callable[[], PoseData]]]:
         clip = ROOT / "sample_videos" / f"{name}.mp4"
         yield f"render_{name}_30", lambda c=clip: gpose.extract(c, progress=False)
         for fps in (60, 120):
-            npz = None if renders is None else renders / f"{name}_{fps}.pose.npz"
-            if npz is not None and npz.exists():
+            if renders is None:
+                continue
+            npz, video = renders / f"{name}_{fps}.pose.npz", renders / f"{name}_{fps}fps.mp4"
+            if npz.exists():
                 yield f"render_{name}_{fps}", lambda p=npz: load(p)
+            elif video.exists():
+                yield f"render_{name}_{fps}", lambda c=video: gpose.extract(c, progress=False)
     for clip in sorted((data / "real").glob("*.mp4")):
         yield f"real_{clip.stem}", lambda c=clip: gpose.extract(c, progress=False)
 
@@ -143,7 +148,7 @@ def main() -> int:
     ap.add_argument("mode", choices=["write", "compare"])
     ap.add_argument("folder", type=Path, help="where the snapshots are kept")
     ap.add_argument("--only", default="", help="only the cases whose name contains this")
-    ap.add_argument("--renders", type=Path, help="folder of 60/120-fps rendered landmarks")
+    ap.add_argument("--renders", type=Path, help="folder of 60/120-fps rendered landmarks or clips")
     args = ap.parse_args()
     args.folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
