@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gait import batch
+from gait import batch, batch_index
 from gait.batch import BatchOptions, ClipJob, ClipOutcome
 from gait.cli import main
 from gait.errors import GaitError
@@ -91,7 +91,7 @@ def test_index_escapes_names_and_reasons(tmp_path: Path) -> None:
             tmp_path / "ok",
             "ok",
             seconds=1.5,
-            row=batch.index_row(
+            row=batch_index.index_row(
                 {
                     "view": {"kind": "side", "facing": "left", "setting": "treadmill"},
                     "input": {"frames": 90},
@@ -105,7 +105,7 @@ def test_index_escapes_names_and_reasons(tmp_path: Path) -> None:
             ),
         ),
     ]
-    paths = batch.write_index(outcomes, tmp_path)
+    paths = batch_index.write_index(outcomes, tmp_path)
     assert [p.name for p in paths] == ["index.csv", "index.html"]
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.mp4" in html
