@@ -135,11 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analyze_parser(sub)
     _add_models_parser(sub)
 
-    from gait import batch, compare_cli
+    from gait import batch_cli, compare_cli
     from gait.synth import cli as synth_cli
 
     compare_cli.add_parser(sub)
-    batch.add_parser(sub)
+    batch_cli.add_parser(sub)
     compare_cli.add_history_parser(sub)
     synth_cli.add_parser(sub)
 
