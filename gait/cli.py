@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import json
 import os
 import sys
@@ -24,6 +23,7 @@ from typing import Any
 
 from gait import __version__
 from gait._io import OutputDir
+from gait.console import PrintableStream, one_line
 from gait.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -64,50 +64,6 @@ def _version() -> str:
             parts.append(f"{label} not installed")
     parts.append(f"python {sys.version.split()[0]}")
     return ", ".join(parts)
-
-
-def one_line(text: object) -> str:
-    """``text`` on one line: newlines and other control characters (from file names)
-    are shown escaped, so a message can neither break into lines nor drive the terminal."""
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(text)
-    )
-
-
-def printable(text: str) -> str:
-    """``text`` with its line structure kept but every other control character (escape
-    sequences, bidi overrides, ...) shown escaped, for output that holds file and
-    runner names: a hostile name cannot drive the terminal."""
-    if text.replace("\n", "").replace("\t", "").isprintable():
-        return text
-    return "".join(
-        c if c in "\n\t" or c.isprintable() else c.encode("unicode_escape").decode("ascii")
-        for c in text
-    )
-
-
-class _PrintableStream(io.TextIOBase):
-    """Standard output with :func:`printable` applied to everything written."""
-
-    def __init__(self, stream: typing.TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        self._stream.write(printable(text))
-        return len(text)
-
-    def flush(self) -> None:
-        self._stream.flush()
-
-    def isatty(self) -> bool:
-        return self._stream.isatty()
-
-    def fileno(self) -> int:
-        return self._stream.fileno()
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._stream, "encoding", "utf-8")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -553,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous_hook, stdout = sys.unraisablehook, sys.stdout
     sys.unraisablehook = _reraise_lost_interrupts(previous_hook)
-    sys.stdout = _PrintableStream(stdout)
+    sys.stdout = PrintableStream(stdout)
     _interrupted.clear()
     try:
         previous_sigint = signal.signal(signal.SIGINT, _on_sigint)

@@ -39,7 +39,7 @@ FORCE_HELP = "replace a previous result in the output folder"
 def _say(msg: str) -> None:
     """A progress line on stderr, on one line with control characters (from file names)
     escaped, as ``gait analyze`` prints its own."""
-    from gait.cli import one_line
+    from gait.console import one_line
 
     print(one_line(msg), file=sys.stderr, flush=True)
 
