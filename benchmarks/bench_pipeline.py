@@ -37,7 +37,7 @@ def stages(clip: Path, out: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     from gait import pose
     from gait.analysis import analyze_pose
-    from gait.cli import _write_outputs
+    from gait.outputs import write_outputs
 
     t1 = time.perf_counter()
     data = pose.extract(clip, progress=False)
@@ -45,7 +45,7 @@ def stages(clip: Path, out: Path) -> dict[str, float]:
     result = analyze_pose(data)
     t3 = time.perf_counter()
     how = ap.Namespace(clip=clip, slowmo=1.0, title=None, runner=None, video_overlay=False)
-    _write_outputs(out, result, how)
+    write_outputs(out, result, how)
     t4 = time.perf_counter()
     return {
         "imports": t1 - t0,

@@ -181,7 +181,7 @@ def _failed(job: ClipJob, reason: str, seconds: float = 0.0) -> ClipOutcome:
 def _analyze_to_folder(job: ClipJob, options: BatchOptions) -> dict[str, Any]:
     from gait import pose
     from gait.analysis import analyze_pose
-    from gait.cli import _write_outputs
+    from gait.outputs import write_outputs
 
     data = pose.extract(
         job.clip,
@@ -197,7 +197,7 @@ def _analyze_to_folder(job: ClipJob, options: BatchOptions) -> dict[str, Any]:
     how = argparse.Namespace(
         clip=job.clip, slowmo=1.0, title=None, runner=None, video_overlay=False
     )
-    _write_outputs(job.out_dir, result, how)
+    write_outputs(job.out_dir, result, how)
     return result.to_dict()
 
 

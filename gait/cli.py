@@ -31,17 +31,14 @@ from gait.errors import (
     ConfigError,
     GaitError,
 )
-
-#: Every file ``gait analyze`` may write into its output folder.
-ANALYZE_OUTPUTS = (
-    "analysis.json",
-    "events.csv",
-    "strides.csv",
-    "landmarks.npz",
-    "landmarks.parquet",
-    "report.html",
-    "overlay.mp4",
+from gait.outputs import (
+    ANALYZE_OUTPUTS,
+    analysed_clip,
+    prewarm,
+    record,
+    write_outputs,
 )
+
 EPILOG = (
     "exit codes: 0 success, 2 usage error (options, --rules file, existing output "
     "folder), 3 bad input (video, landmarks, database, model or output folder cannot be "
@@ -327,27 +324,27 @@ def _analyze(
     )
     extraction_warnings = pose.check_extracted(data, args.clip)
     if target is not None and target.previous is not None and not args.force:
-        if _analysed_clip(target.previous) != data.source_sha256:
+        if analysed_clip(target.previous) != data.source_sha256:
             raise refuse_existing(target)
         say(f"replacing the previous analysis of this clip in {target.path}")
     how = {"view": args.view, "setting": args.setting, "rules": rules}
     if worker is not None and worker.warm:  # after an inference: analysed there
-        _prewarm(report=target is not None, analysis=False)
+        prewarm(report=target is not None, analysis=False)
         result = worker.analyze(data, **how)
     else:  # landmarks from the cache: the worker is still importing
         if worker is not None:
             worker.plots_only()
-        _prewarm(report=target is not None, analysis=True)
+        prewarm(report=target is not None, analysis=True)
         from gait.analysis import analyze_pose
 
         result = analyze_pose(data, **how)
     result.warnings.extend(extraction_warnings)
     if target is None:
-        _record(result, args, say)
+        record(result, args, say)
         print(json.dumps(result.to_dict(), indent=1))
         return 0
-    written = _write_outputs(target, result, args, figures=worker)
-    _record(result, args, say)
+    written = write_outputs(target, result, args, figures=worker)
+    record(result, args, say)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
         return 0
@@ -360,114 +357,6 @@ def _analyze(
         print(f"rotation: the clip's {rotation}° tag was applied (analysed upright)")
     print(f"files: {', '.join(p.name for p in written)} in {target.path}")
     return 0
-
-
-#: Modules the result (pandas) and the outputs need, imported by :func:`_prewarm`.
-_PREWARM = ("gait.analysis",)
-_PREWARM_ANALYSIS = ("scipy.signal", "scipy.ndimage")
-_PREWARM_REPORT = (
-    "pyarrow.parquet",
-    "gait.report.html",
-    "gait.report.plots",
-    "gait.report.frames",
-    "gait.report.terminal",
-)
-
-
-def _prewarm(*, report: bool, analysis: bool) -> threading.Thread:
-    """Import the modules the result and the outputs need (pandas, pyarrow; scipy too
-    when ``analysis``) on a thread while the main thread analyses or waits for the
-    worker's analysis.
-
-    Not during the extraction: an import there holds the interpreter lock the
-    extraction loop needs between model calls (measured: 2 s slower on a 12-s clip);
-    the worker process imports what it needs meanwhile instead. The thread is not a
-    daemon (interpreter shutdown never meets a half-done import); a failed import is
-    left for the main thread to raise where the module is used.
-    """
-    import importlib
-
-    names = _PREWARM + (_PREWARM_ANALYSIS if analysis else ()) + (_PREWARM_REPORT if report else ())
-
-    def run() -> None:
-        for name in names:
-            try:
-                importlib.import_module(name)
-            except Exception:  # raised again where the module is used
-                continue
-
-    thread = threading.Thread(target=run, name="gait-prewarm")
-    thread.start()
-    return thread
-
-
-def _analysed_clip(analysis_json: Path) -> str | None:
-    """The sha256 of the clip a previous ``analysis.json`` describes (None if unreadable)."""
-    try:
-        doc = json.loads(analysis_json.read_text(encoding="utf-8"))
-        return str(doc["input"]["sha256"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _record(result: Any, args: argparse.Namespace, say: Any) -> None:
-    """Add the analysis to the runner's history (only once its outputs are written)."""
-    if not args.runner:
-        return
-    from gait import history
-
-    sid = history.record(result, args.runner, db=args.db)
-    say(f"recorded as session {sid} of {args.runner} in {args.db or history.default_db()}")
-
-
-def _write_outputs(
-    target: OutputDir | Path, result: Any, args: argparse.Namespace, *, figures: Any = None
-) -> list[Path]:
-    """Write every output into a staging folder, then put it in place in one rename.
-
-    A plain folder path replaces a previous result there (as ``--force`` does);
-    ``figures`` is a :class:`gait.report.worker.FigureWorker` that draws some of the
-    report's figures.
-    """
-    from gait._io import prepare_output_dir, write_output_dir
-
-    if not isinstance(target, OutputDir):
-        target = prepare_output_dir(
-            target, marker="analysis.json", owned=ANALYZE_OUTPUTS, force=True
-        )
-    from gait.report import write_overlay_video, write_report
-
-    def write_data(staged: Path) -> None:
-        result.save(staged)
-        given = result.input_pose  # the landmarks as given (a retimed clip's, unretimed)
-        given.save(staged / "landmarks.npz")
-        given.to_dataframe().to_parquet(staged / "landmarks.parquet", index=False)
-
-    def write(staged: Path) -> None:
-        # The data files (zlib and Arrow release the GIL) are written on a thread while
-        # the report is drawn; an error in either is raised here.
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gait-outputs") as pool:
-            data = pool.submit(write_data, staged)
-            try:
-                write_report(
-                    result,
-                    result.findings,
-                    result.drill_plan,
-                    staged,
-                    video_path=args.clip,
-                    slowmo=args.slowmo,
-                    title=args.title,
-                    runner=args.runner,
-                    figure_worker=figures,
-                )
-            finally:
-                data.result()
-        if args.video_overlay:
-            write_overlay_video(result, args.clip, staged / "overlay.mp4", slowmo=args.slowmo)
-
-    return write_output_dir(target, write)
 
 
 def _reraise_lost_interrupts(hook: Any) -> Any:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gait.cli import ANALYZE_OUTPUTS
+from gait.outputs import ANALYZE_OUTPUTS
 
 REPO = Path(__file__).resolve().parents[1]
 #: The documented exit codes, spelled out so a change to gait.errors shows up here.
