@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from gait.batch_index import index_row, write_index
+from gait.console import one_line
 from gait.errors import ConfigError, GaitError
 
 #: File name endings taken from a folder (case-insensitive).
@@ -415,6 +416,7 @@ class _Progress:
         self.n += 1
         line = f"[{self.n}/{self.total}] {o.status} {o.clip.name}"
         line += f": {o.reason}" if o.reason else f" ({o.seconds:.1f} s)" if o.seconds else ""
+        line = one_line(line)
         if self.bar is None:
             self.say(line)
         else:

@@ -21,7 +21,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from gait import __version__
+from gait import __version__, console
 from gait._io import OutputDir
 from gait.console import PrintableStream, one_line
 from gait.errors import (
@@ -44,10 +44,6 @@ EPILOG = (
     "folder), 3 bad input (video, landmarks, database, model or output folder cannot be "
     "used), 4 internal error (a bug: rerun with --debug and report it), 130 interrupted"
 )
-
-
-def _say(msg: str) -> None:
-    print(one_line(msg), file=sys.stderr, flush=True)
 
 
 def _version() -> str:
@@ -260,7 +256,7 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
         raise ConfigError(f"unknown model {', '.join(unknown)}; choose from lite, full, heavy")
     for name in names:
         path = models.ensure_model(
-            name, offline=args.offline or None, report=_say, announce_cache=True
+            name, offline=args.offline or None, report=console.say, announce_cache=True
         )
         print(path)
     return 0
@@ -270,14 +266,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from gait import pose
     from gait._io import prepare_output_dir
 
-    say = (lambda _m: None) if args.quiet else _say
+    say = (lambda _m: None) if args.quiet else console.say
     # Everything that can be checked is checked before the (slow) pose inference.
     rules = None
     if args.rules:
         from gait.findings import load_rules
 
         rules = load_rules(args.rules)
-    if args.runner:
+    if args.runner is not None:
         from gait import history
 
         history.check(args.runner, db=args.db)

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gait import console
 from gait._io import OutputDir, prepare_output_dir, refuse_existing, write_output_dir
 from gait.errors import ConfigError, HistoryError
 
@@ -34,14 +34,6 @@ if TYPE_CHECKING:
 COMPARE_OUTPUTS = ("comparison.json", "comparison.html")
 HISTORY_OUTPUTS = ("history.html", "history_*.png")
 FORCE_HELP = "replace a previous result in the output folder"
-
-
-def _say(msg: str) -> None:
-    """A progress line on stderr, on one line with control characters (from file names)
-    escaped, as ``gait analyze`` prints its own."""
-    from gait.console import one_line
-
-    print(one_line(msg), file=sys.stderr, flush=True)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -144,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.n_boot < 100:
         raise ConfigError(f"--n-boot must be at least 100, found {args.n_boot}")
-    say = (lambda _m: None) if args.quiet else _say
+    say = (lambda _m: None) if args.quiet else console.say
     target = None
     if not (args.json and args.output is None):
         target = prepare_output_dir(

@@ -5,6 +5,7 @@ neither break a message into lines nor drive the terminal."""
 from __future__ import annotations
 
 import io
+import sys
 import typing
 
 
@@ -14,6 +15,11 @@ def one_line(text: object) -> str:
     return "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(text)
     )
+
+
+def say(msg: str) -> None:
+    """A progress line on stderr, kept on one line by :func:`one_line`."""
+    print(one_line(msg), file=sys.stderr, flush=True)
 
 
 def printable(text: str) -> str:

@@ -119,6 +119,25 @@ def test_index_escapes_names_and_reasons(tmp_path: Path) -> None:
     assert ok["report"] == "ok/report.html" and pd.isna(table.iloc[0]["report"])
 
 
+def test_progress_lines_escape_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clip's name and a failure's reason reach the terminal in the progress lines: a
+    hostile name can neither break the line nor drive the terminal (it came through raw
+    before)."""
+    from gait.batch import ClipOutcome, _Progress
+
+    clip = tmp_path / "evil\nname\x1b[31m\u202e.mp4"
+    with _Progress(total=2, progress=False, say=None) as bar:
+        bar.done(ClipOutcome(clip, tmp_path, "failed", reason="cannot open \x1b[2J"))
+        bar.done(ClipOutcome(clip, tmp_path, "ok", seconds=1.0))
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "[1/2] failed evil\\nname\\x1b[31m\\u202e.mp4: cannot open \\x1b[2J",
+        "[2/2] ok evil\\nname\\x1b[31m\\u202e.mp4 (1.0 s)",
+    ]
+
+
 def test_workers_share_the_cores() -> None:
     assert batch.worker_threads(1, cpus=2) == 2
     assert batch.worker_threads(2, cpus=2) == 1

@@ -128,3 +128,13 @@ def test_bad_rules_file_fails_before_any_work(tmp_path: Path) -> None:
     ]
     assert "unknown rule 'nope'" in proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_an_empty_runner_name_fails_before_any_work(tmp_path: Path) -> None:
+    """``--runner ""`` used to pass and record nothing; it is a usage error now."""
+    proc = run("analyze", str(SAMPLE), "--runner", "", "-o", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "gait: error: a runner name must be 1-200 characters, found 0"
+    ]
+    assert not (tmp_path / "o").exists()

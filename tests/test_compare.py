@@ -573,8 +573,8 @@ def test_compare_progress_lines_escape_control_characters(
 ) -> None:
     """Progress lines name the clips: a hostile file name can neither break the line nor
     drive the terminal (as in ``gait analyze``)."""
-    from gait.compare_cli import _say
+    from gait.console import say
 
-    _say("analysing evil\nname\x1b[31m.mp4")
+    say("analysing evil\nname\x1b[31m.mp4")
     err = capsys.readouterr().err
     assert err == "analysing evil\\nname\\x1b[31m.mp4\n"
