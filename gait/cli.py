@@ -147,7 +147,8 @@ def _add_extraction_options(an: argparse.ArgumentParser) -> None:
         "--model",
         choices=("lite", "full", "heavy"),
         default="full",
-        help="pose model: lite is faster, heavy more accurate (default: full)",
+        help="pose model (default: full): lite is faster; heavy is slower and, measured on "
+        "rendered runners with known events and on a real clip, times foot contacts worse",
     )
     an.add_argument(
         "--slowmo",
