@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from gait.analysis_events import clip_events
-from gait.analysis_prepare import prepare
+from gait.analysis_prepare import Prepared, prepare
 from gait.clean import CORE_LANDMARKS
 from gait.drills import build_plan
 from gait.events import (
@@ -163,7 +163,7 @@ def analyze_pose(
     repeats = find_repeated_frames(pose)
     warnings += repeats.warnings
     work = mask_repeated_frames(pose, repeats.repeated)
-    level, ev_xy, raw_xy, info = prepare(
+    prep = prepare(
         work,
         view=view,
         setting=setting,
@@ -176,38 +176,24 @@ def analyze_pose(
     if _retimed is not None:
         main_stride_s = 120.0 / (_retimed[1] * _retimed[0])
     else:
-        main_stride_s, legs_spm, factor = legs_rhythm(pose, work, raw_xy, duration)
+        main_stride_s, legs_spm, factor = legs_rhythm(pose, work, prep.raw_xy, duration)
         if factor != 1.0:
             again = analyze_pose(retime_pose(pose, factor), **kwargs, _retimed=(factor, legs_spm))
             lo, hi = WALKING_RHYTHM_SPM
             if again.gait is None or again.gait.running or not lo <= legs_spm <= hi:
                 again.retimed_by = factor
                 return again
+    level, info = prep.level, prep.info
     warnings += info.notes
-    xy = level.image_px[:, :, :2]
     side_view = info.kind == "side"
-    leg = leg_length_px(xy, pose.fps, percentile=50.0 if side_view else 90.0)
-    # The events are timed on landmarks whose floor line is level; the angles are taken
-    # on landmarks levelled by the camera roll only.  The two differ on a treadmill whose
-    # belt slopes less than a slide estimate's bias (see ViewInfo.floor_deg).
-    turn = info.events_roll_deg - info.roll_deg
     events = clip_events(
-        pose,
-        level,
-        info,
-        ev_xy,
-        raw_xy,
-        leg,
-        turn,
-        repeats,
-        midstance=midstance,
-        contact_cutoff_hz=contact_cutoff_hz,
+        pose, prep, repeats, midstance=midstance, contact_cutoff_hz=contact_cutoff_hz
     )
     speed, off_speed, too_short = clip_speed_check(events, pose.fps, duration, _retimed)
     rescale = off_speed and _retimed is None  # a retimed pose is in real time already
     limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
     trusted = near_side(level) if side_view else None
-    unusable, changes, other_speed = _unusable_frames(pose, info, raw_xy, main_stride_s)
+    unusable, changes, other_speed = _unusable_frames(pose, info, prep.raw_xy, main_stride_s)
     strides = strides_from_events(
         events, pose.time_s, limits=limits, unusable=unusable, trusted_side=trusted
     )
@@ -224,10 +210,10 @@ def analyze_pose(
         strides.loc[short, "valid"] = False
         strides.loc[short, "reason"] = f"the clip is too short ({duration:.1f} s)"
     events = _mark_events(events, strides)
-    strides = _with_metrics(strides, level, info, ev_xy, raw_xy, leg, turn)
+    strides = _with_metrics(strides, prep)
     summary = _clip_summary(
         strides,
-        ev_xy,
+        prep.ev_xy,
         other_speed if changes else None,
         pose,
         work,
@@ -259,20 +245,12 @@ def analyze_pose(
     return result
 
 
-def _with_metrics(
-    strides: pd.DataFrame,
-    level: PoseData,
-    info: ViewInfo,
-    ev_xy: np.ndarray,
-    raw_xy: np.ndarray,
-    leg: np.ndarray,
-    turn: float,
-) -> pd.DataFrame:
+def _with_metrics(strides: pd.DataFrame, prep: Prepared) -> pd.DataFrame:
     """The stride table with each stride's metrics (:func:`gait.metrics.stride_metrics`)
-    as columns: angles on the levelled landmarks ``level``, values at the events on the
-    unfiltered ones ``raw_xy``, the vertical oscillation on the event landmarks ``ev_xy``;
-    ``leg`` is the events' leg length (pixels, per frame), ``turn`` the events' floor
-    line against the angles' levelling (degrees)."""
+    as columns: angles on the levelled landmarks ``prep.level``, values at the events on
+    the unfiltered ones ``prep.raw_xy``, the vertical oscillation on the event landmarks
+    ``prep.ev_xy``, distances in the events' leg length ``prep.leg`` from the side."""
+    level, info, leg = prep.level, prep.info, prep.leg
     xy = level.image_px[:, :, :2]
     per_stride = stride_metrics(
         xy,
@@ -285,10 +263,10 @@ def _with_metrics(
         if info.kind == "side"
         else leg_length_px(xy, level.fps, percentile=90.0, legs="longer"),
         fps=level.fps,
-        xy_events=raw_xy,
-        xy_oscillation=ev_xy,
+        xy_events=prep.raw_xy,
+        xy_oscillation=prep.ev_xy,
         noise_free=not level.settings["noisy"],
-        floor_deg=turn,
+        floor_deg=prep.turn,
     )
     return pd.concat(
         [strides.drop(columns=per_stride.columns, errors="ignore"), per_stride], axis=1

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from gait.analysis_prepare import Prepared
 from gait.clean import effective_cutoff_hz, interpolated_mask, lowpass
 from gait.events import (
     contact_envelope,
@@ -22,26 +23,22 @@ from gait.events import (
 )
 from gait.posedata import PoseData
 from gait.timing import RepeatReport
-from gait.view import ViewInfo, rotate_image
+from gait.view import rotate_image
 
 
 def clip_events(
     pose: PoseData,
-    level: PoseData,
-    info: ViewInfo,
-    ev_xy: np.ndarray,
-    raw_xy: np.ndarray,
-    leg: np.ndarray,
-    turn: float,
+    prep: Prepared,
     repeats: RepeatReport,
     *,
     midstance: Literal["middle", "pelvis", "knee"] | None,
     contact_cutoff_hz: float | None,
 ) -> pd.DataFrame:
-    """The clip's events with the view's rules (:func:`gait.events.detect_events`), and
-    from behind the lower-foot rule's where that one serves better (see
-    :func:`gait.events.frontal_events`).  ``turn``: the events' floor line against the
-    angles' levelling (degrees)."""
+    """The clip's events with the view's rules (:func:`gait.events.detect_events`) on the
+    prepared landmarks ``prep``, and from behind the lower-foot rule's where that one
+    serves better (see :func:`gait.events.frontal_events`)."""
+    level, info, ev_xy, raw_xy = prep.level, prep.info, prep.ev_xy, prep.raw_xy
+    leg, turn = prep.leg, prep.turn
     side_view = info.kind == "side"
     centre = (pose.width / 2, pose.height / 2)
     feet_xy = ev_xy if turn == 0 else rotate_image(ev_xy, turn, centre)

@@ -1,10 +1,13 @@
 """The landmarks the analysis works on (:func:`prepare`): cleaned (despiked, gaps
 filled: :func:`gait.clean.clean_pose`), low-passed at cut-offs chosen from how much they
 jitter (none where they hardly do), the view detected (:func:`gait.view.detect_view`) and
-the camera roll levelled - whole for the angles, the core landmarks alone for the events.
-:func:`gait.analysis.analyze_pose` calls it once the repeated frames are masked."""
+the camera roll levelled - whole for the angles, the core landmarks alone for the events -
+and the events' leg length (:class:`Prepared`).  :func:`gait.analysis.analyze_pose` calls
+it once the repeated frames are masked."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,8 +20,33 @@ from gait.clean import (
     lowpass,
     residual_cutoff_hz,
 )
+from gait.events import leg_length_px
 from gait.posedata import LANDMARK_INDEX, N_LANDMARKS, PoseData, _replace
 from gait.view import ViewInfo, detect_view, rotate_image
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The landmarks the analysis works on, from :func:`prepare`.
+
+    ``level``: cleaned, low-passed at the angle cut-off and levelled by the camera roll
+    (the angles' landmarks; ``settings`` records ``noise_px``, ``jitter_leg_s``, ``noisy``
+    - see :data:`gait.clean.MIN_JITTER_LEG_S` - and both cut-offs).  ``ev_xy`` and
+    ``raw_xy``: (n, 33, 2) image points of the core landmarks (NaN elsewhere), levelled,
+    low-passed at the event cut-off and unfiltered (despiked, gaps filled).  ``info``: the
+    view.  ``leg``: (n,) the events' leg length in pixels.  ``turn``: the events' floor
+    line against the angles' levelling (degrees): the events are timed on landmarks whose
+    floor line is level, the angles taken on landmarks levelled by the camera roll only,
+    and the two differ on a treadmill whose belt slopes less than a slide estimate's bias
+    (see ViewInfo.floor_deg).
+    """
+
+    level: PoseData
+    ev_xy: np.ndarray
+    raw_xy: np.ndarray
+    info: ViewInfo
+    leg: np.ndarray
+    turn: float
 
 
 def prepare(
@@ -30,14 +58,9 @@ def prepare(
     event_cutoff_hz: float,
     min_visibility: float,
     max_gap_s: float,
-) -> tuple[PoseData, np.ndarray, np.ndarray, ViewInfo]:
-    """Clean, choose the filters, detect the view and level the roll.
-
-    Returns the levelled landmarks for angles (filtered at the angle cut-off), the (n, 33,
-    2) levelled image points for events (event cut-off) and unfiltered (despiked, gap
-    filled), and the view.  ``settings`` of the first records ``noise_px``,
-    ``jitter_leg_s``, ``noisy`` (see :data:`gait.clean.MIN_JITTER_LEG_S`) and both cut-offs.
-    """
+) -> Prepared:
+    """Clean, choose the filters, detect the view and level the roll (see
+    :class:`Prepared`)."""
     despiked = clean_pose(pose, min_visibility=min_visibility, max_gap_s=max_gap_s, cutoff_hz=None)
     noise = despiked.settings["cleaning"]["noise_px"]
     jitter = jitter_leg_s(noise, pose.fps, leg_scale_px(despiked.image_px[:, :, :2]))
@@ -79,7 +102,10 @@ def prepare(
     if ev_core is not core:
         rotate_image(ev_core, roll, centre, out=ev_core)
     rotate_image(core, roll, centre, out=core)
-    return cleaned, _core_only(ev_core, idx), _core_only(core, idx), info
+    percentile = 50.0 if info.kind == "side" else 90.0
+    leg = leg_length_px(cleaned.image_px[:, :, :2], pose.fps, percentile=percentile)
+    turn = info.events_roll_deg - info.roll_deg
+    return Prepared(cleaned, _core_only(ev_core, idx), _core_only(core, idx), info, leg, turn)
 
 
 def _core_only(core: np.ndarray, idx: list[int]) -> np.ndarray:
