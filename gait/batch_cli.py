@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from gait import models
 from gait.batch import BatchOptions, find_clips, run_batch
 
 
@@ -35,7 +36,9 @@ def add_parser(subparsers: Any) -> None:
         help="worker processes (default 1; at most the number of cores pays off)",
     )
     sp.add_argument("--force", action="store_true", help="re-analyse clips analysed before")
-    sp.add_argument("--model", choices=("lite", "full", "heavy"), default="full")
+    sp.add_argument(
+        "--model", choices=models.MODEL_NAMES, default=models.DEFAULT_MODEL, help=models.MODEL_HELP
+    )
     sp.add_argument(
         "--scheduler",
         default=None,

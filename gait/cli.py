@@ -21,7 +21,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from gait import __version__, console
+from gait import __version__, console, models
 from gait._io import OutputDir
 from gait.console import PrintableStream, one_line
 from gait.errors import (
@@ -144,11 +144,7 @@ def _add_analyze_parser(sub: Any) -> None:
 def _add_extraction_options(an: argparse.ArgumentParser) -> None:
     """``gait analyze``'s pose-extraction options: model, slow motion, network, cache."""
     an.add_argument(
-        "--model",
-        choices=("lite", "full", "heavy"),
-        default="full",
-        help="pose model (default: full): lite is faster; heavy is slower and, measured on "
-        "rendered runners with known events and on a real clip, times foot contacts worse",
+        "--model", choices=models.MODEL_NAMES, default=models.DEFAULT_MODEL, help=models.MODEL_HELP
     )
     an.add_argument(
         "--slowmo",
@@ -236,8 +232,6 @@ def _add_models_parser(sub: Any) -> None:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
-    from gait import models
-
     print(f"model cache: {models.cache_dir()}")
     print(f"{'name':<6} {'state':<11} {'path'}")
     for name in models.MODEL_NAMES:
@@ -249,8 +243,6 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_fetch(args: argparse.Namespace) -> int:
-    from gait import models
-
     names = list(models.MODEL_NAMES) if args.all else (args.names or [models.DEFAULT_MODEL])
     unknown = sorted(set(names) - set(models.MODEL_NAMES))
     if unknown:

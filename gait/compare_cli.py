@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gait import console
+from gait import console, models
 from gait._io import OutputDir, prepare_output_dir, refuse_existing, write_output_dir
 from gait.errors import ConfigError, HistoryError
 
@@ -50,7 +50,9 @@ def add_parser(subparsers: Any) -> None:
     sp.add_argument("-o", "--output", type=Path, default=None, help="output folder")
     sp.add_argument("--force", action="store_true", help=FORCE_HELP)
     sp.add_argument("--json", action="store_true", help="print comparison.json to stdout")
-    sp.add_argument("--model", choices=("lite", "full", "heavy"), default="full")
+    sp.add_argument(
+        "--model", choices=models.MODEL_NAMES, default=models.DEFAULT_MODEL, help=models.MODEL_HELP
+    )
     sp.add_argument("--n-boot", type=int, default=2000, help="bootstrap resamples (default 2000)")
     sp.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     sp.add_argument("--title", default=None, help="report title")
