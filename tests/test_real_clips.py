@@ -106,6 +106,10 @@ def test_rear_clip_is_a_rear_view(results: dict[str, AnalysisResult]) -> None:
     doc = _doc(res)
     assert "side view" in doc["metrics"]["knee_flexion_ic_deg"]["not_measurable"]
     assert res.gait is not None and res.gait.running  # too few contacts to call it walking
+    # the runner recedes from the camera: the advice is not "film a longer clip"
+    few = [w for w in res.warnings if "valid step" in w]
+    assert len(few) == 1 and "towards or away from the camera" in few[0], few
+    assert "film on a treadmill or from the side, or follow the runner" in few[0]
 
 
 def test_side_overlay_clip_is_not_called_walking(results: dict[str, AnalysisResult]) -> None:
