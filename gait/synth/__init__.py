@@ -14,11 +14,12 @@ Midstance is the **middle of stance** (IC + contact time / 2), where the model's
 knee flexion also peaks.  See :mod:`gait.synth.truth` for every definition.
 
 Modules: :mod:`~gait.synth.params` (parameters), :mod:`~gait.synth.geometry` (body
-proportions, rotations, IK), :mod:`~gait.synth.kinematics` (3-D model),
-:mod:`~gait.synth.camera` (projection), :mod:`~gait.synth.landmarks` (33 landmarks, noise),
-:mod:`~gait.synth.truth` (events and metrics), :mod:`~gait.synth.render` (video),
-:mod:`~gait.synth.detect` (MediaPipe on rendered frames, for tests and benchmarks),
-:mod:`~gait.synth.cli` (``gait synth``) and :mod:`~gait.synth.samples` (the sample clips).
+proportions, rotations, IK), :mod:`~gait.synth.kinematics` (3-D model) with
+:mod:`~gait.synth.swing` (the swing leg), :mod:`~gait.synth.camera` (projection),
+:mod:`~gait.synth.landmarks` (33 landmarks, noise), :mod:`~gait.synth.truth` (events and
+metrics), :mod:`~gait.synth.render` (video), :mod:`~gait.synth.detect` (MediaPipe on
+rendered frames, for tests and benchmarks), :mod:`~gait.synth.cli` (``gait synth``) and
+:mod:`~gait.synth.samples` (the sample clips).
 """
 
 from __future__ import annotations

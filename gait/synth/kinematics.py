@@ -23,10 +23,10 @@ How the model is built (everything is vectorised over time):
 * Speed.  The landing point (overstride) and the ankle dorsiflexion at MS fix how far the
   hip travels from IC to MS; the mean running speed follows from that (there is no speed
   parameter), with a small periodic velocity modulation when the sides differ.
-* Swing.  Knee flexion, sagittal leg angle, lateral foot offset and ankle angle are cubic
-  Hermite curves from TO to the next IC that match value and rate at both ends, plus a
-  knee-flexion bump (peak early in swing) and a small foot lift so the foot lands from
-  above.
+* Swing (:mod:`gait.synth.swing`).  Knee flexion, sagittal leg angle, lateral foot offset
+  and ankle angle are cubic Hermite curves from TO to the next IC that match value and
+  rate at both ends, plus a knee-flexion bump (peak early in swing) and a small foot lift
+  so the foot lands from above, and extra lifts where the foot would touch the floor.
 * Flight.  The pelvis height is a Hermite curve from one TO to the other leg's IC.
 * Upper body.  Trunk pitch (forward lean) and roll (lateral lean towards the stance leg),
   shoulder counter-rotation, arms swinging opposite to the legs, head nearly level.
@@ -34,7 +34,6 @@ How the model is built (everything is vectorised over time):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +43,6 @@ from gait.errors import ConfigError
 from gait.synth.geometry import (
     SIGN,
     Body,
-    bump,
     frontal_knee_angle,
     hermite,
     knee_ik,
@@ -54,6 +52,7 @@ from gait.synth.geometry import (
     rot_z,
 )
 from gait.synth.params import RunnerParams
+from gait.synth.swing import swing_joints
 
 __all__ = ["SIDES", "SIGN", "Body", "RunnerModel", "Skeleton"]
 
@@ -62,12 +61,6 @@ PHASE_OFFSET: dict[str, float] = {"left": 0.0, "right": 0.5}
 
 _FOOT_FLAT_AT = {"heel": 0.15, "ball": 0.2}  # stance progress where the foot is flat
 _HEEL_OFF_AT = 0.6  # stance progress where the heel rises
-_SWING_KNEE_PEAK_AT = 0.4  # swing progress of peak knee flexion
-#: Slowest descent of the lowest sole point towards the floor in late swing (m/s): the
-#: swing foot comes down steadily and cannot graze or hover over the floor before contact.
-_LANDING_DESCENT_MPS = 0.3
-#: Least height of the sole's lowest point from 10 % of the swing to its second half (m).
-_MIN_CLEARANCE_M = 0.003
 
 
 @dataclass(frozen=True)
@@ -86,23 +79,6 @@ class Skeleton:
     head_rot: np.ndarray
     foot_pitch_rad: dict[str, np.ndarray]
     stance: dict[str, np.ndarray]
-
-
-def _foot_offset(fp: dict[str, np.ndarray], name: str, pitch: np.ndarray) -> np.ndarray:
-    """(n, 2) forward/up offset of foot point ``name`` from the ankle at foot ``pitch``."""
-    return rot2(pitch, np.broadcast_to(fp[name] - fp["ankle"], (pitch.size, 2)))
-
-
-def _lift_shapes(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The swing clearance lift shapes ``27/4 w (1 - w)^2`` (early, peak 1 at w = 1/3) and
-    ``729/16 w^4 (1 - w)^2`` (late, peak 1 at w = 2/3): zero at toe-off and at contact.
-
-    The late one also leaves the contact's speed alone (zero slope at w = 1).  The
-    former late shape ``27/4 w^2 (1 - w)`` came down into the floor at its steepest: the
-    foot hovered and then dropped (heel speed rising from 0.2 to 5 px a frame over the
-    last 40 ms at 120 fps), and the landing fit timed it about 2 frames late.
-    """
-    return 27 / 4 * w * (1 - w) ** 2, 729 / 16 * w**4 * (1 - w) ** 2
 
 
 #: Closest a runner seen from behind or in front may come to the camera overground,
@@ -173,8 +149,8 @@ class RunnerModel:
         self._bounds = {s: self._boundary_state(s) for s in SIDES}
         self._check_feasible()
         # Swing clearance lifts, fixed once per side from a dense sampling of one stride
-        # (the first _swing call of each side fits them), so every evaluation - one
-        # frame or a whole clip - gives the same motion.
+        # (the first swing_joints call of each side fits them), so every evaluation -
+        # one frame or a whole clip - gives the same motion.
         self._lift_amps: dict[str, tuple[float, float]] = {}
         self.evaluate(self.t0 + np.linspace(0.0, T, 2001), lab=False)
 
@@ -296,7 +272,7 @@ class RunnerModel:
             raise ConfigError(f"{side} knee_valgus_deg {target} is out of reach for this pose")
         return float(np.interp(target, fppa, grid))
 
-    # ---- swing --------------------------------------------------------------------
+    # ---- swing boundaries ---------------------------------------------------------
     def _leg_coords(self, st: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Swing coordinates from leg points: knee flexion, sagittal leg angle, dy, dorsi."""
         b = self.body
@@ -376,7 +352,16 @@ class RunnerModel:
             u, _ = self.phase(t, side)
             beta = self.beta[side]
             w = np.clip((u - beta) / (1 - beta), 0, 1)
-            swing = self._swing(w, hip, side)
+            swing = swing_joints(
+                w,
+                hip,
+                side,
+                body=b,
+                params=p,
+                dur=(1 - beta) * T,
+                bounds=self._bounds[side],
+                lift_amps=self._lift_amps,
+            )
             in_st = stance[side][:, None]
             for name in ("ankle", "knee", "heel", "toe"):
                 key = f"{side}_{name}"
@@ -392,145 +377,6 @@ class RunnerModel:
             for key in joints:
                 joints[key] = joints[key] - np.stack([shift, 0 * shift, 0 * shift], -1)
         return Skeleton(t, joints, trunk_rot, head_rot, pitch, stance)
-
-    def _swing(self, w: np.ndarray, hip: np.ndarray, side: str) -> dict[str, np.ndarray]:
-        b, p = self.body, self.params
-        dur = (1 - self.beta[side]) * self.stride_time_s
-        bd = self._bounds[side]
-
-        def herm(key: str) -> np.ndarray:
-            v = bd[key]
-            return hermite(w, v[0], v[1] * dur, v[2], v[3] * dur)
-
-        kappa = herm("kappa")
-        peak = np.radians(p.knee_flexion_swing_deg)
-        base = hermite(np.array(_SWING_KNEE_PEAK_AT), *(np.array(bd["kappa"]) * [1, dur, 1, dur]))
-        kappa = kappa + (peak - float(base)) * bump(w, _SWING_KNEE_PEAK_AT)
-        theta, dy = herm("theta"), herm("dy")
-        v = bd["dorsi"]  # the foot slaps down at contact: match the angle, not its rate
-        dorsi = hermite(w, v[0], v[1] * dur, v[2], 0.0) + np.radians(5.0) * bump(w, 0.5)
-        # push-off: the foot keeps dorsiflexing off the floor (normalised w (1 - w)^4, peak
-        # at w = 0.2); see RunnerParams.push_off
-        dorsi = dorsi + p.push_off * np.radians(12.0) * w * (1 - w) ** 4 / 0.08192
-        d2 = b.thigh_m**2 + b.shank_m**2 + 2 * b.thigh_m * b.shank_m * np.cos(kappa)
-        dsag = np.sqrt(np.clip(d2 - dy**2, 1e-6, None))
-        # the foot leaves the ground briskly and comes down onto it (not tangentially)
-        lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
-        lift = lift + p.push_off * 0.4 * b.height_m * w * (1 - w) ** 6  # brisk lift-off
-        fp = b.foot_points()
-        if side not in self._lift_amps:
-            self._lift_amps[side] = self._clearance_amps(
-                w, hip, theta, dy, dsag, lift, dorsi, dur, side
-            )
-        early_amp, late_amp = self._lift_amps[side]
-        early_shape, late_shape = _lift_shapes(w)
-        extra = early_amp * early_shape + late_amp * late_shape
-        ankle, knee, pitch = self._swing_leg(hip, theta, dy, dsag, lift, dorsi, side, extra)
-        out = {"ankle": ankle, "knee": knee, "pitch": pitch}
-        for name in ("heel", "toe"):
-            xz = _foot_offset(fp, name, pitch)
-            out[name] = ankle + np.stack([xz[:, 0], 0 * w, xz[:, 1]], -1)
-        return out
-
-    def _swing_leg(
-        self,
-        hip: np.ndarray,
-        theta: np.ndarray,
-        dy: np.ndarray,
-        dsag: np.ndarray,
-        lift: np.ndarray,
-        dorsi: np.ndarray,
-        side: str,
-        extra: np.ndarray | float = 0.0,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Swing ankle and knee (n, 3) and foot pitch (n,) from the swing coordinates.
-
-        ``extra`` (the clearance lifts) raises the ankle without turning the foot: the
-        pitch is ``dorsi`` plus the angle of the shank without it.  Near a straight knee
-        the knee bends a lot for a little lift (a 0.3 mm lift bent a 5 deg knee 0.8 deg),
-        and the shank's turn, passed on to the foot, lowered a pointed toe more than the
-        lift raised it: no lift could clear the floor (20 of the 90 random runners of
-        ``benchmarks/exact_sweep.py`` could not be built; 2 now).
-        """
-        leg = np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
-        zero = np.zeros_like(dsag)
-        shank = hip + leg - knee_ik(hip, hip + leg, zero, side, self.body)
-        ankle = hip + leg + np.stack([zero, zero, zero + extra], -1)
-        knee = knee_ik(hip, ankle, zero, side, self.body) if np.any(extra) else hip + leg - shank
-        return ankle, knee, dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
-
-    def _clearance_amps(
-        self,
-        w: np.ndarray,
-        hip: np.ndarray,
-        theta: np.ndarray,
-        dy: np.ndarray,
-        dsag: np.ndarray,
-        lift: np.ndarray,
-        dorsi: np.ndarray,
-        dur: float,
-        side: str,
-    ) -> tuple[float, float]:
-        """Amplitudes (m) of the extra ankle lift that keeps the swing foot off the floor.
-
-        The cubic swing can drag the toe through the floor just after toe-off (low
-        dorsiflexion) or, with a steep toe-up landing (high dorsiflexion), bring the heel
-        down to the floor some 60 ms before the contact and lift it again: touches the
-        truth would not count.  So the sole's lowest point must stay above the floor in the
-        first half of the swing; in the second half above ``_LANDING_DESCENT_MPS * time to
-        contact`` and, after 75 % of the swing, coming down at least that fast (no
-        hovering).  Where it does not, smooth lifts ``B w (1 - w)^2`` (early) and
-        ``A w^4 (1 - w)^2`` (late; :func:`_lift_shapes`), zero at toe-off and at
-        contact, are added with the smallest sufficient ``B`` and then ``A`` (bisection to
-        0.5 mm), found on the samples ``w`` given (a dense stride).  ``(0, 0)`` when the
-        swing already clears.
-        """
-        fp = self.body.foot_points()
-        early_shape, late_shape = _lift_shapes(w)
-        early = (w > 0.02) & (w < 0.5)
-        # just off the floor after toe-off, then at least a few millimetres clear
-        early_need = np.where(w[early] < 0.1, 0.0, _MIN_CLEARANCE_M)
-        late = (w >= 0.5) & (w < 0.999)
-        order = np.argsort(w[late], kind="stable")
-        wl = w[late][order]
-        need = _LANDING_DESCENT_MPS * dur * (1 - wl)
-        descent = wl >= 0.75
-        drop = -_LANDING_DESCENT_MPS * dur * np.diff(wl[descent])
-
-        def sole(extra: np.ndarray) -> np.ndarray:
-            ankle, _, pitch = self._swing_leg(hip, theta, dy, dsag, lift, dorsi, side, extra)
-            pivots = ("heel_pivot", "ball_pivot")
-            return np.min([ankle[:, 2] + _foot_offset(fp, p, pitch)[:, 1] for p in pivots], axis=0)
-
-        def early_ok(amp: float) -> bool:
-            return bool((sole(amp * early_shape)[early] >= early_need - 1e-4).all())
-
-        def late_ok(amp: float, base: np.ndarray) -> bool:
-            s = sole(base + amp * late_shape)[late][order]
-            rises = np.diff(s[descent]) > drop + 1e-4  # 0.1 mm: frames of different strides
-            return bool((s >= need - 1e-4).all() and not rises.any())
-
-        def smallest(ok: Callable[[float], bool]) -> float:
-            if ok(0.0):
-                return 0.0
-            lo, hi = 0.0, 0.05
-            while not ok(hi):
-                lo, hi = hi, 2 * hi
-                if hi > 0.5:
-                    raise ConfigError(
-                        f"{side} leg: the swing foot cannot come down to its landing without "
-                        "touching the floor first; raise knee_flexion_ic_deg (a leg this "
-                        "straight at contact leaves the foot no room)"
-                    )
-            while hi - lo > 5e-4:
-                mid = 0.5 * (lo + hi)
-                lo, hi = (lo, mid) if ok(mid) else (mid, hi)
-            return hi
-
-        early_amp = smallest(early_ok) if early.any() else 0.0
-        extra = early_amp * early_shape
-        late_amp = smallest(lambda a: late_ok(a, extra)) if late.any() else 0.0
-        return early_amp, late_amp
 
     def _upper_body(
         self, t: np.ndarray, pelvis: np.ndarray, joints: dict[str, np.ndarray]
