@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 
 from gait.synth.camera import Camera, make_camera
+from gait.synth.canvas import SS, Canvas, Color, shade
 from gait.synth.kinematics import SIDES, RunnerModel, Skeleton
 from gait.synth.landmarks import landmarks_3d, project_landmarks
 from gait.synth.params import RunnerParams
-
-Color = tuple[int, int, int]  # BGR
 
 #: Palettes (BGR): skin, hair, shirt, shorts, shoes, socks.
 PALETTES: tuple[dict[str, Color], ...] = (
@@ -54,7 +53,6 @@ PALETTES: tuple[dict[str, Color], ...] = (
     },
 )
 
-_SS = 2  # supersampling factor
 _SPHERE = np.array(
     [
         [np.cos(a) * np.cos(e), np.sin(a) * np.cos(e), np.sin(e)]
@@ -63,7 +61,6 @@ _SPHERE = np.array(
     ]
     + [[0.0, 0.0, 1.0], [0.0, 0.0, -1.0]]
 )
-_SHIFT = 4  # fixed-point bits for sub-pixel drawing
 
 # Shoe outline points in foot-local metres for a 1.75 m runner: x forward, y left, z up,
 # origin on the sole below the ankle.  The heel landmark sits at the back of the heel
@@ -96,65 +93,6 @@ def _anterior(seg: np.ndarray) -> np.ndarray:
     return np.asarray(f / max(float(np.linalg.norm(f)), 1e-9))
 
 
-def _shade(c: Color, f: float) -> Color:
-    """Darken (f < 1) or lighten towards white (f > 1) a colour."""
-    if f <= 1:
-        return (int(c[0] * f), int(c[1] * f), int(c[2] * f))
-    k = f - 1
-    return (
-        int(c[0] + (255 - c[0]) * k),
-        int(c[1] + (255 - c[1]) * k),
-        int(c[2] + (255 - c[2]) * k),
-    )
-
-
-class _Canvas:
-    """Sub-pixel, anti-aliased drawing of the primitives the figure is made of."""
-
-    def __init__(self, img: np.ndarray) -> None:
-        import cv2
-
-        self.cv2 = cv2
-        self.img = img
-        self.k = float(1 << _SHIFT)
-
-    def _pt(self, p: np.ndarray) -> tuple[int, int]:
-        return (round(p[0] * self.k), round(p[1] * self.k))
-
-    def circle(self, c: np.ndarray, r: float, color: Color) -> None:
-        self.cv2.circle(
-            self.img, self._pt(c), max(round(r * self.k), 1), color, -1, self.cv2.LINE_AA, _SHIFT
-        )
-
-    def poly(self, pts: np.ndarray, color: Color) -> None:
-        p = np.round(np.asarray(pts) * self.k).astype(np.int32)
-        self.cv2.fillConvexPoly(self.img, p, color, self.cv2.LINE_AA, _SHIFT)
-
-    def hull(self, pts: np.ndarray, color: Color) -> None:
-        hull = self.cv2.convexHull(np.asarray(pts, dtype=np.float32))[:, 0, :]
-        self.poly(hull, color)
-
-    def capsule(self, a: np.ndarray, b: np.ndarray, ra: float, rb: float, color: Color) -> None:
-        d = b - a
-        n = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-6)
-        self.poly(np.array([a + n * ra, b + n * rb, b - n * rb, a - n * ra]), color)
-        self.circle(a, ra, color)
-        self.circle(b, rb, color)
-
-    def shaded_capsule(
-        self, a: np.ndarray, b: np.ndarray, ra: float, rb: float, color: Color
-    ) -> None:
-        """Outline, base colour and a highlight towards the upper left."""
-        self.capsule(a, b, ra + 1.2 * _SS, rb + 1.2 * _SS, _shade(color, 0.45))
-        self.capsule(a, b, ra, rb, color)
-        d = b - a
-        n = np.array([-d[1], d[0]]) / max(float(np.hypot(*d)), 1e-6)
-        if n[0] + n[1] > 0:  # light comes from the upper left
-            n = -n
-        self.capsule(a + n * 0.35 * ra, b + n * 0.35 * rb, 0.4 * ra, 0.4 * rb, _shade(color, 1.25))
-        self.capsule(a - n * 0.55 * ra, b - n * 0.55 * rb, 0.3 * ra, 0.3 * rb, _shade(color, 0.8))
-
-
 class _Scene:
     """Everything that does not change from frame to frame, plus the per-frame drawing."""
 
@@ -165,7 +103,7 @@ class _Scene:
         cam = make_camera(params)
         # supersampled camera: same geometry, scaled image
         self.cam = Camera(
-            cam.position_m, cam.axes, cam.focal_px * _SS, cam.width * _SS, cam.height * _SS
+            cam.position_m, cam.axes, cam.focal_px * SS, cam.width * SS, cam.height * SS
         )
         self.camera = cam
         self.colors = PALETTES[params.appearance % len(PALETTES)]
@@ -187,7 +125,7 @@ class _Scene:
         lateral = np.array([-view_dir[1], view_dir[0], 0.0])
         back = 3.0 if p.treadmill else 4.0
         wall_base = view_dir * back
-        canvas = _Canvas(img)
+        canvas = Canvas(img)
         # wall decoration: three panels (posters, a window) on the wall behind the runner
         panels = (
             (-3.2, 0.9, 2.0, (170, 190, 205)),
@@ -221,7 +159,7 @@ class _Scene:
                 line = self._clip_line(np.array([[-40.0, y, 0.0], [40.0, y, 0.0]]))
                 if line is not None:
                     a_px, b_px = (tuple(int(v) for v in q) for q in line)
-                    cv2.line(img, a_px, b_px, (235, 235, 240), 2 * _SS, cv2.LINE_AA)
+                    cv2.line(img, a_px, b_px, (235, 235, 240), 2 * SS, cv2.LINE_AA)
         return img
 
     def _clip_line(self, seg: np.ndarray) -> np.ndarray | None:
@@ -236,7 +174,7 @@ class _Scene:
             seg = np.array([cut, seg[1]]) if z[0] < 0.2 else np.array([seg[0], cut])
         return self.cam.project(seg)[:, :2]
 
-    def _treadmill_deck(self, canvas: _Canvas) -> None:
+    def _treadmill_deck(self, canvas: Canvas) -> None:
         cam = self.cam
         deck = np.array(
             [[-1.0, -0.45, 0.0], [1.0, -0.45, 0.0], [1.0, 0.45, 0.0], [-1.0, 0.45, 0.0]]
@@ -266,7 +204,7 @@ class _Scene:
             line = self._clip_line(seg)
             if line is not None and x > -0.97:
                 a, b = (tuple(int(v) for v in q) for q in line)
-                cv2.line(img, a, b, (70, 70, 74), _SS, cv2.LINE_AA)
+                cv2.line(img, a, b, (70, 70, 74), SS, cv2.LINE_AA)
 
     # ---- the runner -----------------------------------------------------------------
     def frame(self, i: int, skel: Skeleton, lms: np.ndarray) -> np.ndarray:
@@ -274,7 +212,7 @@ class _Scene:
         img = self.background.copy()
         t = float(skel.time_s[i])
         self._belt_marks(img, t)
-        canvas = _Canvas(img)
+        canvas = Canvas(img)
         j = {k: v[i] for k, v in skel.joints.items()}
         self._shadow(img, j["pelvis"])
         for _, draw in sorted(self._parts(canvas, i, skel, lms, j), key=lambda q: -q[0]):
@@ -305,12 +243,12 @@ class _Scene:
         sh = self.cam.project(ring)
         if (sh[:, 2] > 0.2).all():
             overlay = img.copy()
-            canvas_o = _Canvas(overlay)
+            canvas_o = Canvas(overlay)
             canvas_o.hull(sh[:, :2], (30, 30, 30))
             cv2.addWeighted(overlay, 0.35, img, 0.65, 0, img)
 
     def _parts(
-        self, canvas: _Canvas, i: int, skel: Skeleton, lms: np.ndarray, j: dict[str, np.ndarray]
+        self, canvas: Canvas, i: int, skel: Skeleton, lms: np.ndarray, j: dict[str, np.ndarray]
     ) -> list[tuple[float, Callable[[], None]]]:
         """The body parts of frame ``i`` as (depth, draw) pairs: each leg at its knee's
         depth, each arm at its elbow's, the torso at the pelvis's, the neck and head just in
@@ -328,7 +266,7 @@ class _Scene:
         parts.append((min(depth(j["head"]), depth(j["pelvis"])) - 0.01, head))
         return parts
 
-    def _leg(self, canvas: _Canvas, j: dict[str, np.ndarray], side: str, foot_pitch: float) -> None:
+    def _leg(self, canvas: Canvas, j: dict[str, np.ndarray], side: str, foot_pitch: float) -> None:
         """Thigh, calf, shin, kneecap (when it faces the camera), shorts leg, sock, shoe."""
         px, rad, depth, col = self._px, self._rad, self._depth, self.colors
         hip, knee, ankle = j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"]
@@ -343,14 +281,14 @@ class _Scene:
         canvas.shaded_capsule(px(knee), px(ankle), rad(knee, 0.046), rad(ankle, 0.03), col["skin"])
         cap = knee + 0.03 * front
         if depth(cap) < depth(knee):
-            canvas.circle(px(cap), rad(cap, 0.036), _shade(col["skin"], 1.08))
+            canvas.circle(px(cap), rad(cap, 0.036), shade(col["skin"], 1.08))
         upper = hip + 0.35 * (knee - hip)
         canvas.shaded_capsule(px(hip), px(upper), rad(hip, 0.088), rad(upper, 0.078), col["shorts"])
         sock = ankle + 0.25 * (knee - ankle)
         canvas.shaded_capsule(px(sock), px(ankle), rad(sock, 0.037), rad(ankle, 0.036), col["sock"])
         self._shoe(canvas, ankle, foot_pitch, side)
 
-    def _arm(self, canvas: _Canvas, j: dict[str, np.ndarray], side: str) -> None:
+    def _arm(self, canvas: Canvas, j: dict[str, np.ndarray], side: str) -> None:
         """Upper arm, sleeve, forearm and hand."""
         px, rad, col = self._px, self._rad, self.colors
         sh_, el, wr = j[f"{side}_shoulder"], j[f"{side}_elbow"], j[f"{side}_wrist"]
@@ -368,7 +306,7 @@ class _Scene:
         out = [self._px(c0 + rr * u) for c0, rr in centres for u in _SPHERE]
         return np.array(out)
 
-    def _torso(self, canvas: _Canvas, j: dict[str, np.ndarray], trunk: np.ndarray) -> None:
+    def _torso(self, canvas: Canvas, j: dict[str, np.ndarray], trunk: np.ndarray) -> None:
         """Shirt (outline, fill, a highlight down the middle) and the shorts' waist, as hulls
         around the shoulders, hips, chest and belly; ``trunk`` is the trunk's rotation."""
         px, rad, col = self._px, self._rad, self.colors
@@ -388,7 +326,7 @@ class _Scene:
         waist = self._blob(
             [(j["left_hip"], 0.105), (j["right_hip"], 0.105), (j["pelvis"] + 0.02 * fwd, 0.11)]
         )
-        canvas.hull(allp, _shade(col["shirt"], 0.45))
+        canvas.hull(allp, shade(col["shirt"], 0.45))
         inner = allp.mean(0) + (allp - allp.mean(0)) * 0.97
         canvas.hull(inner, col["shirt"])
         mid_sh, mid_hip = px(j["mid_shoulder"]), px(j["pelvis"])
@@ -398,12 +336,12 @@ class _Scene:
             mid_hip + 0.15 * (mid_sh - mid_hip),
             rad(j["pelvis"], 0.05),
             rad(j["pelvis"], 0.04),
-            _shade(col["shirt"], 1.18),
+            shade(col["shirt"], 1.18),
         )
         canvas.hull(np.array(waist), col["shorts"])
 
     def _neck_and_head(
-        self, canvas: _Canvas, i: int, skel: Skeleton, lms: np.ndarray, j: dict[str, np.ndarray]
+        self, canvas: Canvas, i: int, skel: Skeleton, lms: np.ndarray, j: dict[str, np.ndarray]
     ) -> None:
         """The neck, then the head (:meth:`_head`)."""
         px, rad = self._px, self._rad
@@ -417,7 +355,7 @@ class _Scene:
         )
         self._head(canvas, i, skel, lms, px, rad, self._depth)
 
-    def _shoe(self, canvas: _Canvas, ankle: np.ndarray, pitch: float, side: str) -> None:
+    def _shoe(self, canvas: Canvas, ankle: np.ndarray, pitch: float, side: str) -> None:
         """A running shoe: upper, toe box and sole, as hulls of 3-D points on the foot."""
         c, s = np.cos(pitch), np.sin(pitch)
         rot = np.array([[c, 0.0, -s], [0.0, 1.0, 0.0], [s, 0.0, c]])  # toe up for pitch > 0
@@ -431,15 +369,15 @@ class _Scene:
         sole = self.cam.project(lab(_SOLE))[:, :2]
         centre = pts.mean(axis=0)
         shoe = self.colors["shoe"]
-        canvas.hull(centre + (pts - centre) * 1.06, _shade(shoe, 0.4))
+        canvas.hull(centre + (pts - centre) * 1.06, shade(shoe, 0.4))
         canvas.hull(pts, shoe)
-        canvas.hull(sole, _shade(shoe, 0.55) if sum(shoe) > 400 else (225, 225, 225))
+        canvas.hull(sole, shade(shoe, 0.55) if sum(shoe) > 400 else (225, 225, 225))
         lace = self.cam.project(lab(np.array([[0.03, 0.0, 0.07], [0.11, 0.0, 0.05]])))
-        canvas.capsule(lace[0, :2], lace[1, :2], _SS * 0.8, _SS * 0.8, _shade(shoe, 1.3))
+        canvas.capsule(lace[0, :2], lace[1, :2], SS * 0.8, SS * 0.8, shade(shoe, 1.3))
 
     def _head(
         self,
-        canvas: _Canvas,
+        canvas: Canvas,
         i: int,
         skel: Skeleton,
         lms: np.ndarray,
@@ -459,24 +397,20 @@ class _Scene:
         order = [(depth(hair_c), "hair"), (depth(face_c), "face")]
         for _, what in sorted(order, reverse=True):
             if what == "hair":
-                canvas.circle(
-                    px(hair_c), rad(hair_c, r * 1.03) + 1.0 * _SS, _shade(col["hair"], 0.6)
-                )
+                canvas.circle(px(hair_c), rad(hair_c, r * 1.03) + 1.0 * SS, shade(col["hair"], 0.6))
                 canvas.circle(px(hair_c), rad(hair_c, r * 1.03), col["hair"])
             else:
-                canvas.circle(
-                    px(face_c), rad(face_c, r * 0.95) + 1.0 * _SS, _shade(col["skin"], 0.5)
-                )
+                canvas.circle(px(face_c), rad(face_c, r * 0.95) + 1.0 * SS, shade(col["skin"], 0.5))
                 canvas.circle(px(face_c), rad(face_c, r * 0.95), col["skin"])
                 hl = face_c + rot @ np.array([0.03, 0.03, 0.04]) * s
-                canvas.circle(px(hl), rad(hl, r * 0.35), _shade(col["skin"], 1.12))
+                canvas.circle(px(hl), rad(hl, r * 0.35), shade(col["skin"], 1.12))
         lm = lms[i]
         cd = depth(c)
         for ear in ("left_ear", "right_ear"):
             p = lm[L[ear]]
             if depth(p) < cd - 0.02:
-                canvas.circle(px(p), rad(p, 0.024) + 0.8 * _SS, _shade(col["skin"], 0.55))
-                canvas.circle(px(p), rad(p, 0.024), _shade(col["skin"], 0.92))
+                canvas.circle(px(p), rad(p, 0.024) + 0.8 * SS, shade(col["skin"], 0.55))
+                canvas.circle(px(p), rad(p, 0.024), shade(col["skin"], 0.92))
         nose = lm[L["nose"]]
         if depth(nose) < cd:
             bridge = c + rot @ np.array([0.085, 0.0, 0.012]) * s
@@ -485,7 +419,7 @@ class _Scene:
                 px(nose),
                 rad(bridge, 0.012),
                 rad(nose, 0.016),
-                _shade(col["skin"], 0.85),
+                shade(col["skin"], 0.85),
             )
             for eye, brow_side in (("left_eye", 1), ("right_eye", -1)):
                 p = lm[L[eye]]
