@@ -17,9 +17,10 @@ Modules: :mod:`~gait.synth.params` (parameters), :mod:`~gait.synth.geometry` (bo
 proportions, rotations, IK), :mod:`~gait.synth.kinematics` (3-D model) with
 :mod:`~gait.synth.swing` (the swing leg), :mod:`~gait.synth.camera` (projection),
 :mod:`~gait.synth.landmarks` (33 landmarks, noise), :mod:`~gait.synth.truth` (events and
-metrics), :mod:`~gait.synth.render` (video), :mod:`~gait.synth.detect` (MediaPipe on
-rendered frames, for tests and benchmarks), :mod:`~gait.synth.cli` (``gait synth``) and
-:mod:`~gait.synth.samples` (the sample clips).
+metrics), :mod:`~gait.synth.render` (video) with :mod:`~gait.synth.canvas` (drawing
+primitives) and :mod:`~gait.synth.scenery` (wall, floor, treadmill, track),
+:mod:`~gait.synth.detect` (MediaPipe on rendered frames, for tests and benchmarks),
+:mod:`~gait.synth.cli` (``gait synth``) and :mod:`~gait.synth.samples` (the sample clips).
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 The runner is drawn as a solid, shaded figure: limbs are capsules (tapered cylinders seen
 from the side) with an outline, a base colour and a highlight; the torso and shorts are
 filled hulls; the head has hair, ears, eyes, brows, nose and mouth when they face the
-camera.  Parts are drawn back to front by their depth from the camera.  The scene has a
-wall, a floor with the floor line, a treadmill deck with a moving belt (treadmill) or a
-track with lane lines (overground), and a soft shadow under the runner.
+camera (the primitives: :mod:`gait.synth.canvas`).  Parts are drawn back to front by their
+depth from the camera.  The scene has a wall, a floor with the floor line, a treadmill
+deck with a moving belt (treadmill) or a track with lane lines (overground;
+:mod:`gait.synth.scenery`), and a soft shadow under the runner.
 
 OpenCV is imported inside the functions, so importing this module stays cheap.
 """
@@ -24,6 +25,7 @@ from gait.synth.canvas import SS, Canvas, Color, shade
 from gait.synth.kinematics import SIDES, RunnerModel, Skeleton
 from gait.synth.landmarks import landmarks_3d, project_landmarks
 from gait.synth.params import RunnerParams
+from gait.synth.scenery import background, belt_marks
 
 #: Palettes (BGR): skin, hair, shirt, shorts, shoes, socks.
 PALETTES: tuple[dict[str, Color], ...] = (
@@ -107,111 +109,14 @@ class _Scene:
         )
         self.camera = cam
         self.colors = PALETTES[params.appearance % len(PALETTES)]
-        self.background = self._background()
-
-    # ---- static scene ---------------------------------------------------------------
-    def _background(self) -> np.ndarray:
-        import cv2
-
-        p, cam = self.p, self.cam
-        w, h = cam.width, cam.height
-        img = np.empty((h, w, 3), np.uint8)
-        rows = np.linspace(0, 1, h)[:, None]
-        wall = np.array([200, 214, 222]) * (1 - 0.15 * rows) + np.array([10, 10, 5]) * rows
-        img[:] = wall[:, None, :].astype(np.uint8)
-        view_dir = cam.axes[2].copy()
-        view_dir[2] = 0
-        view_dir /= np.linalg.norm(view_dir)
-        lateral = np.array([-view_dir[1], view_dir[0], 0.0])
-        back = 3.0 if p.treadmill else 4.0
-        wall_base = view_dir * back
-        canvas = Canvas(img)
-        # wall decoration: three panels (posters, a window) on the wall behind the runner
-        panels = (
-            (-3.2, 0.9, 2.0, (170, 190, 205)),
-            (2.4, 1.0, 1.9, (150, 165, 120)),
-            (-0.6, 1.6, 2.3, (205, 200, 185)),
-        )
-        for off, z0, z1, color in panels:
-            a = wall_base + lateral * off
-            corners = ((0.0, z0), (1.4, z0), (1.4, z1), (0.0, z1))
-            quad = np.array([a + lateral * dx + np.array([0.0, 0.0, z]) for dx, z in corners])
-            pts = cam.project(quad)
-            if (pts[:, 2] > 0.1).all():
-                canvas.poly(pts[:, :2], color)
-        # floor up to the wall (the floor line), and a baseboard
-        floor_col = (95, 105, 118) if p.treadmill else (70, 80, 150)
-        far = [wall_base + lateral * s for s in (-60.0, 60.0)]
-        reach = back + p.camera_distance_m - 0.3
-        near = [wall_base - view_dir * reach + lateral * s for s in (60.0, -60.0)]
-        canvas.poly(cam.project(np.array(far + near))[:, :2], floor_col)
-        up = np.array([0.0, 0.0, 0.12])
-        base = cam.project(np.array([far[0] + up, far[1] + up, far[1], far[0]]))
-        canvas.poly(base[:, :2], (150, 160, 170))
-        # a little sensor grain, fixed over time
-        rng = np.random.default_rng(1)
-        grain = rng.normal(0, 3.0, (h, w, 1))
-        img[:] = np.clip(img.astype(np.float64) + grain, 0, 255).astype(np.uint8)
-        if p.treadmill:
-            self._treadmill_deck(canvas)
-        else:  # running-track lane lines along the direction of travel
-            for y in (-0.62, 0.62, -1.84, 1.84):
-                line = self._clip_line(np.array([[-40.0, y, 0.0], [40.0, y, 0.0]]))
-                if line is not None:
-                    a_px, b_px = (tuple(int(v) for v in q) for q in line)
-                    cv2.line(img, a_px, b_px, (235, 235, 240), 2 * SS, cv2.LINE_AA)
-        return img
-
-    def _clip_line(self, seg: np.ndarray) -> np.ndarray | None:
-        """Project a 3-D segment (2, 3), clipped to in front of the camera, to (2, 2) px."""
-        c = self.cam.to_camera(seg)
-        z = c[:, 2]
-        if (z < 0.2).all():
-            return None
-        if (z < 0.2).any():
-            t = (0.2 - z[0]) / (z[1] - z[0])
-            cut = seg[0] + t * (seg[1] - seg[0])
-            seg = np.array([cut, seg[1]]) if z[0] < 0.2 else np.array([seg[0], cut])
-        return self.cam.project(seg)[:, :2]
-
-    def _treadmill_deck(self, canvas: Canvas) -> None:
-        cam = self.cam
-        deck = np.array(
-            [[-1.0, -0.45, 0.0], [1.0, -0.45, 0.0], [1.0, 0.45, 0.0], [-1.0, 0.45, 0.0]]
-        )
-        pts = cam.project(deck)
-        if (pts[:, 2] > 0.2).all():
-            canvas.poly(pts[:, :2], (55, 55, 60))
-        belt = deck * [0.97, 0.75, 1.0]
-        pts = cam.project(belt)
-        if (pts[:, 2] > 0.2).all():
-            canvas.poly(pts[:, :2], (38, 38, 40))
-        for y in (-0.45, 0.45):
-            rail = np.array([[-1.0, y, 0.0], [1.0, y, 0.0], [1.0, y, 0.06], [-1.0, y, 0.06]])
-            pts = cam.project(rail)
-            if (pts[:, 2] > 0.2).all():
-                canvas.poly(pts[:, :2], (120, 125, 130))
-
-    def _belt_marks(self, img: np.ndarray, t: float) -> None:
-        import cv2
-
-        if not self.p.treadmill:
-            return
-        spacing = 0.5
-        x0 = -(self.model.speed_mps * t) % spacing
-        for x in np.arange(-1.0 + x0, 0.97, spacing):
-            seg = np.array([[x, -0.3, 0.001], [x, 0.3, 0.001]])
-            line = self._clip_line(seg)
-            if line is not None and x > -0.97:
-                a, b = (tuple(int(v) for v in q) for q in line)
-                cv2.line(img, a, b, (70, 70, 74), SS, cv2.LINE_AA)
+        self.background = background(params, self.cam)
 
     # ---- the runner -----------------------------------------------------------------
     def frame(self, i: int, skel: Skeleton, lms: np.ndarray) -> np.ndarray:
         """Draw frame ``i`` (BGR, full resolution)."""
         img = self.background.copy()
         t = float(skel.time_s[i])
-        self._belt_marks(img, t)
+        belt_marks(img, t, cam=self.cam, treadmill=self.p.treadmill, speed_mps=self.model.speed_mps)
         canvas = Canvas(img)
         j = {k: v[i] for k, v in skel.joints.items()}
         self._shadow(img, j["pelvis"])
