@@ -27,8 +27,8 @@ from gait.events import (
     leg_length_px,
     strides_from_events,
 )
-from gait.findings import Rule
 from gait.findings import evaluate as evaluate_findings
+from gait.findings_rules import Rule
 from gait.metrics import METRICS, stride_metrics
 from gait.posedata import LANDMARK_INDEX, PoseData
 from gait.quality import data_warnings, flat_landing_warning
@@ -122,7 +122,7 @@ def analyze_pose(
         0.1-0.7 frames and within 0.05 deg).  Where the pelvis is lowest at the
         stance's first or last frame, the middle of stance stands in.
     rules : tuple of Rule, optional
-        Findings rules (default: :func:`gait.findings.load_rules`, the built-in ones).
+        Findings rules (default: :func:`gait.findings_rules.load_rules`, the built-in ones).
     _retimed : (factor, clip cadence), internal
         Set on the second pass over a clip found slowed down or sped up by the legs'
         rhythm (:func:`gait.timing.playback.off_speed_rhythm`): ``pose`` is already

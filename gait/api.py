@@ -55,7 +55,7 @@ def analyze(
         Events, strides, summary, findings and drill plan as DataFrames and dicts.
     """
     from gait.analysis import analyze_pose
-    from gait.findings import load_rules
+    from gait.findings_rules import load_rules
 
     loaded_rules = load_rules(rules) if rules is not None else None
     pose = _pose_of(source, model=model, slowmo=slowmo, cache=cache, progress=progress)

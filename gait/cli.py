@@ -263,7 +263,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     # Everything that can be checked is checked before the (slow) pose inference.
     rules = None
     if args.rules:
-        from gait.findings import load_rules
+        from gait.findings_rules import load_rules
 
         rules = load_rules(args.rules)
     if args.runner is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gait import drills, findings
+from gait import drills, findings, findings_rules
 from gait.errors import ConfigError
 
 SIDE_VIEW_REAR_ONLY = "not measurable from a side view; film from behind or in front"
@@ -87,7 +87,7 @@ def test_thresholds_come_from_data_and_can_be_overridden(tmp_path: Path) -> None
     user.write_text('[[rules.trunk_lean.conditions]]\nmetric = "trunk_lean_deg"\nthreshold = 7.0\n')
     s = summary()
     assert by_code(findings.evaluate(s))["GAIT-TRK-01"].status == "not_fired"
-    stricter = findings.load_rules(user)
+    stricter = findings_rules.load_rules(user)
     f = by_code(findings.evaluate(s, stricter))["GAIT-TRK-01"]
     assert f.status == "fired"
     assert "user override" in f.evidence[0]["threshold_basis"]
@@ -106,7 +106,7 @@ def test_bad_override_files_are_clear_errors(tmp_path: Path, text: str, message:
     user = tmp_path / "rules.toml"
     user.write_text(text)
     with pytest.raises(ConfigError, match=message):
-        findings.load_rules(user)
+        findings_rules.load_rules(user)
 
 
 def test_no_diagnostic_wording() -> None:
@@ -119,14 +119,14 @@ def test_no_diagnostic_wording() -> None:
         "injury is",
         "you have",
     )
-    for rule in findings.load_rules():
+    for rule in findings_rules.load_rules():
         text = f"{rule.compensation} {rule.explanation} {rule.cue}".lower()
         assert not any(b in text for b in banned), rule.code
 
 
 def test_every_rule_maps_to_catalogue_drills() -> None:
     cat = drills.catalogue()
-    for rule in findings.load_rules():
+    for rule in findings_rules.load_rules():
         assert rule.drills, rule.code
         assert set(rule.drills) <= set(cat), rule.code
 
@@ -203,7 +203,7 @@ def test_findings_table_is_one_tidy_row_per_rule() -> None:
         "sides",
         "reason",
     ]
-    assert len(table) == len(findings.load_rules())
+    assert len(table) == len(findings_rules.load_rules())
     assert table.set_index("code").loc["GAIT-CAD-01", "status"] == "fired"
 
 
@@ -265,12 +265,12 @@ def test_a_pattern_not_seen_is_as_sure_as_the_measurements_that_rule_it_out() ->
     assert got["GAIT-STR-01"].confidence == "low"
     assert got["GAIT-TRK-01"].confidence == ""  # no label given: none claimed
     conds = tuple(
-        findings.Condition(m, "value", ">", 30.0, "heuristic", "test")
+        findings_rules.Condition(m, "value", ">", 30.0, "heuristic", "test")
         for m in ("overstride_pct_leg", "shank_angle_ic_deg")
     )
-    both = findings.Rule("both", "GAIT-TST-01", "test", "test", "all", (), conds)
+    both = findings_rules.Rule("both", "GAIT-TST-01", "test", "test", "all", (), conds)
     assert findings.evaluate(s, (both,))[0].confidence == "high"
-    one = findings.Rule("one", "GAIT-TST-02", "test", "test", "any", (), conds)
+    one = findings_rules.Rule("one", "GAIT-TST-02", "test", "test", "any", (), conds)
     assert findings.evaluate(s, (one,))[0].confidence == "low"
 
 

@@ -167,7 +167,7 @@ def _rules_seed() -> bytes:
 @FUZZ
 @given(data=st.data())
 def test_rules_loader_raises_only_gait_errors(data: st.DataObject) -> None:
-    from gait.findings import load_rules
+    from gait.findings_rules import load_rules
 
     blob = data.draw(inputs(_rules_seed()))
     _only_gait_errors(blob, load_rules, ".toml")
