@@ -20,8 +20,9 @@ foot's height and its contact runs), :mod:`~gait.events.fits` (sub-frame kink ti
 :mod:`~gait.events.signals` (knee, leg and foot signals), :mod:`~gait.events.stance`
 (one foot's contacts, landings, toe-offs and midstances, step by step),
 :mod:`~gait.events.detect` (the events from the foot's height), :mod:`~gait.events.frontal`
-(from behind: which foot is lower), :mod:`~gait.events.strides` (strides and their
-checks); :mod:`~gait.events.common` holds what they share.
+(from behind: which foot is lower), :mod:`~gait.events.strides` (strides) and
+:mod:`~gait.events.stride_checks` (their checks); :mod:`~gait.events.common` holds what
+they share.
 """
 
 from gait.events.common import (

@@ -1,5 +1,6 @@
 """From events to strides: one row per contact with the checks that make a stride
-trustworthy; strides that fail are kept, marked invalid with a reason."""
+trustworthy (:mod:`~gait.events.stride_checks`); strides that fail are kept, marked
+invalid with a reason."""
 
 from __future__ import annotations
 
@@ -12,9 +13,14 @@ import numpy as np
 import pandas as pd
 
 from gait._runs import next_true
-from gait.events.common import (
-    CLIP_END_REASON,
-    SIDES,
+from gait.events.common import SIDES
+from gait.events.stride_checks import (
+    cross_checks,
+    distrust_far_leg,
+    first_failure,
+    flag_odd_strides,
+    own_checks,
+    unusable_checks,
 )
 
 
@@ -244,9 +250,9 @@ def strides_from_events(
         )
     out = pd.concat(rows, ignore_index=True).sort_values("ic_pos", kind="stable")
     out = out.reset_index(drop=True)
-    _flag_odd_strides(out, lim.max_stride_change)
+    flag_odd_strides(out, lim.max_stride_change)
     if trusted_side in SIDES:
-        _distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
+        distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
     return out
 
 
@@ -297,7 +303,7 @@ def _side_strides(
     contact_ms = 1000.0 * (to_t - ic_t)
     stride_s = nxt_t - ic_t
     step_s = np.where(np.isfinite(prev_c), ic_t - t(np.nan_to_num(prev_c)), np.nan)
-    cross = _cross_checks(
+    cross = cross_checks(
         n_between,
         ic_t,
         to_t,
@@ -306,7 +312,7 @@ def _side_strides(
         np.where(np.isfinite(prev_to), t(np.nan_to_num(prev_to)), np.nan),
         max_overlap_s=lim.max_overlap_s,
     )
-    checks = _own_checks(
+    checks = own_checks(
         piv.index,
         ic,
         to,
@@ -319,13 +325,13 @@ def _side_strides(
         dropped=dropped,
         split=split,
     )
-    checks += _unusable_checks(unusable, ic, to, nxt, n)
+    checks += unusable_checks(unusable, ic, to, nxt, n)
     if trusted:
-        note = _first_failure(cross, ic.size)
+        note = first_failure(cross, ic.size)
     else:
         note = np.full(ic.size, "", dtype=object)
         checks = checks[:5] + cross + checks[5:]
-    reason = _first_failure(checks, ic.size)
+    reason = first_failure(checks, ic.size)
     return pd.DataFrame(
         {
             "side": side,
@@ -371,190 +377,3 @@ def _other_foot_around(
     )
     n_between = np.searchsorted(oth, nxt, side="left") - j_after
     return prev_c, next_c, prev_to, n_between
-
-
-def _unusable_checks(
-    unusable: Sequence[tuple[np.ndarray, str]],
-    ic: np.ndarray,
-    to: np.ndarray,
-    nxt: np.ndarray,
-    n: int,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """One (fails, reason) check per frame set of ``unusable`` that has frames: a stride
-    fails when any of its frames, from IC to the next contact (or to its TO, or IC),
-    is in the set."""
-    out = []
-    for frames, why_bad in unusable:
-        if frames.any():
-            lo = np.clip(np.floor(ic).astype(int), 0, n)
-            last = np.where(np.isfinite(nxt), nxt, np.where(np.isfinite(to), to, ic))
-            end = np.ceil(np.nan_to_num(last)).astype(int)
-            hi = np.clip(end + 1, 0, n)
-            cb = np.concatenate([[0], np.cumsum(frames)])
-            out.append((cb[hi] - cb[lo] > 0, np.full(ic.size, why_bad)))
-    return out
-
-
-def _first_failure(checks: Sequence[tuple[np.ndarray, np.ndarray]], k: int) -> np.ndarray:
-    """(k,) object array: per stride, the message of the first check in ``checks`` it
-    fails ("" when it passes them all)."""
-    out = np.full(k, "", dtype=object)
-    for fail, msg in checks:
-        fill = fail & (out == "")
-        out[fill] = msg[fill]
-    return out
-
-
-def _cross_checks(
-    n_between: np.ndarray,
-    ic_t: np.ndarray,
-    to_t: np.ndarray,
-    stride_s: np.ndarray,
-    next_c_t: np.ndarray,
-    prev_to_t: np.ndarray,
-    *,
-    max_overlap_s: float,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The checks that involve the other foot, as (fails, reason) per stride: one of its
-    contacts in the stride, near mid-stride, and no double support either way (times in
-    seconds; ``next_c_t``, ``prev_to_t``: the other foot's next contact and the toe-off
-    before this contact, NaN where there is none)."""
-    size = ic_t.size
-    # a missing contact or toe-off (NaN) compares False: it fails no check
-    offset = next_c_t - ic_t
-    return [
-        (
-            n_between != 1,
-            np.char.add(
-                "contacts do not alternate: ",
-                np.char.add(n_between.astype(str), " contralateral contacts in the stride"),
-            ),
-        ),
-        (
-            (n_between == 1) & ((offset < 0.3 * stride_s) | (offset > 0.7 * stride_s)),
-            np.full(size, "uneven steps: the other foot's contact is far from mid-stride"),
-        ),
-        (
-            next_c_t < to_t - max_overlap_s,
-            np.full(size, "the other foot lands before this one leaves the ground"),
-        ),
-        (
-            prev_to_t > ic_t + max_overlap_s,
-            np.full(size, "this foot lands before the other one leaves the ground"),
-        ),
-    ]
-
-
-def _own_checks(
-    contacts: pd.Index,
-    ic: np.ndarray,
-    to: np.ndarray,
-    nxt: np.ndarray,
-    contact_ms: np.ndarray,
-    stride_s: np.ndarray,
-    *,
-    events_ok: np.ndarray,
-    events_why: np.ndarray,
-    lim: StrideLimits,
-    dropped: dict[Any, float],
-    split: dict[Any, float],
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The checks on one foot's own strides, as (fails, reason) in the order they are
-    reported: a contact cut short or left out off the step rhythm, its events' own
-    validity, the clip's end, the events' order, contact and stride times in the running
-    range, and the share of the stride on the ground."""
-    size = ic.size
-    with np.errstate(divide="ignore", invalid="ignore"):
-        duty = 0.1 * contact_ms / stride_s  # per cent of the stride on the ground
-    duty_pct = np.round(np.clip(np.nan_to_num(duty), -999, 999)).astype(int)
-    cut_msg = [
-        f"this contact may be cut short: the foot seemed to land again "
-        f"{1000.0 * split.get(c, 0.0):.0f} ms later, off the step rhythm (that "
-        "second contact is not used)"
-        for c in contacts
-    ]
-    gone_msg = [
-        f"a second contact of this foot {1000.0 * dropped.get(c, 0.0):.0f} ms from "
-        "another, off the step rhythm (the foot dipped to the floor level, or the pose "
-        "model misplaced it): not used"
-        for c in contacts
-    ]
-    return [
-        (contacts.isin(list(split)), np.array(cut_msg)),
-        (contacts.isin(list(dropped)), np.array(gone_msg)),
-        (~events_ok, events_why),
-        (~np.isfinite(nxt), np.full(size, CLIP_END_REASON)),
-        (
-            ~(to > ic) | (np.isfinite(nxt) & (to >= nxt)),  # NaN: missing
-            np.full(size, "events missing or out of order"),
-        ),
-        (
-            (contact_ms < 1000 * lim.min_contact_s) | (contact_ms > 1000 * lim.max_contact_s),
-            np.char.add(
-                "contact time outside running range: ",
-                np.char.add(np.round(np.nan_to_num(contact_ms)).astype(int).astype(str), " ms"),
-            ),
-        ),
-        (
-            np.isfinite(stride_s) & ((stride_s < lim.min_stride_s) | (stride_s > lim.max_stride_s)),
-            np.char.add(
-                "stride time outside running range: ",
-                np.char.add(np.round(np.nan_to_num(stride_s), 2).astype(str), " s"),
-            ),
-        ),
-        (
-            np.isfinite(stride_s) & (contact_ms > 1000.0 * lim.max_duty * stride_s),
-            np.char.add(
-                np.char.add("the foot is on the ground for ", duty_pct.astype(str)),
-                " % of the stride: not a running stride",
-            ),
-        ),
-    ]
-
-
-def _flag_odd_strides(strides: pd.DataFrame, max_change: float) -> None:
-    """Invalidate (in place) valid strides far from the clip's median stride time.
-
-    Steady running varies its stride time by a few per cent; a stride more than
-    ``max_change`` (a fraction) off the median of the valid ones ends at a missed or an
-    extra contact.  Needs at least three valid strides.
-    """
-    ok = strides["valid"].to_numpy(dtype=bool)
-    st = strides["stride_time_s"].to_numpy(dtype=float)
-    if ok.sum() < 3:
-        return
-    typical = float(np.median(st[ok]))
-    odd = ok & (np.abs(st / typical - 1.0) > max_change)
-    if odd.any():
-        strides.loc[odd, "valid"] = False
-        strides.loc[odd, "reason"] = [
-            f"stride time {v:.2f} s is over {max_change:.0%} off the clip's median {typical:.2f} s"
-            for v in st[odd]
-        ]
-
-
-def _distrust_far_leg(
-    strides: pd.DataFrame, trusted_side: str, *, min_valid_fraction: float
-) -> None:
-    """Invalidate (in place) the few passing strides of a far leg whose strides mostly fail.
-
-    When most of the far leg's strides fail the checks while the near leg's mostly pass,
-    the pose model is not tracking the far leg (hidden by a treadmill console, or its
-    landmarks drawn onto the near leg), and the strides that pass do so by chance.
-    """
-    other = SIDES[1 - SIDES.index(trusted_side)]
-    far = (strides["side"] == other).to_numpy()
-    near = (strides["side"] == trusted_side).to_numpy()
-    valid = strides["valid"].to_numpy(dtype=bool)
-    if far.sum() < 3 or not near.any():
-        return
-    far_ok, near_ok = valid[far].mean(), valid[near].mean()
-    if far_ok >= min_valid_fraction or near_ok < min_valid_fraction:
-        return
-    n_fail, n_far = int((far & ~valid).sum()), int(far.sum())
-    hit = far & valid
-    strides.loc[hit, "valid"] = False
-    strides.loc[hit, "reason"] = (
-        f"the far ({other}) leg is poorly tracked: {n_fail} of its {n_far} strides fail "
-        "the checks, so the others are not trusted either"
-    )
