@@ -201,9 +201,11 @@ def _apply_overrides(base: dict[str, Any], user: dict[str, Any], path: str | Pat
                         raise ConfigError(f"{path}: unknown keys {sorted(unknown)} in rule {key}")
                     by_metric[metric].update(cond)
                     if "threshold" in cond and "basis" not in cond:
-                        by_metric[metric]["kind"] = "heuristic"
+                        # a threshold of the user's own: no longer the cited study's,
+                        # unless they say what kind it is
+                        by_metric[metric]["kind"] = cond.get("kind", "heuristic")
                         by_metric[metric]["basis"] = f"user override from {Path(path).name}"
-            elif name in base[key]:
+            elif name in RULE_KEYS:  # the optional keys (cue, ...) may be added
                 base[key][name] = value
             else:
                 raise ConfigError(f"{path}: unknown key {name!r} in rule {key}")

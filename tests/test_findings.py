@@ -93,6 +93,25 @@ def test_thresholds_come_from_data_and_can_be_overridden(tmp_path: Path) -> None
     assert "user override" in f.evidence[0]["threshold_basis"]
 
 
+def test_an_override_may_add_an_optional_key_and_keeps_its_own_kind(tmp_path: Path) -> None:
+    """rules.toml: "only the keys you give change" - an optional key the built-in rule
+    lacks (a cue) was refused as an unknown key, and a threshold given with its kind but
+    no basis came out "heuristic" whatever the kind said."""
+    user = tmp_path / "rules.toml"
+    user.write_text(
+        '[rules.trunk_lean]\ncue = "run tall"\n'
+        '[[rules.trunk_lean.conditions]]\nmetric = "trunk_lean_deg"\nthreshold = 7.0\n'
+        'kind = "study"\n'
+    )
+    base = next(r for r in findings_rules.load_rules() if r.key == "trunk_lean")
+    assert not base.cue
+    rule = next(r for r in findings_rules.load_rules(user) if r.key == "trunk_lean")
+    assert rule.cue == "run tall"
+    (cond,) = [c for c in rule.conditions if c.metric == "trunk_lean_deg"]
+    assert (cond.threshold, cond.kind) == (7.0, "study")
+    assert "user override" in cond.basis
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
