@@ -263,7 +263,7 @@ def _run_landmarker(
         model=options.model,
         model_sha256=model_sha,
         versions=library_versions(),
-        settings={**_settings(info, options), "segments": len(bounds)},
+        settings=_settings(info, options, segments=len(bounds)),
     )
 
 
@@ -446,12 +446,17 @@ def _grow(a: np.ndarray) -> np.ndarray:
     return np.concatenate([a, extra])
 
 
-def _settings(info: VideoInfo, options: ExtractOptions) -> dict[str, Any]:
-    return {
+def _settings(info: VideoInfo, options: ExtractOptions, *, segments: int) -> dict[str, Any]:
+    """The extraction's settings, in key order: the order a cached copy comes back in
+    (:meth:`PoseData.save` sorts them), so a report lists them alike on the first run
+    and from the cache."""
+    settings = {
         **asdict(options),
         "video_fps": info.fps,
         "video_frame_count": info.frame_count,
         "rotation_deg": info.rotation_deg,
         "backend": info.backend,
         "extractor_version": EXTRACTOR_VERSION,
+        "segments": segments,
     }
+    return dict(sorted(settings.items()))

@@ -74,3 +74,20 @@ def test_cache_hit_reports_the_path_given_this_time(
     again = pose.extract(renamed, progress=False)
     assert again.source_path == str(renamed)
     assert again.source_sha256 == treadmill_pose.source_sha256
+
+
+def test_settings_read_alike_fresh_and_from_the_cache(
+    model_full: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached copy's settings come back in key order (PoseData.save sorts them); a fresh
+    extraction listed them in the options' order, so the report's "Pose extraction
+    settings" table read differently on a clip's first run than on later ones."""
+    monkeypatch.setenv("GAIT_CACHE_DIR", str(tmp_path / "cache"))
+    clip = Path(__file__).resolve().parents[1] / "sample_videos" / "side_good_form.mp4"
+    options = pose.ExtractOptions(max_frames=10)
+    messages: list[str] = []
+    fresh = pose.extract(clip, options=options, progress=False, report=messages.append)
+    cached = pose.extract(clip, options=options, progress=False, report=messages.append)
+    assert any("inference skipped" in m for m in messages)
+    assert list(cached.settings) == list(fresh.settings)
+    assert cached.settings == fresh.settings
