@@ -21,7 +21,6 @@ toe-offs within about a frame of where the toe leaves it.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
@@ -38,13 +37,14 @@ def main() -> None:
     ap.add_argument("--sheets", type=Path, default=None, help="folder for the PNGs (default OUT)")
     args = ap.parse_args()
     import cv2
-    import pandas as pd
 
-    from gait.posedata import LANDMARK_INDEX, load
+    from gait.api import load
+    from gait.posedata import LANDMARK_INDEX
 
-    side = args.side or _near_side(args.out / "analysis.json")
-    xy = load(args.out / "landmarks.npz").image_px[..., :2]
-    ev = pd.read_csv(args.out / "events.csv")
+    res = load(args.out)  # the saved landmarks analysed again: events and near leg
+    side = args.side or res.near_leg or "left"
+    xy = res.pose.image_px[..., :2]
+    ev = res.events
     ev = ev[(ev["side"] == side) & (ev["kind"] == args.kind) & ev["valid"].astype(bool)]
     cap = cv2.VideoCapture(str(args.clip))
     frames = []
@@ -65,14 +65,6 @@ def main() -> None:
         path = folder / f"sheet_{side}_{args.kind}_{i // 4}.png"
         cv2.imwrite(str(path), np.vstack(rows[i : i + 4]))
         print(path)
-
-
-def _near_side(analysis_json: Path) -> str:
-    """The leg nearer the camera in a side view (``left`` when the clip has none)."""
-    doc = json.loads(analysis_json.read_text(encoding="utf-8"))
-    facing = doc["view"].get("facing")
-    # a runner facing image-left shows the left side to the camera, and the reverse
-    return "right" if facing == "right" else "left"
 
 
 def _tile(frames: list[np.ndarray], f: int, cx: float, cy: float, red: bool) -> np.ndarray:
