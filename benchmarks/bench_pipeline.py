@@ -32,7 +32,6 @@ def best(cmd: list[str], repeats: int, env: dict[str, str]) -> float:
 
 def stages(clip: Path, out: Path) -> dict[str, float]:
     """Seconds of each stage after the landmarks are cached (in this process)."""
-    import argparse as ap
 
     t0 = time.perf_counter()
     from gait import pose
@@ -44,8 +43,7 @@ def stages(clip: Path, out: Path) -> dict[str, float]:
     t2 = time.perf_counter()
     result = analyze_pose(data)
     t3 = time.perf_counter()
-    how = ap.Namespace(clip=clip, slowmo=1.0, title=None, runner=None, video_overlay=False)
-    write_outputs(out, result, how)
+    write_outputs(out, result, clip=clip)
     t4 = time.perf_counter()
     return {
         "imports": t1 - t0,

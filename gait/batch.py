@@ -23,7 +23,6 @@ exits like every other ``gait`` command on a :class:`~gait.errors.GaitError`.
 
 from __future__ import annotations
 
-import argparse
 import glob
 import json
 import os
@@ -195,10 +194,7 @@ def _analyze_to_folder(job: ClipJob, options: BatchOptions) -> dict[str, Any]:
     warnings = pose.check_extracted(data, job.clip)  # the checks of `gait analyze`
     result = analyze_pose(data)
     result.warnings.extend(warnings)
-    how = argparse.Namespace(
-        clip=job.clip, slowmo=1.0, title=None, runner=None, video_overlay=False
-    )
-    write_outputs(job.out_dir, result, how)
+    write_outputs(job.out_dir, result, clip=job.clip)
     return result.to_dict()
 
 

@@ -332,7 +332,16 @@ def _analyze(
         record(result, args, say)
         print(json.dumps(result.to_dict(), indent=1))
         return 0
-    written = write_outputs(target, result, args, figures=worker)
+    written = write_outputs(
+        target,
+        result,
+        clip=args.clip,
+        slowmo=args.slowmo,
+        title=args.title,
+        runner=args.runner,
+        video_overlay=args.video_overlay,
+        figures=worker,
+    )
     record(result, args, say)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))

@@ -86,13 +86,23 @@ def record(result: Any, args: argparse.Namespace, say: Any) -> None:
 
 
 def write_outputs(
-    target: OutputDir | Path, result: Any, args: argparse.Namespace, *, figures: Any = None
+    target: OutputDir | Path,
+    result: Any,
+    *,
+    clip: str | Path,
+    slowmo: float = 1.0,
+    title: str | None = None,
+    runner: str | None = None,
+    video_overlay: bool = False,
+    figures: Any = None,
 ) -> list[Path]:
     """Write every output into a staging folder, then put it in place in one rename.
 
-    A plain folder path replaces a previous result there (as ``--force`` does);
-    ``figures`` is a :class:`gait.report.worker.FigureWorker` that draws some of the
-    report's figures.
+    A plain folder path replaces a previous result there (as ``--force`` does).
+    ``clip`` is the analysed video (the report's key frames, the overlay), ``slowmo``
+    its slow-motion factor, ``title`` and ``runner`` the report's heading,
+    ``video_overlay`` whether to write ``overlay.mp4``; ``figures`` is a
+    :class:`gait.report.worker.FigureWorker` that draws some of the report's figures.
     """
     from gait._io import prepare_output_dir, write_output_dir
 
@@ -121,15 +131,15 @@ def write_outputs(
                     result.findings,
                     result.drill_plan,
                     staged,
-                    video_path=args.clip,
-                    slowmo=args.slowmo,
-                    title=args.title,
-                    runner=args.runner,
+                    video_path=clip,
+                    slowmo=slowmo,
+                    title=title,
+                    runner=runner,
                     figure_worker=figures,
                 )
             finally:
                 data.result()
-        if args.video_overlay:
-            write_overlay_video(result, args.clip, staged / "overlay.mp4", slowmo=args.slowmo)
+        if video_overlay:
+            write_overlay_video(result, clip, staged / "overlay.mp4", slowmo=slowmo)
 
     return write_output_dir(target, write)

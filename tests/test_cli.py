@@ -118,6 +118,28 @@ def test_analyze_writes_the_documented_json_and_tables(model_full: Path, tmp_pat
     assert forced["view"]["kind"] == "rear" and forced["view"]["overridden"] is True
 
 
+@pytest.mark.slow
+def test_video_overlay_writes_the_annotated_clip(model_full: Path, tmp_path: Path) -> None:
+    """``--video-overlay`` adds ``overlay.mp4``: the clip frame for frame, same size."""
+    import cv2
+
+    out = tmp_path / "o"
+    proc = run("analyze", str(SAMPLE), "-o", str(out), "--video-overlay", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "overlay.mp4" in proc.stdout
+
+    def shape(path: Path) -> tuple[int, int, int]:
+        cap = cv2.VideoCapture(str(path))
+        try:
+            props = (cv2.CAP_PROP_FRAME_COUNT, cv2.CAP_PROP_FRAME_WIDTH, cv2.CAP_PROP_FRAME_HEIGHT)
+            n, w, h = (round(cap.get(p)) for p in props)
+            return n, w, h
+        finally:
+            cap.release()
+
+    assert shape(out / "overlay.mp4") == shape(SAMPLE)
+
+
 def test_bad_rules_file_fails_before_any_work(tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
     rules.write_text("[rules.nope]\ncode = 'X'\n")
