@@ -16,6 +16,7 @@ Frame of reference (metres): x forward, y to the runner's left, z up, ground fra
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,6 +30,34 @@ _SWING_KNEE_PEAK_AT = 0.4  # swing progress of peak knee flexion
 _LANDING_DESCENT_MPS = 0.3
 #: Least height of the sole's lowest point from 10 % of the swing to its second half (m).
 _MIN_CLEARANCE_M = 0.003
+
+
+@dataclass(frozen=True)
+class SwingCoords:
+    """The swing leg at the samples ``w`` of :func:`swing_joints`, before the clearance lifts.
+
+    Attributes
+    ----------
+    hip : ndarray of shape (n, 3)
+        This side's hip, metres.
+    theta : ndarray of shape (n,)
+        Sagittal leg angle (rad): the hip-to-ankle line's forward tilt from straight down.
+    dy : ndarray of shape (n,)
+        Lateral ankle offset from the hip (m, + to the runner's left).
+    dsag : ndarray of shape (n,)
+        Hip-to-ankle length in the sagittal plane (m).
+    lift : ndarray of shape (n,)
+        Foot lift added to the ankle's height (m).
+    dorsi : ndarray of shape (n,)
+        Ankle angle (rad): foot pitch minus the shank's sagittal angle.
+    """
+
+    hip: np.ndarray
+    theta: np.ndarray
+    dy: np.ndarray
+    dsag: np.ndarray
+    lift: np.ndarray
+    dorsi: np.ndarray
 
 
 def _foot_offset(fp: dict[str, np.ndarray], name: str, pitch: np.ndarray) -> np.ndarray:
@@ -101,12 +130,13 @@ def swing_joints(
     lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
     lift = lift + p.push_off * 0.4 * b.height_m * w * (1 - w) ** 6  # brisk lift-off
     fp = b.foot_points()
+    coords = SwingCoords(hip, theta, dy, dsag, lift, dorsi)
     if side not in lift_amps:
-        lift_amps[side] = _clearance_amps(b, w, hip, theta, dy, dsag, lift, dorsi, dur, side)
+        lift_amps[side] = _clearance_amps(b, w, coords, dur, side)
     early_amp, late_amp = lift_amps[side]
     early_shape, late_shape = _lift_shapes(w)
     extra = early_amp * early_shape + late_amp * late_shape
-    ankle, knee, pitch = _swing_leg(b, hip, theta, dy, dsag, lift, dorsi, side, extra)
+    ankle, knee, pitch = _swing_leg(b, coords, side, extra)
     out = {"ankle": ankle, "knee": knee, "pitch": pitch}
     for name in ("heel", "toe"):
         xz = _foot_offset(fp, name, pitch)
@@ -115,44 +145,28 @@ def swing_joints(
 
 
 def _swing_leg(
-    body: Body,
-    hip: np.ndarray,
-    theta: np.ndarray,
-    dy: np.ndarray,
-    dsag: np.ndarray,
-    lift: np.ndarray,
-    dorsi: np.ndarray,
-    side: str,
-    extra: np.ndarray | float = 0.0,
+    body: Body, coords: SwingCoords, side: str, extra: np.ndarray | float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Swing ankle and knee (n, 3) and foot pitch (n,) from the swing coordinates.
 
     ``extra`` (the clearance lifts) raises the ankle without turning the foot: the
-    pitch is ``dorsi`` plus the angle of the shank without it.  Near a straight knee
+    pitch is ``coords.dorsi`` plus the angle of the shank without it.  Near a straight knee
     the knee bends a lot for a little lift (a 0.3 mm lift bent a 5 deg knee 0.8 deg),
     and the shank's turn, passed on to the foot, lowered a pointed toe more than the
     lift raised it: no lift could clear the floor (20 of the 90 random runners of
     ``benchmarks/exact_sweep.py`` could not be built; 2 now).
     """
-    leg = np.stack([dsag * np.sin(theta), dy, -dsag * np.cos(theta) + lift], -1)
+    hip, theta, dsag = coords.hip, coords.theta, coords.dsag
+    leg = np.stack([dsag * np.sin(theta), coords.dy, -dsag * np.cos(theta) + coords.lift], -1)
     zero = np.zeros_like(dsag)
     shank = hip + leg - knee_ik(hip, hip + leg, zero, side, body)
     ankle = hip + leg + np.stack([zero, zero, zero + extra], -1)
     knee = knee_ik(hip, ankle, zero, side, body) if np.any(extra) else hip + leg - shank
-    return ankle, knee, dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
+    return ankle, knee, coords.dorsi + np.arctan2(shank[:, 0], -shank[:, 2])
 
 
 def _clearance_amps(
-    body: Body,
-    w: np.ndarray,
-    hip: np.ndarray,
-    theta: np.ndarray,
-    dy: np.ndarray,
-    dsag: np.ndarray,
-    lift: np.ndarray,
-    dorsi: np.ndarray,
-    dur: float,
-    side: str,
+    body: Body, w: np.ndarray, coords: SwingCoords, dur: float, side: str
 ) -> tuple[float, float]:
     """Amplitudes (m) of the extra ankle lift that keeps the swing foot off the floor.
 
@@ -165,8 +179,8 @@ def _clearance_amps(
     hovering).  Where it does not, smooth lifts ``B w (1 - w)^2`` (early) and
     ``A w^4 (1 - w)^2`` (late; :func:`_lift_shapes`), zero at toe-off and at
     contact, are added with the smallest sufficient ``B`` and then ``A`` (bisection to
-    0.5 mm), found on the samples ``w`` given (a dense stride).  ``(0, 0)`` when the
-    swing already clears.
+    0.5 mm), found on the samples ``w`` given (a dense stride), where the swing leg is
+    ``coords``.  ``(0, 0)`` when the swing already clears.
     """
     fp = body.foot_points()
     early_shape, late_shape = _lift_shapes(w)
@@ -181,7 +195,7 @@ def _clearance_amps(
     drop = -_LANDING_DESCENT_MPS * dur * np.diff(wl[descent])
 
     def sole(extra: np.ndarray) -> np.ndarray:
-        ankle, _, pitch = _swing_leg(body, hip, theta, dy, dsag, lift, dorsi, side, extra)
+        ankle, _, pitch = _swing_leg(body, coords, side, extra)
         pivots = ("heel_pivot", "ball_pivot")
         return np.min([ankle[:, 2] + _foot_offset(fp, p, pitch)[:, 1] for p in pivots], axis=0)
 
