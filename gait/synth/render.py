@@ -98,16 +98,15 @@ def _anterior(seg: np.ndarray) -> np.ndarray:
 class _Scene:
     """Everything that does not change from frame to frame, plus the per-frame drawing."""
 
-    def __init__(self, params: RunnerParams) -> None:
-        self.p = params
-        self.model = RunnerModel(params)
-        self.body = self.model.body
+    def __init__(self, model: RunnerModel) -> None:
+        self.p = params = model.params
+        self.model = model
+        self.body = model.body
         cam = make_camera(params)
         # supersampled camera: same geometry, scaled image
         self.cam = Camera(
             cam.position_m, cam.axes, cam.focal_px * SS, cam.width * SS, cam.height * SS
         )
-        self.camera = cam
         self.colors = PALETTES[params.appearance % len(PALETTES)]
         self.background = background(params, self.cam)
 
@@ -342,9 +341,15 @@ class _Scene:
 
 def render_frames(params: RunnerParams) -> Iterator[np.ndarray]:
     """Yield the clip's frames as RGB uint8 arrays of shape (height_px, width_px, 3)."""
+    yield from _frames(RunnerModel(params))
+
+
+def _frames(model: RunnerModel) -> Iterator[np.ndarray]:
+    """:func:`render_frames` of the runner ``model`` already built."""
     import cv2
 
-    scene = _Scene(params)
+    params = model.params
+    scene = _Scene(model)
     t = np.arange(params.n_frames) / params.fps
     skel = scene.model.evaluate(t)
     lms = landmarks_3d(skel, params.runner_height_m)
@@ -392,11 +397,11 @@ def render_video(
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV could not open a {fourcc!r} video writer for {path}")
     try:
-        for rgb in render_frames(params):
+        model = RunnerModel(params)
+        for rgb in _frames(model):
             writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     finally:
         writer.release()
-    model = RunnerModel(params)
     camera = make_camera(params)
     t = np.arange(params.n_frames) / params.fps
     pts = landmarks_3d(model.evaluate(t), params.runner_height_m)
