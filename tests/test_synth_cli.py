@@ -77,6 +77,41 @@ def test_bad_parameter_is_a_config_error(tmp_path: Path) -> None:
         synth_cli.params_from_args(args)
 
 
+def test_a_refused_runner_leaves_no_file(tmp_path: Path) -> None:
+    """A runner the model refuses is an error before anything is written: it left a
+    258-byte video stub (the writer was opened first), and the folder."""
+    out = tmp_path / "new" / "r.mp4"
+    args = _parse(
+        [
+            "-o",
+            str(out),
+            "--view",
+            "rear",
+            "--no-treadmill",
+            "--duration-s",
+            "10",
+            "--camera-distance-m",
+            "2",
+        ]
+    )
+    with pytest.raises(ConfigError, match="runs past the camera; raise camera_distance_m"):
+        synth_cli.run(args)
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_failed_render_leaves_no_video(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gait.synth import render
+
+    def broken(model: RunnerModel):  # type: ignore[no-untyped-def]
+        yield np.zeros((360, 640, 3), np.uint8)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(render, "_frames", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        render.render_video(RunnerParams(duration_s=0.5), tmp_path / "c.mp4")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_every_field_has_an_option() -> None:
     args = _parse(["-o", "x"])
     for name in RunnerParams.__dataclass_fields__:

@@ -132,10 +132,11 @@ class RunnerModel:
             # and passes the lab origin (camera_distance_m from the camera) at mid-clip
             near = p.camera_distance_m - 0.5 * self.speed_mps * p.duration_s
             if near < MIN_CAMERA_GAP_M:
+                reach = f"comes within {near:.1f} m of" if near > 0 else "runs past"
                 raise ConfigError(
                     f"overground seen from the {'back' if p.view == 'rear' else 'front'} the "
-                    f"runner ({self.speed_mps:.1f} m/s for {p.duration_s:g} s) comes within "
-                    f"{near:.1f} m of the camera; raise camera_distance_m to at least "
+                    f"runner ({self.speed_mps:.1f} m/s for {p.duration_s:g} s) {reach} "
+                    "the camera; raise camera_distance_m to at least "
                     f"{MIN_CAMERA_GAP_M + 0.5 * self.speed_mps * p.duration_s:.1f} or "
                     "shorten duration_s"
                 )

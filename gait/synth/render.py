@@ -374,7 +374,10 @@ def render_video(
     params : RunnerParams
         The runner and the scene; the noise fields are ignored (the pose model adds its own).
     path : str or Path
-        Output video; the parent folder is created.
+        Output video; the parent folder is created.  The clip is written beside it under a
+        hidden name and moved in place once complete: a runner the model refuses
+        (:class:`~gait.errors.ConfigError`, raised before any file is made) or a failure
+        while rendering leaves no video behind.
     write_truth : bool
         Also write the truth JSON (:func:`gait.synth.truth.save_truth`).
     fourcc : str
@@ -390,18 +393,26 @@ def render_video(
     from gait.synth.truth import compute_truth, save_truth
 
     path = Path(path)
+    model = RunnerModel(params)  # refuses an impossible runner before any file is made
     path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.stem}.partial{path.suffix or '.mp4'}")
     writer = cv2.VideoWriter(
-        str(path), cv2.VideoWriter.fourcc(*fourcc), params.fps, (params.width_px, params.height_px)
+        str(partial),
+        cv2.VideoWriter.fourcc(*fourcc),
+        params.fps,
+        (params.width_px, params.height_px),
     )
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV could not open a {fourcc!r} video writer for {path}")
     try:
-        model = RunnerModel(params)
-        for rgb in _frames(model):
-            writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        try:
+            for rgb in _frames(model):
+                writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        finally:
+            writer.release()
+        partial.replace(path)
     finally:
-        writer.release()
+        partial.unlink(missing_ok=True)
     camera = make_camera(params)
     t = np.arange(params.n_frames) / params.fps
     pts = landmarks_3d(model.evaluate(t), params.runner_height_m)
