@@ -1,8 +1,10 @@
 """Writing files so that an interrupted run never leaves a half-written output.
 
 :func:`atomic_write` (and :func:`atomic_file`) write one file: a temporary name in the
-same folder, then a rename.  An output *folder* (``gait analyze -o``, ``gait compare
--o``, ``gait history -o``) is all-or-nothing as a whole:
+same folder, then a rename; :func:`staged_files` does the same for files that belong
+together (a clip and its truth), renamed in place one after the other at the end.  An
+output *folder* (``gait analyze -o``, ``gait compare -o``, ``gait history -o``) is
+all-or-nothing as a whole:
 
 1. :func:`prepare_output_dir` looks at the folder before any work is done: it may be
    absent, empty, or hold a previous output of the same command (its marker file plus
@@ -14,10 +16,10 @@ same folder, then a rename.  An output *folder* (``gait analyze -o``, ``gait com
    ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, with a moment in which the
    previous output sits in ``.<name>.old-<pid>-<random>``) and then deleted.
 
-So an interrupted run leaves the previous folder (or none) or the complete new one.
-Only a killed process (SIGKILL, power loss) can leave a hidden staging file or folder
-(``.<name>.partial-<pid>-*``) behind; the next write of the same name removes those
-whose process is gone.
+So an interrupted run leaves the previous folder (or none) or the complete new one, and
+no folder that was made for it (:func:`new_folders`).  Only a killed process (SIGKILL,
+power loss) can leave a hidden staging file or folder (``.<name>.partial-<pid>-*``)
+behind; the next write of the same name removes those whose process is gone.
 """
 
 from __future__ import annotations
@@ -53,17 +55,60 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
     renamed onto ``path`` at the end (or removed if the block raises or is interrupted;
     one left by a killed process is removed by the next write of ``path``).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(path.parent, path.name)
-    fd, tmp = tempfile.mkstemp(prefix=_staging_prefix(path), dir=path.parent)
+    with staged_files(path) as (tmp,), open(tmp, "wb") as fh:
+        yield fh
+
+
+@contextlib.contextmanager
+def staged_files(*paths: str | Path) -> Iterator[list[Path]]:
+    """Hidden staging paths for ``paths``, moved onto them together if the block succeeds.
+
+    For files that belong together (a clip and its truth): the block writes each one to
+    its staging path, ``.<name>.partial-<pid>-<random><suffix>`` beside it (the suffix
+    kept for writers that go by it), and at the end each is renamed onto its path.  If
+    the block raises or is interrupted, the staging files are removed, and so are the
+    folders made for them.  One left by a killed process is removed by the next write of
+    the same path.
+    """
+    targets = [Path(p) for p in paths]
+    staged: list[Path] = []
+    with new_folders(*(t.parent for t in targets)):
+        try:
+            for target in targets:
+                remove_stale_staging(target.parent, target.name)
+                fd, name = tempfile.mkstemp(
+                    prefix=_staging_prefix(target), suffix=target.suffix, dir=target.parent
+                )
+                os.close(fd)
+                staged.append(Path(name))
+            yield list(staged)
+            for tmp, target in zip(staged, targets, strict=True):
+                os.chmod(tmp, FILE_MODE)
+                os.replace(tmp, target)
+        finally:
+            for tmp in staged:
+                tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def new_folders(*folders: Path) -> Iterator[None]:
+    """Create ``folders`` (and missing parents) for the block; if the block raises or is
+    interrupted, remove the ones made here again (each only while empty)."""
+    made: list[Path] = []
     try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
+        for folder in folders:
+            probe = folder.absolute()
+            missing = []
+            while not probe.exists() and probe.parent != probe:
+                missing.append(probe)
+                probe = probe.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            made += missing  # deepest first
+        yield
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
 
 
@@ -219,12 +264,21 @@ def write_output_dir(target: OutputDir, write: Callable[[Path], object]) -> list
     """
     path = target.path
     parent = path.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_staging(parent, path.name)
-        staged = Path(tempfile.mkdtemp(prefix=_staging_prefix(path), dir=parent))
-    except OSError as exc:
-        raise _output_error(path, exc) from None
+    with contextlib.ExitStack() as made:  # a failure removes the parent folders made here
+        try:
+            made.enter_context(new_folders(parent))
+            remove_stale_staging(parent, path.name)
+            staged = Path(tempfile.mkdtemp(prefix=_staging_prefix(path), dir=parent))
+        except OSError as exc:
+            raise _output_error(path, exc) from None
+        names = _fill_and_place(staged, target, write)
+    return [path / n for n in names]
+
+
+def _fill_and_place(staged: Path, target: OutputDir, write: Callable[[Path], object]) -> list[str]:
+    """:func:`write_output_dir`'s work: ``write(staged)``, then ``staged`` onto the target
+    (``staged`` is removed if that fails); returns the names of the files written."""
+    path = target.path
     try:
         os.chmod(staged, DIR_MODE)
         try:
@@ -250,7 +304,7 @@ def write_output_dir(target: OutputDir, write: Callable[[Path], object]) -> list
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
-    return [path / n for n in names]
+    return names
 
 
 def _output_error(path: Path, exc: OSError) -> OutputError:

@@ -196,6 +196,27 @@ def test_history_cli(runs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["history", "Ana <x>", "--db", str(tmp_path / "none.sqlite")]) == 3
 
 
+def test_interrupted_history_output_leaves_no_folder(
+    runs: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the plots are drawn left the folders made for ``-o new/sub/plots``
+    behind (empty): the staging folder went, the parents gait had made did not."""
+    import gait.report.plots
+
+    db = tmp_path / "h.sqlite"
+    history.record(runs[0], "Ana", db=db)
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def interrupted(*_a: Any, **_k: Any) -> bytes:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gait.report.plots, "figure_png", interrupted)
+    out = tmp_path / "new" / "sub" / "plots"
+    assert main(["history", "Ana", "--db", str(db), "-o", str(out)]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "gait: interrupted"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_schema_text_that_is_not_utf8_is_a_history_error(tmp_path: Path) -> None:
     """sqlite3 decodes schema names itself (no text_factory): a damaged byte there once
     escaped as UnicodeDecodeError (found by the fuzz test); now a one-line HistoryError
