@@ -164,10 +164,8 @@ def prepare_output_dir(
         The folder cannot be created or written.
     """
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"output {path} is a file, not a folder; choose a folder with -o")
-    if not path.exists():
-        _check_writable(path)
+    if not path.exists() or not path.is_dir():
+        check_output_folder(path)
         return OutputDir(path)
     entries = sorted(p.name for p in path.iterdir() if not _is_staging(p.name))
     if not entries:
@@ -185,6 +183,21 @@ def prepare_output_dir(
     if not (force or same_run):
         raise refuse_existing(target)
     return target
+
+
+def check_output_folder(path: Path) -> None:
+    """Raise unless ``path`` is, or can be made, a writable folder (whatever it holds).
+
+    Raises
+    ------
+    UsageError
+        ``path`` is a file.
+    OutputError
+        It cannot be created (a parent is a file) or written.
+    """
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"output {path} is a file, not a folder; choose a folder with -o")
+    _check_writable(path)
 
 
 def refuse_existing(target: OutputDir) -> UsageError:

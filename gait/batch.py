@@ -17,8 +17,9 @@ be on a file system every worker sees).
   valid strides, the registry metrics, the findings that fired, the report link.
 
 Exit code of the command: 0 when every clip is ok or skipped, 1 when some clips failed
-(the others are done and indexed); a run that cannot start (a bad option, no clips found)
-exits like every other ``gait`` command on a :class:`~gait.errors.GaitError`.
+(the others are done and indexed); a run that cannot start (a bad option, no clips found,
+an output folder that is a file or cannot be made) exits like every other ``gait``
+command on a :class:`~gait.errors.GaitError`, before any clip is analysed.
 """
 
 from __future__ import annotations
@@ -252,6 +253,9 @@ def run_batch(
     if scheduler:
         _require_distributed()
     from gait import models
+    from gait._io import check_output_folder
+
+    check_output_folder(out)  # before any clip is analysed, not at the index
 
     models.ensure_model(options.model, offline=options.offline)  # once, before the workers
     planned = plan_jobs(list(dict.fromkeys(Path(c) for c in clips)), out)

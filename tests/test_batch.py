@@ -47,6 +47,28 @@ def test_no_clips_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "no video files" in err and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("under", [False, True], ids=["a file", "under a file"])
+def test_an_output_folder_that_cannot_be_one_is_refused_before_any_clip(
+    under: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-o a file (or a path under one) was found out only when the index was written,
+    after every clip had been analysed (each failing to write its folder): an internal
+    error with a traceback-like message, exit 4."""
+    clips = touch(tmp_path / "clips" / "run.mp4").parent
+    plain = touch(tmp_path / "notes.txt")
+    before = plain.read_bytes()
+    monkeypatch.setattr(batch, "_run_local", lambda *_a, **_k: pytest.fail("a clip was run"))
+    out = plain / "out" if under else plain
+    code = main(["batch", str(clips), "-o", str(out), "-q"])
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    if under:
+        assert code == 3 and err.startswith("gait: error: cannot create the output folder")
+    else:
+        assert code == 2 and err.startswith(f"gait: error: output {plain} is a file")
+    assert err.endswith("with -o") and plain.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clips", "notes.txt"]
+
+
 def test_equal_stems_get_their_own_folders(tmp_path: Path) -> None:
     clips = [
         touch(tmp_path / "b" / "run.mp4", b"1"),
