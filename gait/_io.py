@@ -60,15 +60,15 @@ def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
 
 
 @contextlib.contextmanager
-def staged_files(*paths: str | Path) -> Iterator[list[Path]]:
+def staged_files(*paths: str | Path, suffix: str | None = None) -> Iterator[list[Path]]:
     """Hidden staging paths for ``paths``, moved onto them together if the block succeeds.
 
     For files that belong together (a clip and its truth): the block writes each one to
-    its staging path, ``.<name>.partial-<pid>-<random><suffix>`` beside it (the suffix
-    kept for writers that go by it), and at the end each is renamed onto its path.  If
-    the block raises or is interrupted, the staging files are removed, and so are the
-    folders made for them.  One left by a killed process is removed by the next write of
-    the same path.
+    its staging path, ``.<name>.partial-<pid>-<random><suffix>`` beside it (``suffix``
+    for writers that go by it; default: the path's own), and at the end each is renamed
+    onto its path.  If the block raises or is interrupted, the staging files are
+    removed, and so are the folders made for them.  One left by a killed process is
+    removed by the next write of the same path.
     """
     targets = [Path(p) for p in paths]
     staged: list[Path] = []
@@ -77,7 +77,9 @@ def staged_files(*paths: str | Path) -> Iterator[list[Path]]:
             for target in targets:
                 remove_stale_staging(target.parent, target.name)
                 fd, name = tempfile.mkstemp(
-                    prefix=_staging_prefix(target), suffix=target.suffix, dir=target.parent
+                    prefix=_staging_prefix(target),
+                    suffix=target.suffix if suffix is None else suffix,
+                    dir=target.parent,
                 )
                 os.close(fd)
                 staged.append(Path(name))
@@ -209,11 +211,20 @@ def refuse_existing(target: OutputDir) -> UsageError:
     )
 
 
-def _check_writable(path: Path) -> None:
+def check_output_file(path: Path) -> None:
+    """Raise unless the file ``path`` can be written: it is not a folder, and its folder
+    is, or can be made, writable (as :func:`check_output_folder` for a folder)."""
+    if path.is_dir():
+        raise UsageError(f"output {path} is a folder, not a file; choose a file name with -o")
+    _check_writable(path, kind="file")
+
+
+def _check_writable(path: Path, kind: str = "folder") -> None:
     """Raise OutputError unless the folder that will receive ``path`` is writable.
 
     The output is renamed into place, so that is the parent (or, when the parent does
-    not exist yet, its nearest existing ancestor).
+    not exist yet, its nearest existing ancestor).  ``kind``: what ``path`` is, for the
+    message.
     """
     probe = path.absolute().parent
     while not probe.exists():
@@ -222,13 +233,13 @@ def _check_writable(path: Path) -> None:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():
         raise OutputError(
-            f"cannot create the output folder {path}: {probe} is a file; choose another "
-            "folder with -o"
+            f"cannot create the output {kind} {path}: {probe} is a file; choose another "
+            f"{kind} with -o"
         )
     if not os.access(probe, os.W_OK | os.X_OK):
         raise OutputError(
-            f"cannot write the output folder {path}: {probe} is not writable; choose "
-            "another folder with -o"
+            f"cannot write the output {kind} {path}: {probe} is not writable; choose "
+            f"another {kind} with -o"
         )
 
 

@@ -112,6 +112,41 @@ def test_a_failed_render_leaves_no_video(tmp_path: Path, monkeypatch: pytest.Mon
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("landmarks_only", [True, False], ids=["landmarks", "video"])
+def test_a_failed_truth_leaves_neither_file(
+    landmarks_only: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The landmarks (or the clip) were written, then the truth: when writing the truth
+    failed (here: interrupted), the first file stayed, without its truth, and so did
+    the folder made for it.  Now both are moved in place together at the end."""
+    from gait.synth import truth as truth_mod
+
+    def interrupted(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(truth_mod, "save_truth", interrupted)
+    argv = ["-o", str(tmp_path / "new" / "run.mp4"), "--duration-s", "0.5"]
+    with pytest.raises(KeyboardInterrupt):
+        synth_cli.run(_parse([*argv, "--landmarks-only"] if landmarks_only else argv))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("landmarks_only", [True, False], ids=["landmarks", "video"])
+def test_an_output_under_a_file_is_a_one_line_error(
+    landmarks_only: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o under a file was 'internal error: FileExistsError' (exit 4)."""
+    from gait.cli import main
+
+    (tmp_path / "notes").write_text("mine")
+    argv = ["synth", "-o", str(tmp_path / "notes" / "run.mp4"), "--duration-s", "0.5"]
+    assert main([*argv, "--landmarks-only"] if landmarks_only else argv) == 3
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err.startswith(f"gait: error: cannot create the output file {tmp_path}/notes/run.")
+    assert err.endswith(f"{tmp_path}/notes is a file; choose another file with -o")
+    assert [p.name for p in tmp_path.iterdir()] == ["notes"]
+
+
 def test_every_field_has_an_option() -> None:
     args = _parse(["-o", "x"])
     for name in RunnerParams.__dataclass_fields__:

@@ -73,28 +73,35 @@ def params_from_args(args: argparse.Namespace) -> RunnerParams:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Execute ``gait synth``; return the exit code (errors raise GaitError)."""
+    """Execute ``gait synth``; return the exit code (errors raise GaitError).
+
+    Both files are written under hidden names and moved in place together at the end
+    (:func:`gait._io.staged_files`): a failure leaves neither, nor a folder made for them.
+    """
+    from gait._io import check_output_file, staged_files
     from gait.synth.truth import save_truth
 
     params = params_from_args(args)
     out = Path(args.output)
     stem = out.with_suffix("") if out.suffix == ".mp4" else out
     truth_path = stem.with_name(stem.name + ".truth.json")
+    main = stem.with_name(stem.name + (".landmarks.npz" if args.landmarks_only else ".mp4"))
+    for path in (main, truth_path):
+        check_output_file(path)
     if args.landmarks_only:
         from gait.synth.landmarks import synth_landmarks
 
         pose, truth = synth_landmarks(params)
-        npz = pose.save(stem.with_name(stem.name + ".landmarks.npz"))
-        save_truth(truth, truth_path)
-        print(f"landmarks {npz}  ({pose.n_frames} frames, {params.fps:g} fps, {params.view})")
+        with staged_files(main, truth_path) as (npz, json_path):
+            pose.save(npz)
+            save_truth(truth, json_path)
+        print(f"landmarks {main}  ({pose.n_frames} frames, {params.fps:g} fps, {params.view})")
     else:
         from gait.synth.render import render_video
 
-        video = stem.with_name(stem.name + ".mp4")
-        truth = render_video(params, video, write_truth=False)
-        save_truth(truth, truth_path)
+        truth = render_video(params, main)  # the clip and, beside it, truth_path
         print(
-            f"video     {video}  ({params.width_px}x{params.height_px}, {params.fps:g} fps, "
+            f"video     {main}  ({params.width_px}x{params.height_px}, {params.fps:g} fps, "
             f"{params.n_frames} frames, {params.view}, "
             f"{'treadmill' if params.treadmill else 'overground'})"
         )

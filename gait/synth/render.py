@@ -374,10 +374,11 @@ def render_video(
     params : RunnerParams
         The runner and the scene; the noise fields are ignored (the pose model adds its own).
     path : str or Path
-        Output video; the parent folder is created.  The clip is written beside it under a
-        hidden name and moved in place once complete: a runner the model refuses
-        (:class:`~gait.errors.ConfigError`, raised before any file is made) or a failure
-        while rendering leaves no video behind.
+        Output video; the parent folder is created.  The clip (and its truth) is written
+        beside it under a hidden name and moved in place once complete: a runner the
+        model refuses (:class:`~gait.errors.ConfigError`, raised before any file is made)
+        or a failure while rendering leaves neither file behind, nor a folder made for
+        them.
     write_truth : bool
         Also write the truth JSON (:func:`gait.synth.truth.save_truth`).
     fourcc : str
@@ -390,37 +391,31 @@ def render_video(
     """
     import cv2
 
+    from gait._io import staged_files
     from gait.synth.truth import compute_truth, save_truth
 
     path = Path(path)
     model = RunnerModel(params)  # refuses an impossible runner before any file is made
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.stem}.partial{path.suffix or '.mp4'}")
-    writer = cv2.VideoWriter(
-        str(partial),
-        cv2.VideoWriter.fourcc(*fourcc),
-        params.fps,
-        (params.width_px, params.height_px),
-    )
-    if not writer.isOpened():
-        raise RuntimeError(f"OpenCV could not open a {fourcc!r} video writer for {path}")
-    try:
-        try:
-            for rgb in _frames(model):
-                writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-        finally:
-            writer.release()
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
     camera = make_camera(params)
     t = np.arange(params.n_frames) / params.fps
     pts = landmarks_3d(model.evaluate(t), params.runner_height_m)
     image, world = project_landmarks(pts, camera)
     truth = compute_truth(model, camera, frames=(t, pts, image, world))
     truth["video"] = path.name
-    if write_truth:
-        save_truth(truth, truth_path_for(path))
+    outputs = [path, truth_path_for(path)] if write_truth else [path]
+    suffix = None if path.suffix else ".mp4"  # OpenCV picks the container by the suffix
+    with staged_files(*outputs, suffix=suffix) as staged:
+        size = (params.width_px, params.height_px)
+        writer = cv2.VideoWriter(str(staged[0]), cv2.VideoWriter.fourcc(*fourcc), params.fps, size)
+        if not writer.isOpened():
+            raise RuntimeError(f"OpenCV could not open a {fourcc!r} video writer for {path}")
+        try:
+            for rgb in _frames(model):
+                writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        finally:
+            writer.release()
+        if write_truth:
+            save_truth(truth, staged[1])
     return truth
 
 

@@ -433,13 +433,13 @@ def truth_to_json(truth: dict[str, Any], decimals: int = 4) -> dict[str, Any]:
 
 
 def save_truth(truth: dict[str, Any], path: str | Path) -> Path:
-    """Write the truth as JSON; return the path.
+    """Write the truth as JSON (a temporary name, then a rename); return the path.
 
     Per-frame arrays are rounded to 3 decimals (mm, 1/1000 px) and ``frames.world_m`` is
     left out (it is the PoseData's ``world_m`` without noise; see ``landmarks.npz``).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from gait._io import atomic_write
+
     data = truth_to_json(truth, decimals=3)
     if "frames" in data:
         data["frames"] = {k: v for k, v in data["frames"].items() if k != "world_m"}
@@ -453,8 +453,7 @@ def save_truth(truth: dict[str, Any], path: str | Path) -> Path:
             parts.append(f'"frames": {{\n  {inner}\n }}')
         else:
             parts.append(f"{json.dumps(key)}: {json.dumps(value, indent=1)}")
-    path.write_text("{\n " + ",\n ".join(parts) + "\n}\n")
-    return path
+    return atomic_write(path, "{\n " + ",\n ".join(parts) + "\n}\n")
 
 
 def load_truth(path: str | Path) -> dict[str, Any]:
