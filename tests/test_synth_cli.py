@@ -77,6 +77,34 @@ def test_bad_parameter_is_a_config_error(tmp_path: Path) -> None:
         synth_cli.params_from_args(args)
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('{"cadence_spm": "fast"}', "parameter cadence_spm must be a number, found 'fast'"),
+        ('{"treadmill": 1}', "parameter treadmill must be true or false, found 1"),
+        ('{"width_px": 640.5}', "parameter width_px must be a whole number, found 640.5"),
+        ("[170, 0.35]", "must hold a JSON object of parameters such as"),
+        ('{"params": 3}', "(or be a truth file), found 3"),
+    ],
+    ids=["text for a number", "number for a bool", "fraction for an int", "a list", "truth"],
+)
+def test_a_params_file_of_the_wrong_shape_is_a_usage_error(
+    content: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Text for a number, a list or a bare number was 'internal error: TypeError' (exit
+    4); 1 for a bool and a fractional image width were taken (the truth then said
+    "treadmill": 1; the video's writer failed with an internal error)."""
+    from gait.cli import main
+
+    (tmp_path / "p.json").write_text(content)
+    out = tmp_path / "out" / "run"
+    argv = ["synth", "-o", str(out), "--landmarks-only", "--params", str(tmp_path / "p.json")]
+    assert main(argv) == 2
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err.startswith("gait: error: ") and words in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_refused_runner_leaves_no_file(tmp_path: Path) -> None:
     """A runner the model refuses is an error before anything is written: it left a
     258-byte video stub (the writer was opened first), and the folder."""

@@ -61,10 +61,17 @@ def params_from_args(args: argparse.Namespace) -> RunnerParams:
     data: dict[str, Any] = {}
     if args.params is not None:
         try:
-            data = dict(json.loads(Path(args.params).read_text()))
+            data = json.loads(Path(args.params).read_text())
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read parameters from {args.params}: {exc}") from None
-        data = dict(data.get("params", data))  # a truth file works too
+        if isinstance(data, dict) and "params" in data:  # a truth file works too
+            data = data["params"]
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"{args.params} must hold a JSON object of parameters such as "
+                f'{{"cadence_spm": 180}} (or be a truth file), found {json.dumps(data)[:40]}'
+            )
+        data = dict(data)
     for f in fields(RunnerParams):
         value = getattr(args, f.name, None)
         if value is not None:

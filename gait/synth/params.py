@@ -190,13 +190,26 @@ class RunnerParams:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunnerParams:
-        """Inverse of :meth:`to_dict`; unknown keys raise :class:`ConfigError`."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
+        """Inverse of :meth:`to_dict`; unknown keys and values of the wrong JSON type
+        (``"cadence_spm": "fast"``) raise :class:`ConfigError`."""
+        kinds = {f.name: f.type for f in fields(cls)}
+        unknown = sorted(set(data) - set(kinds))
         if unknown:
             raise ConfigError(
-                f"unknown synthetic-runner parameter(s) {unknown}; known: {sorted(known)}"
+                f"unknown synthetic-runner parameter(s) {unknown}; known: {sorted(kinds)}"
             )
+        for name, value in data.items():
+            kind = str(kinds[name])
+            if value is None and kind.endswith("| None"):
+                continue
+            base = kind.split(" |")[0]
+            if isinstance(value, bool) != (base == "bool") or not isinstance(
+                value, _JSON_TYPES[base][0]
+            ):
+                raise ConfigError(
+                    f"synthetic-runner parameter {name} must be {_JSON_TYPES[base][1]}, "
+                    f"found {value!r}"
+                )
         return cls(**data)
 
     def mirrored(self) -> RunnerParams:
@@ -208,6 +221,15 @@ class RunnerParams:
             "front": "rear",
         }
         return replace(self, view=swap[self.view])
+
+
+#: What a field of each annotated type accepts from JSON (a bool is no number here).
+_JSON_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "float": ((int, float), "a number"),
+    "int": (int, "a whole number"),
+    "bool": (bool, "true or false"),
+    "str": (str, "text"),
+}
 
 
 def _validate(p: RunnerParams) -> None:
