@@ -219,6 +219,17 @@ def check_output_file(path: Path) -> None:
     _check_writable(path, kind="file")
 
 
+def existing_ancestor(path: Path) -> Path:
+    """The folder ``path`` would be written into if it exists, else its nearest existing
+    ancestor (a file, when a file stands where a folder is needed)."""
+    probe = path.absolute().parent
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    return probe
+
+
 def _check_writable(path: Path, kind: str = "folder") -> None:
     """Raise OutputError unless the folder that will receive ``path`` is writable.
 
@@ -226,11 +237,7 @@ def _check_writable(path: Path, kind: str = "folder") -> None:
     not exist yet, its nearest existing ancestor).  ``kind``: what ``path`` is, for the
     message.
     """
-    probe = path.absolute().parent
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
+    probe = existing_ancestor(path)
     if probe.exists() and not probe.is_dir():
         raise OutputError(
             f"cannot create the output {kind} {path}: {probe} is a file; choose another "

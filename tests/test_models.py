@@ -80,6 +80,24 @@ def test_falls_through_routes_and_reports_the_one_used(
     assert "verified copy in the cache" in messages[-1]
 
 
+def test_a_model_folder_that_cannot_be_written_is_a_model_error(
+    tmp_path: Path, model_full: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GAIT_MODEL_DIR under a file: the verified download could not be saved, which was
+    'internal error: NotADirectoryError' (exit 4)."""
+    (tmp_path / "notes").write_text("mine")
+    monkeypatch.setenv("GAIT_MODEL_DIR", str(tmp_path / "notes" / "models"))
+    monkeypatch.delenv("GAIT_OFFLINE", raising=False)
+    monkeypatch.setitem(models._ROUTES, "official", lambda *_a: model_full.read_bytes())
+    with pytest.raises(ModelError) as err:
+        models.ensure_model("full")
+    assert str(err.value) == (
+        f"cannot save the pose model to {tmp_path}/notes/models/pose_landmarker_full.task: "
+        f"{tmp_path}/notes is a file; set GAIT_MODEL_DIR to a writable folder"
+    )
+    assert (tmp_path / "notes").read_text() == "mine"
+
+
 @pytest.fixture(scope="module")
 def npm_tarball() -> Path:
     try:
