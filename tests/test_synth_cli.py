@@ -175,6 +175,31 @@ def test_an_output_under_a_file_is_a_one_line_error(
     assert [p.name for p in tmp_path.iterdir()] == ["notes"]
 
 
+@pytest.mark.parametrize("landmarks_only", [True, False], ids=["landmarks", "video"])
+def test_existing_files_are_replaced_only_with_force(
+    landmarks_only: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like every other command, ``gait synth`` keeps what is there unless told to
+    replace it: it wrote over any file of the name given (a real clip included)."""
+    from gait.cli import main
+
+    argv = ["synth", "-o", str(tmp_path / "run.mp4"), "--duration-s", "0.5"]
+    argv += ["--landmarks-only"] if landmarks_only else []
+    main_file = tmp_path / ("run.landmarks.npz" if landmarks_only else "run.mp4")
+    main_file.write_bytes(b"a real clip")
+    assert main(argv) == 2
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err == (
+        f"gait: error: {main_file} exists already; add --force to replace it or choose "
+        "another name with -o"
+    )
+    assert main_file.read_bytes() == b"a real clip"
+    assert [p.name for p in tmp_path.iterdir()] == [main_file.name]
+    assert main([*argv, "--force"]) == 0
+    assert main_file.read_bytes() != b"a real clip"
+    assert (tmp_path / "run.truth.json").is_file()
+
+
 def test_every_field_has_an_option() -> None:
     args = _parse(["-o", "x"])
     for name in RunnerParams.__dataclass_fields__:

@@ -18,7 +18,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from gait.errors import ConfigError
+from gait.errors import ConfigError, UsageError
 from gait.synth.params import FOOT_STRIKES, VIEWS, RunnerParams
 
 
@@ -40,6 +40,9 @@ def add_parser(subparsers: Any) -> None:
         help="write the landmarks (.landmarks.npz) and truth, do not render a video",
     )
     sp.add_argument("--params", type=Path, default=None, help="JSON file of parameters")
+    sp.add_argument(
+        "--force", action="store_true", help="replace the output files if they exist already"
+    )
     hints = typing.get_type_hints(RunnerParams)
     for f in fields(RunnerParams):
         kind = hints[f.name]
@@ -95,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
     main = stem.with_name(stem.name + (".landmarks.npz" if args.landmarks_only else ".mp4"))
     for path in (main, truth_path):
         check_output_file(path)
+    taken = [p for p in (main, truth_path) if p.exists()]
+    if taken and not args.force:
+        raise UsageError(
+            f"{taken[0]} exists already; add --force to replace it or choose another name with -o"
+        )
     if args.landmarks_only:
         from gait.synth.landmarks import synth_landmarks
 
