@@ -230,13 +230,15 @@ def load_session(
         raise GaitError(f"{path} not found: give a clip, an analysis folder or analysis.json")
     folder = path if path.is_dir() else path.parent
     if path.is_dir() or path.name.endswith(".json"):
-        doc = _read_analysis_json(folder / "analysis.json") if path.is_dir() else None
-        if path.name.endswith(".json"):
-            doc = _read_analysis_json(path)
+        saved = path if path.name.endswith(".json") else folder / "analysis.json"
+        doc = _read_analysis_json(saved) if saved.is_file() or not path.is_dir() else None
         if (folder / "landmarks.npz").is_file():
             return Session.from_result(load_analysis(folder), label=_label(doc, folder))
         if doc is None:
-            raise GaitError(f"{folder} holds no analysis.json or landmarks.npz")
+            raise GaitError(
+                f"{folder} holds no analysis.json or landmarks.npz: give a folder that "
+                "gait analyze -o wrote, or the clip itself"
+            )
         return _from_saved(doc, folder)
     if path.suffix == ".npz":
         return Session.from_result(load_analysis(path), label=path.name)

@@ -437,6 +437,9 @@ def test_load_session_from_saved_folders(tmp_path: Path, before: Any, cadence_cm
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(GaitError, match="expected a video clip"):
         load_session(tmp_path / "notes.txt")
+    # a folder of something else: it said ".../analysis.json not found", not what to give
+    with pytest.raises(GaitError, match=r"holds no analysis\.json or landmarks\.npz: give a"):
+        load_session(tmp_path)
 
 
 # ------------------------------------------------------------------------------- CLI
