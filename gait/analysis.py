@@ -30,7 +30,7 @@ from gait.events import (
 from gait.findings import evaluate as evaluate_findings
 from gait.findings_rules import Rule
 from gait.metrics import METRICS, stride_metrics
-from gait.posedata import LANDMARK_INDEX, PoseData
+from gait.posedata import LANDMARK_INDEX, PoseData, _rows_with_pose
 from gait.quality import data_warnings, flat_landing_warning
 from gait.result import SCHEMA_FILE as SCHEMA_FILE
 from gait.result import SCHEMA_VERSION as SCHEMA_VERSION
@@ -67,7 +67,7 @@ def _landmark_quality(pose: PoseData) -> float:
     has = pose.has_pose
     if not has.any():
         return 0.0
-    vis = float(np.mean(pose.visibility[:, idx][has]))
+    vis = float(np.mean(_rows_with_pose(pose.visibility[:, idx], has)))
     return float(vis * has.mean())
 
 

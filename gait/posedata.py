@@ -127,7 +127,13 @@ class PoseData:
     @property
     def has_pose(self) -> np.ndarray:
         """(n,) bool: a person was detected on the frame."""
-        return np.asarray(~np.isnan(self.image_px[:, :, 0]).all(axis=1))
+        x = self.image_px[:, :, 0]
+        # a frame whose first landmark is there has a pose: only the others are searched
+        has = ~np.isnan(x[:, 0])
+        rest = np.flatnonzero(~has)
+        if rest.size:
+            has[rest] = ~np.isnan(x[rest]).all(axis=1)
+        return has
 
     @property
     def frames_with_pose(self) -> int:
@@ -222,6 +228,13 @@ def _replace(pose: PoseData, **changes: Any) -> PoseData:
             raise TypeError(f"PoseData has no field {name!r}")
         object.__setattr__(new, name, value)
     return new
+
+
+def _rows_with_pose(a: np.ndarray, has: np.ndarray) -> np.ndarray:
+    """``a[has]``, the rows of ``a`` on the frames ``has`` (e.g. :attr:`PoseData.has_pose`),
+    without the copy when every frame has one: C-ordered either way, so that sums over it
+    add up in the same order."""
+    return np.ascontiguousarray(a) if has.all() else a[has]
 
 
 def _landmark_major(a: np.ndarray, *, block: int = 1024) -> np.ndarray:

@@ -22,7 +22,7 @@ from gait import __version__
 from gait._io import atomic_write
 from gait.findings import Finding
 from gait.metrics import METRICS, strike_patterns_within
-from gait.posedata import LANDMARK_INDEX, PoseData, _replace
+from gait.posedata import LANDMARK_INDEX, PoseData, _replace, _rows_with_pose
 from gait.timing import GaitCheck, RepeatReport, SpeedCheck
 from gait.view import ViewInfo
 
@@ -350,10 +350,10 @@ def near_side(pose: PoseData) -> str | None:
     has = pose.has_pose
     if not has.any():
         return None
-    vis = {s: float(np.mean(pose.visibility[:, idx[s]][has])) for s in idx}
+    vis = {s: float(np.mean(_rows_with_pose(pose.visibility[:, idx[s]], has))) for s in idx}
     if abs(vis["left"] - vis["right"]) > 0.05:
         return "left" if vis["left"] > vis["right"] else "right"
-    z = {s: pose.image_px[:, idx[s], 2][has] for s in idx}
+    z = {s: _rows_with_pose(pose.image_px[:, idx[s], 2], has) for s in idx}
     zl, zr = (float(np.nanmedian(z[s])) if np.isfinite(z[s]).any() else np.nan for s in idx)
     if np.isfinite(zl) and np.isfinite(zr) and abs(zl - zr) > 1.0:
         return "left" if zl < zr else "right"
