@@ -142,9 +142,18 @@ def _off_rhythm_contacts(
         ids, p = mine["contact"].to_list(), mine["pos"].to_numpy(dtype=float)
         t = np.interp(p, np.arange(n), time_s)
         half = 0.5 * float(np.median(np.diff(oth)))  # half a stride of the other foot
+        # each contact against the one before (the usual case: a stride, or a
+        # contralateral contact between), worked out for all at once
+        apart = (t[1:] - t[:-1] >= min_stride_s) | (
+            np.searchsorted(oth, p[1:], "right") > np.searchsorted(oth, p[:-1], "left")
+        )
+        stride_before = [True, *apart.tolist()]
         kept = [0]
         for j in range(1, p.size):
             k = kept[-1]
+            if k == j - 1 and stride_before[j]:
+                kept.append(j)
+                continue
             gap = float(t[j] - t[k])
             lo, hi = np.searchsorted(oth, p[k], "left"), np.searchsorted(oth, p[j], "right")
             if gap >= min_stride_s or hi > lo:
