@@ -13,6 +13,7 @@ the events stage, with each view's rules, is :func:`gait.analysis_events.clip_ev
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
@@ -186,14 +187,19 @@ def analyze_pose(
     level, info = prep.level, prep.info
     warnings += info.notes
     side_view = info.kind == "side"
-    events = clip_events(
-        pose, prep, repeats, midstance=midstance, contact_cutoff_hz=contact_cutoff_hz
-    )
+    # the stretches played at another speed are looked for on a second thread while the
+    # events are detected: neither reads the other's results, and the search is mostly
+    # FFTs, which release the GIL
+    with ThreadPoolExecutor(1, thread_name_prefix="gait-speed") as pool:
+        stretches = pool.submit(_unusable_frames, pose, info, prep.raw_xy, main_stride_s)
+        events = clip_events(
+            pose, prep, repeats, midstance=midstance, contact_cutoff_hz=contact_cutoff_hz
+        )
+        unusable, changes, other_speed = stretches.result()
     speed, off_speed, too_short = clip_speed_check(events, pose.fps, duration, _retimed)
     rescale = off_speed and _retimed is None  # a retimed pose is in real time already
     limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
     trusted = near_side(level) if side_view else None
-    unusable, changes, other_speed = _unusable_frames(pose, info, prep.raw_xy, main_stride_s)
     strides = strides_from_events(
         events, pose.time_s, limits=limits, unusable=unusable, trusted_side=trusted
     )
