@@ -203,10 +203,14 @@ def rhythm_cadence_spm(
     y = np.interp(np.arange(y.size), np.flatnonzero(ok), y[ok])
     y = signal.detrend(y) * signal.windows.hann(y.size)
     nfft = 1 << int(np.ceil(np.log2(pad * y.size)))
-    freq_spm = 60.0 * np.fft.rfftfreq(nfft, dt)
-    band = np.flatnonzero(
-        (freq_spm >= guess_spm * (1 - tolerance)) & (freq_spm <= guess_spm * (1 + tolerance))
+    lo_spm, hi_spm = guess_spm * (1 - tolerance), guess_spm * (1 + tolerance)
+    # the band's bins (the frequency rises with the bin): those about its edges' guesses
+    per_bin = float(_bin_spm(1, nfft, dt))
+    near = np.arange(
+        max(int(lo_spm / per_bin) - 2, 0), min(int(hi_spm / per_bin) + 3, nfft // 2 + 1)
     )
+    freq_spm = _bin_spm(near, nfft, dt)
+    band = near[(freq_spm >= lo_spm) & (freq_spm <= hi_spm)]
     if band.size < 3:
         return None
     k0 = int(band[0])
@@ -217,7 +221,14 @@ def rhythm_cadence_spm(
     a, b, c = np.log(power[k - 1 : k + 2])
     k += k0
     shift = 0.5 * (a - c) / (a - 2 * b + c) if (a - 2 * b + c) != 0 else 0.0
-    return float(freq_spm[k] + shift * (freq_spm[1] - freq_spm[0]))
+    return float(_bin_spm(k, nfft, dt) + shift * per_bin)
+
+
+def _bin_spm(bins: np.ndarray | int, nfft: int, dt: float) -> np.ndarray:
+    """Frequencies of bins of an ``nfft``-point real FFT in steps (cycles) per minute:
+    ``60 * np.fft.rfftfreq(nfft, dt)[bins]``, the same numbers, without the array of
+    every bin (2 million for an hour-long clip)."""
+    return np.asarray(60.0 * (np.asarray(bins) * (1.0 / (nfft * dt))))
 
 
 def _dft_bins(y: np.ndarray, nfft: int, k0: int, m: int) -> np.ndarray:
