@@ -254,7 +254,8 @@ def lowpass(x: np.ndarray, fps: float, *, cutoff_hz: float, order: int = 4) -> n
 
     ``scipy.signal.butter(order, cutoff)`` applied forward and backward with
     ``filtfilt`` (no phase lag; odd extension of ``3 (order + 1)`` samples at each end).
-    All complete columns are filtered in one call; columns sharing the same
+    All complete columns are filtered together (a long clip's in blocks on two threads:
+    :func:`_filtfilt_rows`); columns sharing the same
     missing-data pattern are filtered together, segment by segment; segments too short
     for the padding are left unfiltered.  (``sosfiltfilt`` is no faster here and its
     rounding differs: the kink fits downstream amplify that to 1e-6 of a frame.)
