@@ -187,15 +187,17 @@ def analyze_pose(
     level, info = prep.level, prep.info
     warnings += info.notes
     side_view = info.kind == "side"
-    # the stretches played at another speed are looked for on a second thread while the
-    # events are detected: neither reads the other's results, and the search is mostly
-    # FFTs, which release the GIL
+    # the stretches played at another speed, then the jumps to another person, are looked
+    # for on a second thread while the events are detected: none reads another's results,
+    # and they are mostly numpy work (FFTs), which releases the GIL
     with ThreadPoolExecutor(1, thread_name_prefix="gait-speed") as pool:
         stretches = pool.submit(_unusable_frames, pose, info, prep.raw_xy, main_stride_s)
+        jumps = pool.submit(find_person_switches, work)
         events = clip_events(
             pose, prep, repeats, midstance=midstance, contact_cutoff_hz=contact_cutoff_hz
         )
         unusable, changes, other_speed = stretches.result()
+        switches = jumps.result()
     speed, off_speed, too_short = clip_speed_check(events, pose.fps, duration, _retimed)
     rescale = off_speed and _retimed is None  # a retimed pose is in real time already
     limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
@@ -228,7 +230,6 @@ def analyze_pose(
         trusted=trusted,
         too_short_s=duration if too_short else None,
     )
-    switches = find_person_switches(work)
     warnings += data_warnings(pose, events, strides, switches, view=info)
     found = evaluate_findings(summary, rules, view=info.kind, near_side=trusted)
     result = AnalysisResult(
