@@ -7,6 +7,7 @@ it once the repeated frames are masked."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,14 +92,20 @@ def prepare(
             "event_cutoff_hz": event_cut,
         },
     )
-    info = detect_view(cleaned, view=view, setting=setting)
+    # the events' landmarks are low-passed on a second thread while the view is detected:
+    # neither changes what the other reads, and the filter releases the GIL
+    with ThreadPoolExecutor(1, thread_name_prefix="gait-prepare") as pool:
+        filtering = (
+            None if event_cut is None else pool.submit(lowpass, core, pose.fps, cutoff_hz=event_cut)
+        )
+        info = detect_view(cleaned, view=view, setting=setting)
+        ev_core = core if filtering is None else filtering.result()
     centre = (pose.width / 2, pose.height / 2)
     roll = info.roll_deg
     if roll != 0:  # level in place: the array is ours
         rotate_image(image[..., :2], roll, centre, out=image[..., :2])
     # events and kink values only read the core landmarks: level just those (in place:
     # ``core`` and the filtered copy are ours)
-    ev_core = core if event_cut is None else lowpass(core, pose.fps, cutoff_hz=event_cut)
     if ev_core is not core:
         rotate_image(ev_core, roll, centre, out=ev_core)
     rotate_image(core, roll, centre, out=core)
