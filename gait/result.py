@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from gait import __version__
-from gait._io import atomic_write
+from gait._io import staged_files
 from gait.findings import Finding
 from gait.metrics import METRICS, strike_patterns_within
 from gait.posedata import LANDMARK_INDEX, PoseData, _replace, _rows_with_pose
@@ -271,23 +271,28 @@ class AnalysisResult:
     def save(self, out_dir: str | Path) -> dict[str, Path]:
         """Write ``analysis.json``, ``events.csv`` and ``strides.csv`` into ``out_dir``.
 
-        Each file is written to a temporary name in the same folder and renamed, so an
-        interrupted run never leaves a half-written file.
+        The three are written under temporary names in that folder and renamed together
+        at the end (:func:`gait._io.staged_files`), so an interrupted or failed run
+        leaves none of them half-written, nor one without the others.
 
         Returns
         -------
         dict of str to Path
         """
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        texts = {
+            "analysis": json.dumps(self.to_dict(), indent=1) + "\n",
+            "events": self.events.to_csv(index=False),
+            "strides": self.strides.to_csv(index=False),
+        }
         paths = {
             "analysis": out / "analysis.json",
             "events": out / "events.csv",
             "strides": out / "strides.csv",
         }
-        atomic_write(paths["analysis"], json.dumps(self.to_dict(), indent=1) + "\n")
-        atomic_write(paths["events"], self.events.to_csv(index=False))
-        atomic_write(paths["strides"], self.strides.to_csv(index=False))
+        with staged_files(*paths.values()) as staged:
+            for tmp, text in zip(staged, texts.values(), strict=True):
+                tmp.write_bytes(text.encode("utf-8"))
         return paths
 
 

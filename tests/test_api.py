@@ -157,3 +157,25 @@ print('done')
         cwd=Path(__file__).parent,
     )
     assert out.stdout.strip() == "done", out.stdout
+
+
+def test_save_writes_its_three_files_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``AnalysisResult.save`` wrote analysis.json, then the two tables, each on its own:
+    a failure while producing the tables left the JSON without them (and the folder)."""
+    pose, _ = synth_landmarks(RunnerParams(fps=30.0, duration_s=4.0))
+    result = gait.analyze(pose)
+
+    def broken(*_a: object, **_k: object) -> str:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(result.strides, "to_csv", broken)
+    with pytest.raises(OSError, match="disk full"):
+        result.save(tmp_path / "new" / "out")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    paths = result.save(tmp_path / "new" / "out")
+    assert sorted(p.name for p in (tmp_path / "new" / "out").iterdir()) == sorted(
+        p.name for p in paths.values()
+    )
