@@ -134,10 +134,13 @@ def _default_dir(before: Path, after: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``gait compare``; return the exit code (errors raise GaitError)."""
+    from gait.compare_session import require_source
     from gait.comparison import compare, load_session
 
     if args.n_boot < 100:
         raise ConfigError(f"--n-boot must be at least 100, found {args.n_boot}")
+    for src in (args.before, args.after):  # both, before either is analysed
+        require_source(src)
     say = (lambda _m: None) if args.quiet else console.say
     target = None
     if not (args.json and args.output is None):

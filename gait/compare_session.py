@@ -225,9 +225,7 @@ def load_session(
     from gait.analysis import analyze_pose
     from gait.api import load as load_analysis
 
-    path = Path(source)
-    if not path.exists():
-        raise GaitError(f"{path} not found: give a clip, an analysis folder or analysis.json")
+    path = require_source(source)
     folder = path if path.is_dir() else path.parent
     if path.is_dir() or path.name.endswith(".json"):
         saved = path if path.name.endswith(".json") else folder / "analysis.json"
@@ -259,6 +257,14 @@ def load_session(
     if data.frames_with_pose == 0:
         raise GaitError(f"no person was detected in any frame of {path}")
     return Session.from_result(analyze_pose(data), label=path.name)
+
+
+def require_source(source: str | Path) -> Path:
+    """``source`` as a Path, or a GaitError saying what to give when it does not exist."""
+    path = Path(source)
+    if not path.exists():
+        raise GaitError(f"{path} not found: give a clip, an analysis folder or analysis.json")
+    return path
 
 
 def _label(doc: Mapping[str, Any] | None, folder: Path) -> str:

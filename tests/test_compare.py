@@ -496,6 +496,14 @@ def test_cli_compare_bad_input(
         assert code == 3
         assert err.startswith("gait: error:") and "\n" not in err
         assert not out.exists()
+    # a missing input is found before the other one is analysed: without -q the before
+    # clip was loaded (and said so) first
+    code = main(["compare", str(npz_pair[0]), str(tmp_path / "missing.mp4"), "-o", str(out)])
+    assert code == 3
+    assert capsys.readouterr().err.strip() == (
+        f"gait: error: {tmp_path}/missing.mp4 not found: give a clip, an analysis folder or "
+        "analysis.json"
+    )
 
 
 @pytest.mark.slow
