@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from gait import __version__, models
-from gait.errors import GaitError, VideoError
+from gait.errors import ConfigError, GaitError, VideoError
 from gait.posedata import N_LANDMARKS, PoseData
 from gait.posedata import load as load_pose
 from gait.video import VideoInfo, iter_frames, probe
@@ -52,6 +52,11 @@ class ExtractOptions:
     min_tracking_confidence: float = 0.5
     max_frames: int | None = None
     segment_s: float | None = SEGMENT_S
+
+    def __post_init__(self) -> None:
+        if self.max_frames is not None and self.max_frames < 1:
+            # 0 read no frame, and the clip was said to have "no decodable frames"
+            raise ConfigError(f"--max-frames must be at least 1, got {self.max_frames}")
 
 
 def cache_root() -> Path:

@@ -57,6 +57,18 @@ def test_bad_input_one_line_exit_3_no_output(
     assert not out.exists()
 
 
+def test_max_frames_below_one_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hidden --max-frames 0 read no frame and said the clip had "no decodable
+    frames; re-export it", blaming the clip."""
+    out = tmp_path / "out"
+    assert main(["analyze", str(SAMPLE), "-o", str(out), "--max-frames", "0"]) == 2
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err == "gait: error: --max-frames must be at least 1, got 0"
+    assert not out.exists()
+
+
 def test_unknown_model_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models", "fetch", "huge"]) == 2
     assert "unknown model huge" in capsys.readouterr().err
