@@ -40,9 +40,10 @@ from gait.outputs import (
 )
 
 EPILOG = (
-    "exit codes: 0 success, 2 usage error (options, --rules file, existing output "
-    "folder), 3 bad input (video, landmarks, database, model or output folder cannot be "
-    "used), 4 internal error (a bug: rerun with --debug and report it), 130 interrupted"
+    "exit codes: 0 success, 2 usage error (options, --rules or --params file, an "
+    "existing output without --force), 3 bad input (video, landmarks, database, model or "
+    "output cannot be used), 4 internal error (a bug: rerun with --debug and report it), "
+    "130 interrupted"
 )
 
 
