@@ -13,12 +13,12 @@ the events stage, with each view's rules, is :func:`gait.analysis_events.clip_ev
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from gait._parallel import side_thread
 from gait.analysis_events import clip_events
 from gait.analysis_prepare import Prepared, prepare
 from gait.clean import CORE_LANDMARKS
@@ -190,7 +190,7 @@ def analyze_pose(
     # the stretches played at another speed, then the jumps to another person, are looked
     # for on a second thread while the events are detected: none reads another's results,
     # and they are mostly numpy work (FFTs), which releases the GIL
-    with ThreadPoolExecutor(1, thread_name_prefix="gait-speed") as pool:
+    with side_thread("gait-speed") as pool:
         stretches = pool.submit(_unusable_frames, pose, info, prep.raw_xy, main_stride_s)
         jumps = pool.submit(find_person_switches, work)
         events = clip_events(

@@ -7,11 +7,11 @@ it once the repeated frames are masked."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
+from gait._parallel import side_thread
 from gait.clean import (
     CORE_LANDMARKS,
     MIN_JITTER_LEG_S,
@@ -94,7 +94,7 @@ def prepare(
     )
     # the events' landmarks are low-passed on a second thread while the view is detected:
     # neither changes what the other reads, and the filter releases the GIL
-    with ThreadPoolExecutor(1, thread_name_prefix="gait-prepare") as pool:
+    with side_thread("gait-prepare") as pool:
         filtering = (
             None if event_cut is None else pool.submit(lowpass, core, pose.fps, cutoff_hz=event_cut)
         )

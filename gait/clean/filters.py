@@ -4,7 +4,6 @@ its cut-off (residual analysis), and the landmarks' jitter."""
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
@@ -322,8 +321,10 @@ def _filtfilt_rows(b: np.ndarray, a: np.ndarray, rows: np.ndarray) -> np.ndarray
 
     from scipy import signal
 
+    from gait._parallel import thread_budget
+
     k = rows.shape[0]
-    threads = min(2, os.cpu_count() or 1, k)
+    threads = min(2, thread_budget(), k)
     if threads < 2 or rows.size < _THREADED_SAMPLES:
         return np.asarray(signal.filtfilt(b, a, rows, axis=-1))
     out = np.empty_like(rows)
