@@ -130,7 +130,7 @@ def test_a_refused_runner_leaves_no_file(tmp_path: Path) -> None:
 def test_a_failed_render_leaves_no_video(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from gait.synth import render
 
-    def broken(model: RunnerModel):  # type: ignore[no-untyped-def]
+    def broken(*_args: object):  # type: ignore[no-untyped-def]
         yield np.zeros((360, 640, 3), np.uint8)
         raise RuntimeError("disk full")
 

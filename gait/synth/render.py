@@ -98,11 +98,10 @@ def _anterior(seg: np.ndarray) -> np.ndarray:
 class _Scene:
     """Everything that does not change from frame to frame, plus the per-frame drawing."""
 
-    def __init__(self, model: RunnerModel) -> None:
+    def __init__(self, model: RunnerModel, cam: Camera) -> None:
         self.p = params = model.params
         self.model = model
         self.body = model.body
-        cam = make_camera(params)
         # supersampled camera: same geometry, scaled image
         self.cam = Camera(
             cam.position_m, cam.axes, cam.focal_px * SS, cam.width * SS, cam.height * SS
@@ -341,18 +340,28 @@ class _Scene:
 
 def render_frames(params: RunnerParams) -> Iterator[np.ndarray]:
     """Yield the clip's frames as RGB uint8 arrays of shape (height_px, width_px, 3)."""
-    yield from _frames(RunnerModel(params))
+    model = RunnerModel(params)
+    _, skel, lms = _motion(model)
+    yield from _frames(model, make_camera(params), skel, lms)
 
 
-def _frames(model: RunnerModel) -> Iterator[np.ndarray]:
-    """:func:`render_frames` of the runner ``model`` already built."""
+def _motion(model: RunnerModel) -> tuple[np.ndarray, Skeleton, np.ndarray]:
+    """The clip's frame times (s), the runner's skeleton at them and its 3-D landmarks."""
+    params = model.params
+    t = np.arange(params.n_frames) / params.fps
+    skel = model.evaluate(t)
+    return t, skel, landmarks_3d(skel, params.runner_height_m)
+
+
+def _frames(
+    model: RunnerModel, camera: Camera, skel: Skeleton, lms: np.ndarray
+) -> Iterator[np.ndarray]:
+    """:func:`render_frames` of the runner ``model`` seen by ``camera``, its skeleton and
+    landmarks (:func:`_motion`) already computed."""
     import cv2
 
     params = model.params
-    scene = _Scene(model)
-    t = np.arange(params.n_frames) / params.fps
-    skel = scene.model.evaluate(t)
-    lms = landmarks_3d(skel, params.runner_height_m)
+    scene = _Scene(model, camera)
     size = (params.width_px, params.height_px)
     for i in range(params.n_frames):
         big = scene.frame(i, skel, lms)
@@ -397,8 +406,7 @@ def render_video(
     path = Path(path)
     model = RunnerModel(params)  # refuses an impossible runner before any file is made
     camera = make_camera(params)
-    t = np.arange(params.n_frames) / params.fps
-    pts = landmarks_3d(model.evaluate(t), params.runner_height_m)
+    t, skel, pts = _motion(model)
     image, world = project_landmarks(pts, camera)
     truth = compute_truth(model, camera, frames=(t, pts, image, world))
     truth["video"] = path.name
@@ -410,7 +418,7 @@ def render_video(
         if not writer.isOpened():
             raise RuntimeError(f"OpenCV could not open a {fourcc!r} video writer for {path}")
         try:
-            for rgb in _frames(model):
+            for rgb in _frames(model, camera, skel, pts):
                 writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
         finally:
             writer.release()
