@@ -228,8 +228,11 @@ def load_session(
     path = require_source(source)
     folder = path if path.is_dir() else path.parent
     if path.is_dir() or path.name.endswith(".json"):
-        saved = path if path.name.endswith(".json") else folder / "analysis.json"
-        doc = _read_analysis_json(saved) if saved.is_file() or not path.is_dir() else None
+        if path.is_dir():  # a folder may hold only landmarks.npz
+            saved = folder / "analysis.json"
+            doc = _read_analysis_json(saved) if saved.is_file() else None
+        else:
+            doc = _read_analysis_json(path)
         if (folder / "landmarks.npz").is_file():
             return Session.from_result(load_analysis(folder), label=_label(doc, folder))
         if doc is None:
