@@ -9,6 +9,7 @@ matching symmetric field for the right leg only (left/right asymmetry); ``None``
 from __future__ import annotations
 
 import math
+import typing
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
@@ -192,23 +193,21 @@ class RunnerParams:
     def from_dict(cls, data: dict[str, Any]) -> RunnerParams:
         """Inverse of :meth:`to_dict`; unknown keys and values of the wrong JSON type
         (``"cadence_spm": "fast"``) raise :class:`ConfigError`."""
-        kinds = {f.name: f.type for f in fields(cls)}
-        unknown = sorted(set(data) - set(kinds))
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(
-                f"unknown synthetic-runner parameter(s) {unknown}; known: {sorted(kinds)}"
+                f"unknown synthetic-runner parameter(s) {unknown}; known: {sorted(known)}"
             )
+        hints = typing.get_type_hints(cls)
         for name, value in data.items():
-            kind = str(kinds[name])
-            if value is None and kind.endswith("| None"):
+            allowed = typing.get_args(hints[name]) or (hints[name],)  # float | None, or int
+            if value is None and type(None) in allowed:
                 continue
-            base = kind.split(" |")[0]
-            if isinstance(value, bool) != (base == "bool") or not isinstance(
-                value, _JSON_TYPES[base][0]
-            ):
+            accepts, what = _JSON_TYPES[allowed[0]]
+            if isinstance(value, bool) != (allowed[0] is bool) or not isinstance(value, accepts):
                 raise ConfigError(
-                    f"synthetic-runner parameter {name} must be {_JSON_TYPES[base][1]}, "
-                    f"found {value!r}"
+                    f"synthetic-runner parameter {name} must be {what}, found {value!r}"
                 )
         return cls(**data)
 
@@ -224,11 +223,11 @@ class RunnerParams:
 
 
 #: What a field of each annotated type accepts from JSON (a bool is no number here).
-_JSON_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "float": ((int, float), "a number"),
-    "int": (int, "a whole number"),
-    "bool": (bool, "true or false"),
-    "str": (str, "text"),
+_JSON_TYPES: dict[Any, tuple[type | tuple[type, ...], str]] = {
+    float: ((int, float), "a number"),
+    int: (int, "a whole number"),
+    bool: (bool, "true or false"),
+    str: (str, "text"),
 }
 
 
