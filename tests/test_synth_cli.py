@@ -206,6 +206,16 @@ def test_every_field_has_an_option() -> None:
         assert hasattr(args, name)
 
 
+def test_text_fields_take_their_values() -> None:
+    """``--stance-shape running`` was read as a number (every text field but the view and
+    the strike pattern was: "invalid float value")."""
+    args = _parse(["-o", "x", "--stance-shape", "running", "--foot-strike", "forefoot"])
+    p = synth_cli.params_from_args(args)
+    assert p.stance_shape == "running" and p.foot_strike == "forefoot"
+    with pytest.raises(SystemExit):
+        _parse(["-o", "x", "--stance-shape", "bogus"])
+
+
 def test_samples_show_what_their_names_say() -> None:
     from gait.synth.landmarks import synth_landmarks
 

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from gait.errors import ConfigError, UsageError
-from gait.synth.params import FOOT_STRIKES, VIEWS, RunnerParams
+from gait.synth.params import FOOT_STRIKES, STANCE_SHAPES, VIEWS, RunnerParams
+
+#: The text fields of RunnerParams and the values each takes.
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "view": VIEWS,
+    "foot_strike": FOOT_STRIKES,
+    "stance_shape": STANCE_SHAPES,
+}
 
 
 def _option(name: str) -> str:
@@ -49,10 +56,10 @@ def add_parser(subparsers: Any) -> None:
         flag = _option(f.name)
         if kind is bool:
             sp.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
-        elif f.name == "view":
-            sp.add_argument(flag, choices=VIEWS, default=None, help=f"default {f.default}")
-        elif f.name == "foot_strike":
-            sp.add_argument(flag, choices=FOOT_STRIKES, default=None, help=f"default {f.default}")
+        elif f.name in _CHOICES:
+            sp.add_argument(
+                flag, choices=_CHOICES[f.name], default=None, help=f"default {f.default}"
+            )
         else:
             conv = int if kind is int else float
             sp.add_argument(flag, type=conv, default=None, help=f"default {f.default}")
