@@ -29,7 +29,9 @@ parameters can mend and what only the model's build can (e.g. ``overstride_pct_l
 the motion capture's foot placement, turns the pelvis to falling at 0.49 m/s at contact
 and -0.16 at toe-off, but leaves the hips 16 % of a leg past the ankle at toe-off against
 53-56 %, and its hips move at 1.5 m/s in stance, not 2.7).  Which of the issue's checks
-these features explain is in the closing notes of issue #4.  About 2 s.
+these features explain is in the closing notes of issue #4.  ``--param
+stance_shape=running`` measures the stance shaped after the motion capture (README,
+Development).  About 2 s.
 """
 
 from __future__ import annotations

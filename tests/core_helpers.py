@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -102,6 +103,21 @@ def relative_ok(name: str, err: float, truth_value: float, *, deg: float, rel: f
     if name.endswith(("_pct", "_pct_leg")):
         return abs(err) <= 100.0 * rel
     return abs(err) <= rel * max(abs(truth_value), 1e-9)
+
+
+def exact_misses(
+    result: AnalysisResult, truth: dict[str, Any], names: Iterable[str], ndigits: int = 3
+) -> dict[str, float]:
+    """The metrics of ``names`` off the truth by more than the exact-landmark tier (0.5 deg,
+    1 %; :func:`relative_ok`), with their errors."""
+    errs = metric_errors(result, truth)
+    return {
+        name: round(errs[name], ndigits)
+        for name in names
+        if not relative_ok(
+            name, errs[name], truth["metrics_image"][name]["overall"], deg=0.5, rel=0.01
+        )
+    }
 
 
 def toe_down(pose: PoseData, deg: float) -> PoseData:

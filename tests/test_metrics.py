@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from core_helpers import (
     event_errors_frames,
+    exact_misses,
     metric_errors,
     mirror,
-    relative_ok,
     swap_labels,
     synth,
     toe_down,
@@ -134,13 +134,7 @@ def test_kink_sampler_is_exact_on_two_quadratics_and_beats_the_cubic() -> None:
 
 def _exact_side_misses(res: AnalysisResult, truth: dict[str, Any]) -> dict[str, float]:
     """The side metrics off the truth by more than the exact-landmark tolerances."""
-    errs = metric_errors(res, truth)
-    bad = {}
-    for name in SIDE_METRICS:
-        t = truth["metrics_image"][name]["overall"]
-        if not relative_ok(name, errs[name], t, deg=0.5, rel=0.01):
-            bad[name] = round(errs[name], 3)
-    return bad
+    return exact_misses(res, truth, SIDE_METRICS)
 
 
 # Exact synthetic landmarks: measured minus truth (truth["metrics_image"]).
@@ -192,6 +186,55 @@ def test_exact_side_metrics_match_truth_for_every_strike(strike: str, fps: float
     fps; there it read contact time +8.4 ms and IC up to 1.57 frames early before the
     landing was kept after the foot passes its stance level (``ic_after_level``)."""
     pose, truth = synth(fps=fps, duration_s=5.0, foot_strike=strike)
+    bad = _exact_side_misses(analyze_pose(pose), truth)
+    assert not bad, bad
+
+
+# stance_shape="running" (RunnerParams): the knee gives at contact and peaks at 36 % of the
+# stance, the heel rises from mid-stance and the foot turns ever faster to toe-off (the
+# motion capture's shapes).  The detectors were measured on the symmetric default; on
+# this shape (exact landmarks, side_right / side_left, 30 / 60 / 120 fps) the midstance
+# and toe-off metrics hold the tier (knee's stance peak within 0.41 deg, ankle at
+# midstance 0.53, hip extension at TO 0.39, trunk lean 0.10, every toe-off within 0.1
+# frame, every event within 0.71 frame), but not those at contact: knee flexion at IC
+# -0.8 to -2.6 deg (rearfoot and midfoot), contact time +5.8 to +7.5 ms at 30 fps.
+_RUNNING_MS_TO = (
+    "cadence_spm",
+    "trunk_lean_deg",
+    "knee_flexion_midstance_deg",
+    "ankle_dorsiflexion_midstance_deg",
+    "hip_extension_to_deg",
+    "vertical_oscillation_pct_leg",
+)
+
+
+@pytest.mark.parametrize("strike", ["rearfoot", "midfoot", "forefoot"])
+@pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])
+def test_exact_running_shape_midstance_and_toe_off(strike: str, fps: float) -> None:
+    """The exact tier's midstance and toe-off metrics and every event within a frame hold
+    on the motion-capture-shaped stance too (see above).  Before the truth took the knee's
+    stance peak (the metric's definition) it read the knee at the middle of stance, 2.3-2.5
+    deg below the peak this runner reaches at 36 % of it."""
+    pose, truth = synth(fps=fps, duration_s=5.0, stance_shape="running", foot_strike=strike)
+    res = analyze_pose(pose)
+    bad = exact_misses(res, truth, _RUNNING_MS_TO)
+    assert not bad, bad
+    ev = event_errors_frames(res, truth)
+    assert all(np.max(np.abs(v)) <= 1.0 for v in ev.values()), ev
+    assert np.max(np.abs(ev["to"])) < 0.15, ev["to"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="on the running stance shape the heel strike's knee flexion at IC reads -2.4 / "
+    "-0.8 / -1.2 deg at 30 / 60 / 120 fps, its contacts 0.02-0.16 frame early: the IC "
+    "samplers (on exact landmarks a two-piece quadratic breaking at IC, 3-4 frames a side) "
+    "and the landing fits were measured on the symmetric runner, whose knee stops "
+    "extending at contact, whereas this one straightens to a minimum some 40 ms before "
+    "and bends through contact at about 400 deg/s",
+)
+def test_exact_running_shape_at_contact() -> None:
+    pose, truth = synth(fps=60.0, duration_s=5.0, stance_shape="running")
     bad = _exact_side_misses(analyze_pose(pose), truth)
     assert not bad, bad
 

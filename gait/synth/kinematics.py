@@ -61,6 +61,9 @@ PHASE_OFFSET: dict[str, float] = {"left": 0.0, "right": 0.5}
 
 _FOOT_FLAT_AT = {"heel": 0.15, "ball": 0.2}  # stance progress where the foot is flat
 _HEEL_OFF_AT = 0.6  # stance progress where the heel rises
+# stance_shape "running" (RunnerParams.stance_shape): motion capture's knee peak and heel-off
+_RUNNING_KNEE_PEAK_AT = 0.36
+_RUNNING_HEEL_OFF_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,18 @@ class RunnerModel:
             self._land[s] = p.side("overstride_pct_leg", s) / 100 * leg - float(heel_x[0])
             kms = np.radians(p.side("knee_flexion_midstance_deg", s))
             a = np.radians(p.side("ankle_dorsiflexion_deg", s))
-            dx_ms = b.thigh_m * np.sin(kms - a) - b.shank_m * np.sin(a)
-            travel[s] = self._land[s] - float(dx_ms)
+            if p.stance_shape == "symmetric":
+                dx_ms = b.thigh_m * np.sin(kms - a) - b.shank_m * np.sin(a)
+                travel[s] = self._land[s] - float(dx_ms)
+            else:
+                # the heel is up at mid-stance: the ankle turned about the ball, the shank
+                # tilted forward by the dorsiflexion less the foot's pitch
+                pitch_ms = float(self._pitch_profile(np.array([0.5]), s)[0][0])
+                ball = fp["ball_pivot"]
+                ankle_x = float((ball + rot2(np.array(pitch_ms), fp["ankle"] - ball))[0])
+                sig = a - pitch_ms
+                hip_x = ankle_x + b.shank_m * np.sin(sig) + b.thigh_m * np.sin(sig - kms)
+                travel[s] = self._land[s] + float(hip_x)
             if travel[s] <= 0.05:
                 raise ConfigError(
                     f"{s} leg: the foot lands only {travel[s]:.2f} m ahead of its midstance "
@@ -201,8 +214,17 @@ class RunnerModel:
         k_ic = np.radians(p.side("knee_flexion_ic_deg", side))
         k_ms = np.radians(p.side("knee_flexion_midstance_deg", side))
         k_to = np.radians(p.knee_flexion_toe_off_deg)
-        bell = (1 - np.cos(2 * np.pi * s)) / 2
-        return np.where(s <= 0.5, k_ic + (k_ms - k_ic) * bell, k_to + (k_ms - k_to) * bell)
+        if p.stance_shape == "symmetric":
+            bell = (1 - np.cos(2 * np.pi * s)) / 2
+            return np.where(s <= 0.5, k_ic + (k_ms - k_ic) * bell, k_to + (k_ms - k_to) * bell)
+        # "running": a quarter sine from contact to the peak, a half cosine down to toe-off,
+        # the peak set so that the knee passes k_ms at the middle of stance
+        sp = _RUNNING_KNEE_PEAK_AT
+        c = (1 - np.cos(np.pi * (0.5 - sp) / (1 - sp))) / 2
+        peak = (k_ms - c * k_to) / (1 - c)
+        rise = k_ic + (peak - k_ic) * np.sin(np.pi / 2 * np.clip(s / sp, 0, 1))
+        y = np.clip((s - sp) / (1 - sp), 0, 1)
+        return np.where(s <= sp, rise, peak - (peak - k_to) * (1 - np.cos(np.pi * y)) / 2)
 
     def _pitch_profile(self, s: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
         """Sole angle (rad) and pivot choice (True = ball) over stance progress ``s``."""
@@ -211,10 +233,16 @@ class RunnerModel:
         s_ff = _FOOT_FLAT_AT["ball" if ball_ic else "heel"]
         th_to = np.radians(self.params.foot_pitch_toe_off_deg)
         early = th_ic * (1 - np.clip(s / s_ff, 0, 1)) ** 2
-        x = np.clip((s - _HEEL_OFF_AT) / (1 - _HEEL_OFF_AT), 0, 1)
-        late = th_to * x * x * (3 - 2 * x)
-        pitch = np.where(s < s_ff, early, np.where(s > _HEEL_OFF_AT, late, 0.0))
-        ball = np.where(s < s_ff, ball_ic, s > _HEEL_OFF_AT)
+        if self.params.stance_shape == "symmetric":
+            heel_off = _HEEL_OFF_AT
+            x = np.clip((s - heel_off) / (1 - heel_off), 0, 1)
+            late = th_to * x * x * (3 - 2 * x)
+        else:  # turning ever faster to toe-off, at th_to / (1 - heel_off) per stance
+            heel_off = _RUNNING_HEEL_OFF_AT
+            x = np.clip((s - heel_off) / (1 - heel_off), 0, 1)
+            late = th_to * x * x * (2.0 - x)
+        pitch = np.where(s < s_ff, early, np.where(s > heel_off, late, 0.0))
+        ball = np.where(s < s_ff, ball_ic, s > heel_off)
         return pitch, ball
 
     def stance_state(

@@ -17,9 +17,11 @@ from gait.errors import ConfigError
 
 View = Literal["side_left", "side_right", "rear", "front"]
 FootStrike = Literal["rearfoot", "midfoot", "forefoot"]
+StanceShape = Literal["symmetric", "running"]
 
 VIEWS: tuple[str, ...] = ("side_left", "side_right", "rear", "front")
 FOOT_STRIKES: tuple[str, ...] = ("rearfoot", "midfoot", "forefoot")
+STANCE_SHAPES: tuple[str, ...] = ("symmetric", "running")
 
 #: Default sole angle at initial contact for each strike pattern (degrees, toe up +).
 STRIKE_ANGLE_DEG: dict[str, float] = {"rearfoot": 14.0, "midfoot": 2.0, "forefoot": -8.0}
@@ -77,6 +79,23 @@ class RunnerParams:
         tests/test_events.py, seed 2: side-view toe-off at 120 fps 1.2-2.7 frames early;
         exact landmarks at 30 fps: contact time -4.9 ms; 8 tests failed).  A realistic
         push-off would lift the foot with the hip and the ankle, not the knee.
+    stance_shape : how the stance leg moves between the values above.  "symmetric" (the
+        default, what every test and sample was built on): the knee flexion is a cosine
+        bell peaking at the middle of stance, the foot is flat from foot-flat to 60 % of
+        stance, and the stance is mirror-symmetric about its middle.  "running", shaped
+        after motion capture (Dorn et al. 2012, 3.5 m/s, four force-plate stances): the
+        knee gives at contact (a quarter sine up to its peak at 36 % of stance, about 400
+        deg/s at first) and straightens to toe-off with a half cosine, passing
+        ``knee_flexion_midstance_deg`` at the middle of stance (the peak, which the metric
+        reports, is higher); the swing knee straightens to a minimum some 40 ms before
+        contact and is flexing at contact (a terminal dip ``-A u (1 - u)^2``, ``u`` the
+        swing time left over its last 30 %); the heel rises from the middle of stance,
+        which keeps the foot flat where the ankle dorsiflexion is read, and the foot turns
+        to ``foot_pitch_toe_off_deg`` ever faster (``x^2 (2 - x)``), still turning at
+        toe-off.  The pelvis, carried by the leg, then falls at contact.  Not the
+        default: the detectors were measured on "symmetric"; see
+        ``python benchmarks/runner_vs_mocap.py --param stance_shape=running`` and
+        ``python benchmarks/exact_sweep.py --param stance_shape=running``.
     step_width_m : lateral distance between the left and right foot lines (ankles);
         negative = crossover.
     arm_swing_deg : amplitude of the upper-arm swing (± degrees about the mean).
@@ -130,6 +149,7 @@ class RunnerParams:
     foot_strike_angle_deg: float | None = None
     foot_pitch_toe_off_deg: float = -28.0
     push_off: float = 0.0
+    stance_shape: str = "symmetric"
     step_width_m: float = 0.07
     arm_swing_deg: float = 35.0
     runner_height_m: float = 1.75
@@ -240,6 +260,10 @@ def _validate(p: RunnerParams) -> None:
     need(
         p.foot_strike in FOOT_STRIKES,
         f"foot_strike must be one of {FOOT_STRIKES}, found {p.foot_strike!r}",
+    )
+    need(
+        p.stance_shape in STANCE_SHAPES,
+        f"stance_shape must be one of {STANCE_SHAPES}, found {p.stance_shape!r}",
     )
     need(
         100.0 <= p.cadence_spm <= 240.0, f"cadence_spm must be in [100, 240], found {p.cadence_spm}"

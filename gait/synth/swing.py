@@ -25,6 +25,9 @@ from gait.synth.geometry import Body, bump, hermite, knee_ik, rot2
 from gait.synth.params import RunnerParams
 
 _SWING_KNEE_PEAK_AT = 0.4  # swing progress of peak knee flexion
+#: stance_shape "running": the share of the swing over which the knee straightens to its
+#: minimum before contact and turns to flexing (RunnerParams.stance_shape)
+_TERMINAL_DIP = 0.3
 #: Slowest descent of the lowest sole point towards the floor in late swing (m/s): the
 #: swing foot comes down steadily and cannot graze or hover over the floor before contact.
 _LANDING_DESCENT_MPS = 0.3
@@ -114,9 +117,18 @@ def swing_joints(
         v = bounds[key]
         return hermite(w, v[0], v[1] * dur, v[2], v[3] * dur)
 
-    kappa = herm("kappa")
+    k = np.array(bounds["kappa"]) * [1, dur, 1, dur]
+    if p.stance_shape == "running":
+        # the knee reaches contact flexing (rate k[3] per unit w): a terminal dip over the
+        # last _TERMINAL_DIP of the swing, zero with zero slope where it starts
+        k[3], rate = 0.0, k[3]
+        u = np.clip((1 - w) / _TERMINAL_DIP, 0, 1)
+        dip = -rate * _TERMINAL_DIP * u * (1 - u) ** 2
+    else:
+        dip = 0.0 * w
+    kappa = hermite(w, *k) + dip
     peak = np.radians(p.knee_flexion_swing_deg)
-    base = hermite(np.array(_SWING_KNEE_PEAK_AT), *(np.array(bounds["kappa"]) * [1, dur, 1, dur]))
+    base = hermite(np.array(_SWING_KNEE_PEAK_AT), *k)
     kappa = kappa + (peak - float(base)) * bump(w, _SWING_KNEE_PEAK_AT)
     theta, dy = herm("theta"), herm("dy")
     v = bounds["dorsi"]  # the foot slaps down at contact: match the angle, not its rate

@@ -3,8 +3,9 @@
 Events
 ------
 IC (initial contact) and TO (toe-off) are the model's own contact instants.  **Midstance
-(MS) is the middle of stance, ``IC + contact_time / 2``**; in the model this is also the
-instant of peak stance knee flexion.  Times are continuous (not rounded to frames).
+(MS) is the middle of stance, ``IC + contact_time / 2``**; with the default
+``stance_shape`` this is also the instant of peak stance knee flexion.  Times are
+continuous (not rounded to frames).
 
 Metrics (names as the analyzer reports them)
 --------------------------------------------
@@ -28,7 +29,8 @@ duty_factor_pct                contact time / stride time × 100.
 trunk_lean_deg                 mid-hip → mid-shoulder from vertical at MS, forward +.
 lateral_trunk_lean_deg         same in the frontal plane at MS, towards the stance leg +.
 knee_flexion_ic_deg            180 − angle(hip, knee, ankle) at IC.
-knee_flexion_midstance_deg     same at MS.
+knee_flexion_midstance_deg     same, its peak in stance (at MS with the default
+                               ``stance_shape``; 37 % into it with "running").
 ankle_dorsiflexion_midstance_deg  angle(knee → ankle, heel → toe) − 90 at MS, dorsiflexion +.
 shank_angle_ic_deg             knee → ankle from vertical at IC, ankle ahead of knee +.
 foot_strike_angle_deg          heel → toe against the floor at IC, toe up +.
@@ -82,7 +84,10 @@ FRONTAL_METRICS: tuple[str, ...] = (
 )
 METRICS: tuple[str, ...] = SIDE_METRICS + FRONTAL_METRICS[1:]
 
-MIDSTANCE_DEFINITION = "middle of stance: IC + (TO - IC) / 2 (also peak stance knee flexion)"
+MIDSTANCE_DEFINITION = (
+    "middle of stance: IC + (TO - IC) / 2 (also peak stance knee flexion with the default "
+    "stance_shape)"
+)
 
 
 def _angle2(v: np.ndarray) -> np.ndarray:
@@ -297,6 +302,7 @@ def _side_metrics(
             if (plane == "sagittal") == is_side_view:
                 pts = _image_points(img, i, side, p.view)
                 img_vals.update(plane_metrics(pts, side, event, plane, leg * scale))
+    _knee_peak(model, camera, side, t_ic, vals, img_vals if is_side_view else None)
     step = np.linspace(t_ic, t_ic + T / 2, 501)
     z = model.evaluate(step, lab=True).joints["pelvis"][:, 2]
     vals["vertical_oscillation_pct_leg"] = float(np.ptp(z) / leg * 100)
@@ -307,6 +313,35 @@ def _side_metrics(
             model, camera, step, leg * scale
         )
     return vals, img_vals
+
+
+def _knee_peak(
+    model: RunnerModel,
+    camera: Camera,
+    side: str,
+    t_ic: float,
+    vals: dict[str, float],
+    img_vals: dict[str, float] | None,
+) -> None:
+    """Set ``knee_flexion_midstance_deg`` in ``vals`` (and ``img_vals``, side views) to
+    the knee's peak over the stance from ``t_ic`` (the metric's definition; with the
+    default stance shape the peak is at MS, where it was sampled)."""
+    from gait.synth.landmarks import landmarks_3d
+
+    p = model.params
+    times = t_ic + np.linspace(0.0, 1.0, 401) * model.beta[side] * model.stride_time_s
+    sk = model.evaluate(times, lab=True)
+    j = sk.joints
+    hip, knee, ankle = (j[f"{side}_{n}"][:, [0, 2]] for n in ("hip", "knee", "ankle"))
+    flex3d = 180.0 - _between(hip - knee, ankle - knee)
+    key = "knee_flexion_midstance_deg"
+    vals[key] = max(vals[key], float(flex3d.max()))
+    if img_vals is None:
+        return
+    img = _unroll(camera.project(landmarks_3d(sk, model.body.height_m))[..., :2], camera, p)
+    pts = [_image_points(img, i, side, p.view) for i in range(times.size)]
+    flex = [180.0 - _between(q["hip"] - q["knee"], q["ankle"] - q["knee"]) for q in pts]
+    img_vals[key] = max(img_vals[key], float(np.max(flex)))
 
 
 def _image_oscillation(
