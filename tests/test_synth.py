@@ -619,9 +619,8 @@ def test_push_off_shortens_the_rear_toe_off_lag(fps: float) -> None:
     assert 0.0 < lag[1.0] < {30.0: 1.0, 60.0: 1.2, 120.0: 1.8}[fps]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the synthetic pelvis moves out of phase with a runner's: in stance its height "
+_SYMMETRIC_PELVIS_XFAIL = (
+    "the synthetic pelvis moves out of phase with a runner's: in stance its height "
     "follows the leg, whose knee profile starts at zero rate (no give at contact) and "
     "which stops lengthening before toe-off (hip to toe +1.1 m/s at 86 % of stance, "
     "-0.57 m/s at toe-off), so the pelvis hardly moves at contact, rises through late "
@@ -631,10 +630,33 @@ def test_push_off_shortens_the_rear_toe_off_lag(fps: float) -> None:
     "toe leaves the belt slowly (the rear toe-off lag of test_push_off_shortens_the_rear_"
     "toe_off_lag) and why, seen from behind, the midfoot runner's lowest-pelvis "
     "midstance came 212 ms late while it was searched past the toe-off (the middle of "
-    "stance stands in now where the pelvis is lowest at either end of the stance)",
+    "stance stands in now where the pelvis is lowest at either end of the stance)"
 )
-@pytest.mark.parametrize("strike", ["rearfoot", "midfoot", "forefoot"])
-def test_pelvis_rises_and_falls_like_a_runner(strike: str) -> None:
+_MIDFOOT_PELVIS_XFAIL = (
+    "stance_shape='running', midfoot: the foot lands nearly flat, so the ankle hardly "
+    "comes down after contact, and the leg vaulting over it lifts the pelvis (+0.30 m/s at "
+    "contact; the motion capture's flat landing falls at 0.8-0.9, its ankle marker dropping "
+    "14 mm in the first 24 ms)"
+)
+
+
+@pytest.mark.parametrize(
+    ("shape", "strike"),
+    [
+        pytest.param(
+            shape,
+            strike,
+            marks=pytest.mark.xfail(strict=True, reason=_SYMMETRIC_PELVIS_XFAIL)
+            if shape == "symmetric"
+            else pytest.mark.xfail(strict=True, reason=_MIDFOOT_PELVIS_XFAIL)
+            if strike == "midfoot"
+            else (),
+        )
+        for shape in ("symmetric", "running")
+        for strike in ("rearfoot", "midfoot", "forefoot")
+    ],
+)
+def test_pelvis_rises_and_falls_like_a_runner(shape: str, strike: str) -> None:
     """Motion capture at 3.5 m/s (Dorn et al. 2012; hip centres, force-plate events): the
     pelvis falls at 0.82-0.94 m/s at initial contact, rises at 0.34-0.40 m/s at toe-off
     and is lowest at 35-39 % of the stance.
@@ -654,8 +676,12 @@ def test_pelvis_rises_and_falls_like_a_runner(strike: str) -> None:
     pelvis falls at 0.47-0.65 m/s (rising at +0.15 for the midfoot runner) and the
     exact tier failed on the default runner: knee at contact -1.4 to -4.1 deg, contacts
     up to 0.8 frame early at 30 fps; a real knee bending at 470 deg/s through contact
-    moves 16 deg a frame at 30 fps)."""
-    m = RunnerModel(replace(RunnerParams(), foot_strike=strike))
+    moves 16 deg a frame at 30 fps).
+
+    ``stance_shape="running"`` (default parameters otherwise) passes for the heel and
+    forefoot strikes: -0.50 / -0.33 m/s at contact, +0.19 / +0.25 at toe-off (its toe
+    unrolls off the floor over the last 10 % of the stance), lowest at 29-30 % of it."""
+    m = RunnerModel(replace(RunnerParams(), foot_strike=strike, stance_shape=shape))
     beta, stride = m.beta["left"], m.stride_time_s
     t = m.t0 + np.linspace(0.0, stride, 801)
     z = m.evaluate(t, lab=False).joints["pelvis"][:, 2]
@@ -717,6 +743,7 @@ def _stance_features(params: RunnerParams) -> dict[str, float]:
         "knee_rate_to": rate(flex, ic + ct - h, ic + ct),
         "pitch_rate_to": rate(pitch, ic + ct - h, ic + ct),
         "pelvis_vz_ic": rate(z, ic - h, ic + h),
+        "pelvis_vz_to": rate(z, ic + ct - h, ic + ct + h),
     }
 
 
@@ -727,17 +754,20 @@ def test_running_stance_shape_moves_like_motion_capture(strike: str) -> None:
     knee peaks at 35-37 % of the stance, flexes at 367-420 deg/s just after contact and
     at -30..+49 just before toe-off; the foot turns at 396-519 deg/s before toe-off (for
     its 51-52 deg turn; here 55); the pelvis falls at contact (motion capture 0.82-0.94
-    m/s; here 0.61 / 0.47 for the heel / forefoot strike; the midfoot runner's, whose
-    ankle hardly comes down, rises at 0.09).  The symmetric default does none of these:
+    m/s; here 0.63 / 0.49 for the heel / forefoot strike; the midfoot runner's, whose
+    ankle hardly comes down, rises at 0.07) and rises at toe-off (0.36-0.41; here
+    0.43 / 0.46).  The symmetric default does none of these:
     its knee peaks at the middle of stance, flexes at 29 deg/s after contact, its foot
-    turns at 129 deg/s to the same pitch and its pelvis hardly moves at contact."""
+    turns at 129 deg/s to the same pitch and its pelvis hardly moves at contact and
+    falls at 0.6 m/s at toe-off."""
     base = replace(RunnerParams(), foot_strike=strike, foot_pitch_toe_off_deg=-55.0)
     got = _stance_features(replace(base, stance_shape="running"))
     assert 34.0 <= got["knee_peak_pct"] <= 38.0, got
     assert 330.0 <= got["knee_rate_ic"] <= 460.0, got
     assert -30.0 <= got["knee_rate_to"] <= 49.0, got
     assert -519.0 <= got["pitch_rate_to"] <= -396.0, got
-    assert got["pelvis_vz_ic"] < -0.4, got
+    assert got["pelvis_vz_ic"] < -0.4 and 0.3 < got["pelvis_vz_to"] < 0.5, got
     old = _stance_features(base)
     assert old["knee_peak_pct"] > 45.0 and old["knee_rate_ic"] < 50.0, old
     assert old["pitch_rate_to"] > -200.0 and old["pelvis_vz_ic"] > -0.1, old
+    assert old["pelvis_vz_to"] < -0.4, old

@@ -64,6 +64,7 @@ _HEEL_OFF_AT = 0.6  # stance progress where the heel rises
 # stance_shape "running" (RunnerParams.stance_shape): motion capture's knee peak and heel-off
 _RUNNING_KNEE_PEAK_AT = 0.36
 _RUNNING_HEEL_OFF_AT = 0.5
+_RUNNING_TOE_RISE = (0.1, 0.45)  # share of the stance, speed at toe-off (m/s)
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,17 @@ class RunnerModel:
         ball = np.where(s < s_ff, ball_ic, s > heel_off)
         return pitch, ball
 
+    def _toe_rise(self, s: np.ndarray, side: str) -> np.ndarray | float:
+        """Height (m) the toe has left the floor by at stance progress ``s`` (n,): 0 for the
+        symmetric shape; for "running" it unrolls off the floor over the last
+        ``_RUNNING_TOE_RISE[0]`` of the stance, leaving it at ``_RUNNING_TOE_RISE[1]`` m/s."""
+        if self.params.stance_shape == "symmetric":
+            return 0.0
+        share, speed = _RUNNING_TOE_RISE
+        ct = self.beta[side] * self.stride_time_s
+        x = np.clip((s - (1 - share)) / share, 0, 1)
+        return speed * share * ct / 2 * x * x
+
     def stance_state(
         self, s: np.ndarray, side: str, k: np.ndarray | float = 0.0
     ) -> dict[str, np.ndarray]:
@@ -263,9 +275,10 @@ class RunnerModel:
         f_x = self.pelvis_x(t_ic) + self._land[side]
         f_y = SIGN[side] * p.step_width_m / 2
         pts = {}
+        rise = self._toe_rise(s, side)
         for name in ("ankle", "heel", "toe"):
             xz = piv + rot2(pitch, fp[name] - piv)
-            pts[name] = np.stack([f_x + xz[:, 0], np.full_like(s, f_y), xz[:, 1]], axis=-1)
+            pts[name] = np.stack([f_x + xz[:, 0], np.full_like(s, f_y), xz[:, 1] + rise], axis=-1)
         psi = self.obliquity(t)
         hw = b.hip_width_m / 2
         hip_x = self.pelvis_x(t)
