@@ -191,19 +191,21 @@ def test_exact_side_metrics_match_truth_for_every_strike(strike: str, fps: float
 
 
 # stance_shape="running" (RunnerParams): the knee gives at contact and peaks at 36 % of the
-# stance, the heel rises from mid-stance, the foot turns ever faster to toe-off and its toe
-# unrolls off the floor just before it (the motion capture's shapes).  The detectors were
-# measured on the symmetric default; on this shape (exact landmarks, side_right /
-# side_left, 30 / 60 / 120 fps) the midstance and toe-off metrics hold the tier (knee's
-# stance peak within 0.41 deg, ankle at midstance 0.47, hip extension at TO 0.35, trunk
-# lean 0.10, every toe-off within 0.11 frame, every event within 0.66 frame), but not
-# those at contact: knee flexion at IC -0.6 to -2.9 deg, contacts up to 0.28 frame early,
-# contact time +6.0 / +9.9 ms at 30 fps (heel / midfoot strike).
-_RUNNING_MS_TO = (
+# stance, the heel rises from mid-stance, the foot turns ever faster to toe-off, and the
+# sole is compliant - the foot sinks about 10 mm over the first 12 % of the stance and
+# rises back before toe-off (the motion capture's shapes).  The detectors were measured
+# on the symmetric default.  On this shape (exact landmarks, side_right / side_left, 30 /
+# 60 / 120 fps, every strike pattern) toe-offs stay within 0.18 frame and the metrics
+# that do not hang on the contact hold the tier (knee's stance peak within 0.41 deg, hip
+# extension at TO 0.45, trunk lean 0.23), but contacts are timed late, well into the
+# sole's 30-ms sinking rather than where it touches: 0.2-0.3 / 0.5-0.8 / 2.1-2.2 frames
+# (about 8 / 9-13 / 18 ms; the motion capture's, by the same detectors, 15-20 ms), so knee
+# flexion at IC reads up to 7.8 deg too flexed at 120 fps, contact time 18 ms short,
+# and the midstance, half that late, moves the ankle at midstance up to 1.4 deg.
+_RUNNING_NOT_AT_CONTACT = (
     "cadence_spm",
     "trunk_lean_deg",
     "knee_flexion_midstance_deg",
-    "ankle_dorsiflexion_midstance_deg",
     "hip_extension_to_deg",
     "vertical_oscillation_pct_leg",
 )
@@ -211,33 +213,31 @@ _RUNNING_MS_TO = (
 
 @pytest.mark.parametrize("strike", ["rearfoot", "midfoot", "forefoot"])
 @pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])
-def test_exact_running_shape_midstance_and_toe_off(strike: str, fps: float) -> None:
-    """The exact tier's midstance and toe-off metrics and every event within a frame hold
-    on the motion-capture-shaped stance too (see above).  Before the truth took the knee's
-    stance peak (the metric's definition) it read the knee at the middle of stance, 2.3-2.5
-    deg below the peak this runner reaches at 36 % of it."""
+def test_exact_running_shape_away_from_contact(strike: str, fps: float) -> None:
+    """The exact tier of the metrics that do not hang on the contact, and toe-offs within
+    0.2 frame, on the motion-capture-shaped stance too (see above).  Before the truth
+    took the knee's stance peak (the metric's definition) it read the knee at the middle
+    of stance, 2.3-2.5 deg below the peak this runner reaches at 36 % of it."""
     pose, truth = synth(fps=fps, duration_s=5.0, stance_shape="running", foot_strike=strike)
     res = analyze_pose(pose)
-    bad = exact_misses(res, truth, _RUNNING_MS_TO)
+    bad = exact_misses(res, truth, _RUNNING_NOT_AT_CONTACT)
     assert not bad, bad
-    ev = event_errors_frames(res, truth)
-    assert all(np.max(np.abs(v)) <= 1.0 for v in ev.values()), ev
-    assert np.max(np.abs(ev["to"])) < 0.15, ev["to"]
+    to = event_errors_frames(res, truth)["to"]
+    assert np.max(np.abs(to)) < 0.2, to
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="on the running stance shape the heel strike's knee flexion at IC reads -2.9 / "
-    "-1.4 / -1.4 deg at 30 / 60 / 120 fps, its contacts 0.11-0.17 frame early: the IC "
-    "samplers (on exact landmarks a two-piece quadratic breaking at IC, 3-4 frames a side) "
-    "and the landing fits were measured on the symmetric runner, whose knee stops "
-    "extending at contact, whereas this one straightens to a minimum some 40 ms before "
-    "and bends through contact at about 400 deg/s",
+    reason="on the running stance shape the sole sinks about 10 mm over 30 ms after it "
+    "touches down and the contacts are timed well into it: 2.1-2.2 frames (18 ms) late at 120 "
+    "fps, knee flexion at IC +7.8 deg, contact time -18 ms (heel strike); the motion "
+    "capture's contacts are 15-20 ms late the same way (README)",
 )
 def test_exact_running_shape_at_contact() -> None:
-    pose, truth = synth(fps=60.0, duration_s=5.0, stance_shape="running")
-    bad = _exact_side_misses(analyze_pose(pose), truth)
-    assert not bad, bad
+    pose, truth = synth(fps=120.0, duration_s=5.0, stance_shape="running")
+    res = analyze_pose(pose)
+    assert not _exact_side_misses(res, truth)
+    assert all(np.max(np.abs(v)) <= 1.0 for v in event_errors_frames(res, truth).values())
 
 
 @pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])

@@ -64,7 +64,7 @@ _HEEL_OFF_AT = 0.6  # stance progress where the heel rises
 # stance_shape "running" (RunnerParams.stance_shape): motion capture's knee peak and heel-off
 _RUNNING_KNEE_PEAK_AT = 0.36
 _RUNNING_HEEL_OFF_AT = 0.5
-_RUNNING_TOE_RISE = (0.1, 0.45)  # share of the stance, speed at toe-off (m/s)
+_RUNNING_SOLE = (0.006, 0.12, 0.2)  # depth / height, sinking and unloading stance shares
 
 
 @dataclass(frozen=True)
@@ -246,16 +246,20 @@ class RunnerModel:
         ball = np.where(s < s_ff, ball_ic, s > heel_off)
         return pitch, ball
 
-    def _toe_rise(self, s: np.ndarray, side: str) -> np.ndarray | float:
-        """Height (m) the toe has left the floor by at stance progress ``s`` (n,): 0 for the
-        symmetric shape; for "running" it unrolls off the floor over the last
-        ``_RUNNING_TOE_RISE[0]`` of the stance, leaving it at ``_RUNNING_TOE_RISE[1]`` m/s."""
+    def _sole_height(self, s: np.ndarray) -> np.ndarray | float:
+        """Height (m) of the foot's sole above the floor at stance progress ``s`` (n,): 0
+        for the symmetric shape.  For "running" the shoe and heel pad are compliant: the
+        foot touches down ``D`` above its loaded level and sinks to it, ever slower, over
+        the first ``_RUNNING_SOLE[1]`` of the stance, then unloads over the last
+        ``_RUNNING_SOLE[2]``, rising ever faster to toe-off; ``D = _RUNNING_SOLE[0] *
+        height``.  (The motion capture's markers drop 12-17 mm over the 24 ms after the
+        force plate's contact, and its toe marker rises about 7 mm before toe-off.)"""
         if self.params.stance_shape == "symmetric":
             return 0.0
-        share, speed = _RUNNING_TOE_RISE
-        ct = self.beta[side] * self.stride_time_s
-        x = np.clip((s - (1 - share)) / share, 0, 1)
-        return speed * share * ct / 2 * x * x
+        depth, sink, unload = _RUNNING_SOLE
+        x = np.clip(s / sink, 0, 1)
+        y = np.clip((s - (1 - unload)) / unload, 0, 1)
+        return depth * self.body.height_m * ((1 - x) ** 2 + y * y)
 
     def stance_state(
         self, s: np.ndarray, side: str, k: np.ndarray | float = 0.0
@@ -275,10 +279,10 @@ class RunnerModel:
         f_x = self.pelvis_x(t_ic) + self._land[side]
         f_y = SIGN[side] * p.step_width_m / 2
         pts = {}
-        rise = self._toe_rise(s, side)
+        sole = self._sole_height(s)
         for name in ("ankle", "heel", "toe"):
             xz = piv + rot2(pitch, fp[name] - piv)
-            pts[name] = np.stack([f_x + xz[:, 0], np.full_like(s, f_y), xz[:, 1] + rise], axis=-1)
+            pts[name] = np.stack([f_x + xz[:, 0], np.full_like(s, f_y), xz[:, 1] + sole], axis=-1)
         psi = self.obliquity(t)
         hw = b.hip_width_m / 2
         hip_x = self.pelvis_x(t)

@@ -92,9 +92,13 @@ class RunnerParams:
         swing time left over its last 30 %); the heel rises from the middle of stance,
         which keeps the foot flat where the ankle dorsiflexion is read, and the foot turns
         to ``foot_pitch_toe_off_deg`` ever faster (``x^2 (2 - x)``), still turning at
-        toe-off, and the toe unrolls off the floor over the last 10 % of the stance,
-        rising at 0.45 m/s at toe-off (the motion capture's toe marker: about 7 mm).
-        The pelvis, carried by the leg, then falls at contact and rises at toe-off.  Not the
+        toe-off; the sole is compliant: the foot touches down 0.006 of the height above
+        its loaded level, sinks to it (0.7 m/s at first) over the first 12 % of the
+        stance and rises back over the last 20 %, leaving the floor at 0.4 m/s (the
+        motion capture's markers drop 12-17 mm in the 24 ms after the force plate's
+        contact and its toe marker rises about 7 mm before toe-off), and the swing foot
+        lands at that sinking speed.  The pelvis, carried by the leg, then falls at
+        contact and rises at toe-off.  Not the
         default: the detectors were measured on "symmetric"; see
         ``python benchmarks/runner_vs_mocap.py --param stance_shape=running`` and
         ``python benchmarks/exact_sweep.py --param stance_shape=running``.

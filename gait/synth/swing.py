@@ -139,7 +139,10 @@ def swing_joints(
     d2 = b.thigh_m**2 + b.shank_m**2 + 2 * b.thigh_m * b.shank_m * np.cos(kappa)
     dsag = np.sqrt(np.clip(d2 - dy**2, 1e-6, None))
     # the foot leaves the ground briskly and comes down onto it (not tangentially)
-    lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
+    if p.stance_shape == "running":  # the foot lands at the speed its sole then sinks
+        lift = 0.33 * b.height_m * w**2 * (1 - w) ** 2 + 0.13 * b.height_m * w * (1 - w) ** 3
+    else:
+        lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
     lift = lift + p.push_off * 0.4 * b.height_m * w * (1 - w) ** 6  # brisk lift-off
     fp = b.foot_points()
     coords = SwingCoords(hip, theta, dy, dsag, lift, dorsi)
