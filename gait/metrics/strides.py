@@ -214,9 +214,10 @@ def _side_samples(
     # starts rotating forward and the heel stops.  A cubic through the neighbouring
     # frames rounds the kink off (knee +1.5-1.8 deg at 30 fps) and a fit on one side
     # extrapolates its curvature (stance knee -0.3 deg at 120 fps), so the knee, shank
-    # and heel come from a two-piece quadratic with its break at IC, 3 frames a side
-    # (4 at 120 fps: about 33 ms; measured on the dense synthetic signals, every 1/20
-    # frame phase: knee, shank and overstride within 0.4 deg / 0.3 % leg at 30 fps).
+    # and heel come from a two-piece quadratic with its break at IC, about 67 ms a side
+    # (at least 3 frames: 3 / 4 / 8 at 30 / 60 / 120 fps; measured on the dense synthetic
+    # signals, every 1/20 frame phase: knee, shank and overstride within 0.4 deg / 0.3 %
+    # leg at 30 fps).
     # The sole angle is taken from the swing side only: the foot slaps flat within
     # about 40 ms of a heel strike (a frame at 30 fps), so the stance side holds no
     # curve to fit; a least-squares line through the frames of the last ~33 ms before
