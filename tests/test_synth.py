@@ -9,6 +9,7 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from stance_helpers import synthetic_stances
 
 from gait.errors import ConfigError
 from gait.posedata import LANDMARK_INDEX as L
@@ -709,37 +710,6 @@ def test_a_runner_passing_the_camera_is_refused(view: str) -> None:
     synth_landmarks(replace(p, duration_s=3.0, camera_distance_m=8.0), with_truth=False)
 
 
-def _stance_features(params: RunnerParams) -> dict[str, float]:
-    """Knee and foot features of the left stance, measured as benchmarks/runner_vs_mocap.py
-    does (sagittal points, 1 kHz, 8-ms rates)."""
-    m = RunnerModel(params)
-    ic = float(m.ic_time("left", 1))
-    ct = m.beta["left"] * m.stride_time_s
-    t = np.arange(ic - 0.05, ic + ct + 0.05, 0.001)
-    j = m.evaluate(t, lab=False).joints
-    hip, knee, ankle = (j[f"left_{n}"][:, [0, 2]] for n in ("hip", "knee", "ankle"))
-    thigh, shank = hip - knee, ankle - knee
-    cos = (thigh * shank).sum(1) / np.linalg.norm(thigh, axis=1) / np.linalg.norm(shank, axis=1)
-    flex = 180.0 - np.degrees(np.arccos(np.clip(cos, -1, 1)))
-    sole = j["left_toe"][:, [0, 2]] - j["left_heel"][:, [0, 2]]
-    pitch = np.degrees(np.arctan2(sole[:, 1], sole[:, 0]))
-    z = 0.5 * (j["left_hip"] + j["right_hip"])[:, 2]
-    inside = (t >= ic) & (t <= ic + ct)
-    h = 0.008
-
-    def rate(x: np.ndarray, a: float, b: float) -> float:
-        return float(np.interp(b, t, x) - np.interp(a, t, x)) / (b - a)
-
-    return {
-        "knee_peak_pct": 100 * (t[inside][np.argmax(flex[inside])] - ic) / ct,
-        "knee_rate_ic": rate(flex, ic, ic + h),
-        "knee_rate_to": rate(flex, ic + ct - h, ic + ct),
-        "pitch_rate_to": rate(pitch, ic + ct - h, ic + ct),
-        "pelvis_vz_ic": rate(z, ic - h, ic + h),
-        "pelvis_vz_to": rate(z, ic + ct - h, ic + ct + h),
-    }
-
-
 @pytest.mark.parametrize("strike", ["rearfoot", "midfoot", "forefoot"])
 def test_running_stance_shape_moves_like_motion_capture(strike: str) -> None:
     """``stance_shape="running"`` against the four force-plate stances of the motion
@@ -754,14 +724,13 @@ def test_running_stance_shape_moves_like_motion_capture(strike: str) -> None:
     its knee peaks at the middle of stance, flexes at 29 deg/s after contact, its foot
     turns at 129 deg/s to the same pitch and its pelvis hardly moves at contact and
     falls at 0.6 m/s at toe-off."""
-    base = replace(RunnerParams(), foot_strike=strike, foot_pitch_toe_off_deg=-55.0)
-    got = _stance_features(replace(base, stance_shape="running"))
+    got = synthetic_stances(strike, foot_pitch_toe_off_deg=-55.0, stance_shape="running")[0]
     assert 34.0 <= got["knee_peak_pct"] <= 38.0, got
     assert 330.0 <= got["knee_rate_ic"] <= 460.0, got
     assert -30.0 <= got["knee_rate_to"] <= 49.0, got
     assert -519.0 <= got["pitch_rate_to"] <= -396.0, got
     assert got["pelvis_vz_ic"] < -0.4 and 0.3 < got["pelvis_vz_to"] < 0.55, got
-    old = _stance_features(base)
+    old = synthetic_stances(strike, foot_pitch_toe_off_deg=-55.0)[0]
     assert old["knee_peak_pct"] > 45.0 and old["knee_rate_ic"] < 50.0, old
     assert old["pitch_rate_to"] > -200.0 and old["pelvis_vz_ic"] > -0.1, old
     assert old["pelvis_vz_to"] < -0.4, old
