@@ -62,6 +62,7 @@ PHASE_OFFSET: dict[str, float] = {"left": 0.0, "right": 0.5}
 _FOOT_FLAT_AT = {"heel": 0.15, "ball": 0.2}  # stance progress where the foot is flat
 _HEEL_OFF_AT = 0.6  # stance progress where the heel rises
 # stance_shape "running" (RunnerParams.stance_shape): motion capture's knee peak and heel-off
+# (at mid-stance or later: the speed below takes the foot flat there)
 _RUNNING_KNEE_PEAK_AT = 0.36
 _RUNNING_HEEL_OFF_AT = 0.5
 _RUNNING_SOLE = (0.006, 0.12, 0.2)  # depth / height, sinking and unloading stance shares
@@ -123,18 +124,9 @@ class RunnerModel:
             self._land[s] = p.side("overstride_pct_leg", s) / 100 * leg - float(heel_x[0])
             kms = np.radians(p.side("knee_flexion_midstance_deg", s))
             a = np.radians(p.side("ankle_dorsiflexion_deg", s))
-            if p.stance_shape == "symmetric":
-                dx_ms = b.thigh_m * np.sin(kms - a) - b.shank_m * np.sin(a)
-                travel[s] = self._land[s] - float(dx_ms)
-            else:
-                # the heel is up at mid-stance: the ankle turned about the ball, the shank
-                # tilted forward by the dorsiflexion less the foot's pitch
-                pitch_ms = float(self._pitch_profile(np.array([0.5]), s)[0][0])
-                ball = fp["ball_pivot"]
-                ankle_x = float((ball + rot2(np.array(pitch_ms), fp["ankle"] - ball))[0])
-                sig = a - pitch_ms
-                hip_x = ankle_x + b.shank_m * np.sin(sig) + b.thigh_m * np.sin(sig - kms)
-                travel[s] = self._land[s] + float(hip_x)
+            # hip to ankle at midstance, where the foot is flat in either stance shape
+            dx_ms = b.thigh_m * np.sin(kms - a) - b.shank_m * np.sin(a)
+            travel[s] = self._land[s] - float(dx_ms)
             if travel[s] <= 0.05:
                 raise ConfigError(
                     f"{s} leg: the foot lands only {travel[s]:.2f} m ahead of its midstance "
@@ -234,14 +226,11 @@ class RunnerModel:
         s_ff = _FOOT_FLAT_AT["ball" if ball_ic else "heel"]
         th_to = np.radians(self.params.foot_pitch_toe_off_deg)
         early = th_ic * (1 - np.clip(s / s_ff, 0, 1)) ** 2
-        if self.params.stance_shape == "symmetric":
-            heel_off = _HEEL_OFF_AT
-            x = np.clip((s - heel_off) / (1 - heel_off), 0, 1)
-            late = th_to * x * x * (3 - 2 * x)
-        else:  # turning ever faster to toe-off, at th_to / (1 - heel_off) per stance
-            heel_off = _RUNNING_HEEL_OFF_AT
-            x = np.clip((s - heel_off) / (1 - heel_off), 0, 1)
-            late = th_to * x * x * (2.0 - x)
+        symmetric = self.params.stance_shape == "symmetric"
+        heel_off = _HEEL_OFF_AT if symmetric else _RUNNING_HEEL_OFF_AT
+        x = np.clip((s - heel_off) / (1 - heel_off), 0, 1)
+        # symmetric: smoothstep; running: ever faster, th_to / (1 - heel_off) at toe-off
+        late = th_to * x * x * ((3 - 2 * x) if symmetric else (2.0 - x))
         pitch = np.where(s < s_ff, early, np.where(s > heel_off, late, 0.0))
         ball = np.where(s < s_ff, ball_ic, s > heel_off)
         return pitch, ball

@@ -87,19 +87,19 @@ class RunnerParams:
         knee gives at contact (a quarter sine up to its peak at 36 % of stance, about 400
         deg/s at first) and straightens to toe-off with a half cosine, passing
         ``knee_flexion_midstance_deg`` at the middle of stance (the peak, which the metric
-        reports, is higher); the swing knee straightens to a minimum some 40 ms before
-        contact and is flexing at contact (a terminal dip ``-A u (1 - u)^2``, ``u`` the
-        swing time left over its last 30 %); the heel rises from the middle of stance,
-        which keeps the foot flat where the ankle dorsiflexion is read, and the foot turns
-        to ``foot_pitch_toe_off_deg`` ever faster (``x^2 (2 - x)``), still turning at
-        toe-off; the sole is compliant: the foot touches down 0.006 of the height above
-        its loaded level, sinks to it (0.7 m/s at first) over the first 12 % of the
-        stance and rises back over the last 20 %, leaving the floor at 0.4 m/s (the
-        motion capture's markers drop 12-17 mm in the 24 ms after the force plate's
-        contact and its toe marker rises about 7 mm before toe-off), and the swing foot
-        lands at that sinking speed.  The pelvis, carried by the leg, then falls at
-        contact and rises at toe-off.  Not the
-        default: the detectors were measured on "symmetric"; see
+        reports, is higher); the swing knee straightens to a minimum some 25 ms before
+        contact (motion capture 43-51) and is flexing at contact (a terminal dip
+        ``-A u (1 - u)^2``, ``u`` the swing time left over its last 30 %); the heel rises
+        from the middle of stance, which keeps the foot flat where the ankle dorsiflexion
+        is read, and the foot turns to ``foot_pitch_toe_off_deg`` ever faster
+        (``x^2 (2 - x)``), still turning at toe-off; the sole is compliant: the foot
+        touches down 0.006 of the height above its loaded level, sinks to it (0.7 m/s at
+        first) over the first 12 % of the stance and rises back over the last 20 %,
+        leaving the floor at 0.4 m/s (the motion capture's markers drop 12-17 mm in the 24
+        ms after the force plate's contact and its toe marker rises about 7 mm before
+        toe-off), and the swing foot lands at that sinking speed.  The pelvis, carried by
+        the leg, then falls at contact and rises at toe-off.  Not the default: the
+        detectors were measured on "symmetric"; see
         ``python benchmarks/runner_vs_mocap.py --param stance_shape=running`` and
         ``python benchmarks/exact_sweep.py --param stance_shape=running``.
     step_width_m : lateral distance between the left and right foot lines (ankles);

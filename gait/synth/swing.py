@@ -118,14 +118,13 @@ def swing_joints(
         return hermite(w, v[0], v[1] * dur, v[2], v[3] * dur)
 
     k = np.array(bounds["kappa"]) * [1, dur, 1, dur]
+    dip: np.ndarray | float = 0.0
     if p.stance_shape == "running":
         # the knee reaches contact flexing (rate k[3] per unit w): a terminal dip over the
         # last _TERMINAL_DIP of the swing, zero with zero slope where it starts
         k[3], rate = 0.0, k[3]
         u = np.clip((1 - w) / _TERMINAL_DIP, 0, 1)
         dip = -rate * _TERMINAL_DIP * u * (1 - u) ** 2
-    else:
-        dip = 0.0 * w
     kappa = hermite(w, *k) + dip
     peak = np.radians(p.knee_flexion_swing_deg)
     base = hermite(np.array(_SWING_KNEE_PEAK_AT), *k)

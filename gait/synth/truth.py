@@ -30,7 +30,7 @@ trunk_lean_deg                 mid-hip → mid-shoulder from vertical at MS, for
 lateral_trunk_lean_deg         same in the frontal plane at MS, towards the stance leg +.
 knee_flexion_ic_deg            180 − angle(hip, knee, ankle) at IC.
 knee_flexion_midstance_deg     same, its peak in stance (at MS with the default
-                               ``stance_shape``; 37 % into it with "running").
+                               ``stance_shape``; 36 % into it with "running").
 ankle_dorsiflexion_midstance_deg  angle(knee → ankle, heel → toe) − 90 at MS, dorsiflexion +.
 shank_angle_ic_deg             knee → ankle from vertical at IC, ankle ahead of knee +.
 foot_strike_angle_deg          heel → toe against the floor at IC, toe up +.
@@ -153,7 +153,7 @@ def plane_metrics(
     return out
 
 
-def _plane_points(skel: Skeleton, i: int, side: str, plane: str) -> dict[str, np.ndarray]:
+def _plane_points(skel: Skeleton, i: int | slice, side: str, plane: str) -> dict[str, np.ndarray]:
     j = skel.joints
     other = "right" if side == "left" else "left"
     cols = [0, 2] if plane == "sagittal" else [1, 2]
@@ -165,18 +165,19 @@ def _plane_points(skel: Skeleton, i: int, side: str, plane: str) -> dict[str, np
     return pts
 
 
-def _image_points(img: np.ndarray, i: int, side: str, view: str) -> dict[str, np.ndarray]:
-    """(h, v) plane points from projected landmarks (n, 33, 2) in pixels."""
+def _image_points(img: np.ndarray, i: int | slice, side: str, view: str) -> dict[str, np.ndarray]:
+    """(h, v) plane points from projected landmarks (n, 33, 2) in pixels, at the time
+    index ``i`` (2,) or at every time of a slice (k, 2)."""
     from gait.posedata import LANDMARK_INDEX as L
 
     flip = -1.0 if view in ("side_left", "rear") else 1.0
     hv = np.stack([flip * img[..., 0], -img[..., 1]], axis=-1)[i]
     other = "right" if side == "left" else "left"
     names = {"hip": "hip", "knee": "knee", "ankle": "ankle", "heel": "heel", "toe": "foot_index"}
-    pts = {n: hv[L[f"{side}_{m}"]] for n, m in names.items()}
-    pts["other_hip"] = hv[L[f"{other}_hip"]]
-    pts["mid_hip"] = (hv[L["left_hip"]] + hv[L["right_hip"]]) / 2
-    pts["mid_shoulder"] = (hv[L["left_shoulder"]] + hv[L["right_shoulder"]]) / 2
+    pts = {n: hv[..., L[f"{side}_{m}"], :] for n, m in names.items()}
+    pts["other_hip"] = hv[..., L[f"{other}_hip"], :]
+    pts["mid_hip"] = (hv[..., L["left_hip"], :] + hv[..., L["right_hip"], :]) / 2
+    pts["mid_shoulder"] = (hv[..., L["left_shoulder"], :] + hv[..., L["right_shoulder"], :]) / 2
     return pts
 
 
@@ -331,17 +332,17 @@ def _knee_peak(
     p = model.params
     times = t_ic + np.linspace(0.0, 1.0, 401) * model.beta[side] * model.stride_time_s
     sk = model.evaluate(times, lab=True)
-    j = sk.joints
-    hip, knee, ankle = (j[f"{side}_{n}"][:, [0, 2]] for n in ("hip", "knee", "ankle"))
-    flex3d = 180.0 - _between(hip - knee, ankle - knee)
+    every = slice(None)  # the points of every time at once
+
+    def peak(q: dict[str, np.ndarray]) -> float:
+        return float(np.max(180.0 - _between(q["hip"] - q["knee"], q["ankle"] - q["knee"])))
+
     key = "knee_flexion_midstance_deg"
-    vals[key] = max(vals[key], float(flex3d.max()))
+    vals[key] = max(vals[key], peak(_plane_points(sk, every, side, "sagittal")))
     if img_vals is None:
         return
     img = _unroll(camera.project(landmarks_3d(sk, model.body.height_m))[..., :2], camera, p)
-    pts = [_image_points(img, i, side, p.view) for i in range(times.size)]
-    flex = [180.0 - _between(q["hip"] - q["knee"], q["ankle"] - q["knee"]) for q in pts]
-    img_vals[key] = max(img_vals[key], float(np.max(flex)))
+    img_vals[key] = max(img_vals[key], peak(_image_points(img, every, side, p.view)))
 
 
 def _image_oscillation(
