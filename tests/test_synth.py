@@ -606,7 +606,11 @@ def test_push_off_shortens_the_rear_toe_off_lag(fps: float) -> None:
     """Seen from behind on a treadmill, a foot that leaves the belt at rest keeps
     sliding down the image for tens of ms: the exact rear toe-off (foot-height rule) is
     1.4 / 3.2 / 6.7 frames late at 30 / 60 / 120 fps; with ``push_off=1`` 0.7 / 0.9 / 1.4
-    (medians; at worst 1.1 / 1.5 / 2.1)."""
+    (medians; at worst 1.1 / 1.5 / 2.1).  With the motion-capture-shaped stance as well
+    (``stance_shape="running"``: the sole unloads and leaves the floor at 0.4 m/s) the
+    rule times every toe-off within 0.32 frame (-0.07..+0.32 / -0.18..+0.07 /
+    -0.26..-0.10): the lag is the synthetic foot's slow lift, not the rule (on the
+    motion capture seen from 4 m behind it is +5 to +13 ms, ``tests/test_mocap.py``)."""
     from core_helpers import event_errors_frames
 
     from gait.analysis import analyze_pose
@@ -618,6 +622,10 @@ def test_push_off_shortens_the_rear_toe_off_lag(fps: float) -> None:
         lag[push_off] = float(np.median(event_errors_frames(analyze_pose(pose), truth)["to"]))
     assert lag[1.0] < 0.55 * lag[0.0]
     assert 0.0 < lag[1.0] < {30.0: 1.0, 60.0: 1.2, 120.0: 1.8}[fps]
+    p = RunnerParams(view="rear", fps=fps, duration_s=5.0, push_off=1.0, stance_shape="running")
+    pose, truth = synth_landmarks(p)
+    to = event_errors_frames(analyze_pose(pose), truth)["to"]
+    assert to.size >= 10 and np.abs(to).max() < 0.4, to
 
 
 _SYMMETRIC_PELVIS_XFAIL = (
