@@ -15,7 +15,9 @@ plausible ranges, and a frame rate (30, 60 or 120 fps), from ``--seed``.  Printe
 runner that misses, with the metrics beyond their bound and the events more than a frame
 off; then how many could be built (the rest raise ConfigError: no room between landing
 and midstance, or no swing that clears the floor), met the whole tier, and had every
-event within a frame - per frame rate and strike pattern.
+event within a frame - per frame rate and strike pattern, with (side views) the median
+over those runners of each one's median contact error in frames (+ late) and the mean
+absolute error of its knee flexion at contact in degrees.
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from core_helpers import event_errors_frames, exact_misses
+from core_helpers import event_errors_frames, exact_misses, metric_errors
 from runner_vs_mocap import _parse_params
 
 from gait.analysis import analyze_pose
@@ -80,6 +82,9 @@ def main() -> int:
     names = metrics_for_view(kind)
     t0 = time.perf_counter()
     built, tier, events_ok, refused = Counter(), Counter(), Counter(), 0
+    # per key: each runner's median contact error (frames) and its knee-at-contact error
+    ic_bias: dict[tuple[int, str], list[float]] = defaultdict(list)
+    knee_ic: dict[tuple[int, str], list[float]] = defaultdict(list)
     for i in range(args.n):
         params, fps = draw(rng)
         try:
@@ -91,13 +96,17 @@ def main() -> int:
             continue
         res = analyze_pose(pose, midstance=args.midstance)
         bad = exact_misses(res, truth, names, ndigits=2)
+        errors = event_errors_frames(res, truth)
         off = {
             k: round(float(np.max(np.abs(v))), 2)
-            for k, v in event_errors_frames(res, truth).items()
+            for k, v in errors.items()
             if v.size and np.max(np.abs(v)) > 1.0
         }
         key = (int(fps), str(params["foot_strike"]))
         built[key] += 1
+        if kind == "side" and errors["ic"].size:
+            ic_bias[key].append(float(np.median(errors["ic"])))
+            knee_ic[key].append(metric_errors(res, truth)["knee_flexion_ic_deg"])
         tier[key] += not bad and not off
         events_ok[key] += not off
         if bad or off:
@@ -108,9 +117,17 @@ def main() -> int:
                 f"{params['knee_flexion_ic_deg']:.0f}: beyond {bad or '-'}; "
                 f"events > 1 frame {off or '-'}"
             )
-    print(f"\n{'fps':>4s} {'strike':9s} {'built':>5s} {'tier met':>8s} {'events':>6s}")
+    print(
+        f"\n{'fps':>4s} {'strike':9s} {'built':>5s} {'tier met':>8s} {'events':>6s}"
+        f" {'IC, frames':>10s} {'knee IC |err|':>13s}"
+    )
     for key in sorted(built):
-        print(f"{key[0]:4d} {key[1]:9s} {built[key]:5d} {tier[key]:8d} {events_ok[key]:6d}")
+        bias = f"{np.median(ic_bias[key]):+10.2f}" if ic_bias[key] else f"{'-':>10s}"
+        knee = f"{np.mean(np.abs(knee_ic[key])):13.2f}" if knee_ic[key] else f"{'-':>13s}"
+        print(
+            f"{key[0]:4d} {key[1]:9s} {built[key]:5d} {tier[key]:8d} {events_ok[key]:6d}"
+            f" {bias} {knee}"
+        )
     total = sum(built.values())
     print(
         f"runners {args.n}: built {total} (ConfigError {refused}); exact tier met by "
