@@ -474,13 +474,14 @@ def test_double_support_and_an_untracked_far_leg_invalidate_strides() -> None:
 
 @pytest.mark.parametrize(("far_fail", "kept"), [(3, False), (1, True)])
 def test_a_far_leg_is_trusted_by_how_sure_its_pass_rate_is(far_fail: int, kept: bool) -> None:
-    """Eight contacts a foot; the far (right) foot's toe-off in a landmark gap at
+    """Eight contacts a foot; the far (right) foot's events invalid (a landmark gap) at
     ``far_fail`` of its seven inner strides.  Three failing: 4 of 7 pass, 4 of 8 with the
-    clip's last stride, which the share of 0.5 kept - as the real garage treadmill clip's
-    far leg, poorly tracked (11 of 23 passing), was kept in three of its nine 4- and 6-s
-    parts (3 of 6 to 5 of 9 passing) and dropped in the others.  The lower end of the pass
-    rate's interval, 0.39, is short of 0.5: not surely tracked, dropped.  One failing
-    (6 of 7, bound 0.68): kept.  The clip's last stride counts for neither leg."""
+    clip's last stride, which a share of 0.5 kept - as the real garage treadmill clip's
+    far leg, poorly tracked (11 of its 22 inner strides pass), was kept in three of its
+    nine 4- and 6-s parts (3 of 6, 5 of 9 and 5 of 10 of all its strides passing) and
+    dropped in the others.  The lower end of the pass rate's interval, 0.39, is short of
+    0.5: not surely tracked, dropped.  One failing (6 of 7, bound 0.68): kept.  The
+    clip's last stride counts for neither leg."""
     assert pass_rate_lower_bound(4, 7) == pytest.approx(0.387, abs=0.001)
     assert pass_rate_lower_bound(6, 7) == pytest.approx(0.681, abs=0.001)
     rows = []
