@@ -212,7 +212,11 @@ def pass_rate_lower_bound(n_pass: int, n: int, z: float = FAR_PASS_RATE_Z) -> fl
 
 
 def distrust_far_leg(
-    strides: pd.DataFrame, trusted_side: str, *, min_valid_fraction: float
+    strides: pd.DataFrame,
+    trusted_side: str,
+    *,
+    min_valid_fraction: float,
+    not_tracking: Sequence[str] = (),
 ) -> None:
     """Invalidate (in place) the passing strides of a far leg not surely tracked.
 
@@ -222,17 +226,20 @@ def distrust_far_leg(
     near leg's pass, and more of them than of the far leg's, the pose model may not be
     tracking the far leg (hidden by a treadmill console, or its landmarks drawn onto the
     near leg), and the strides that pass may do so by chance.  The strides at either end
-    of the clip (no landing before, or no next contact) are not counted: they fail
-    whatever the tracking.  The bound, not the share itself, decides: a share near the
-    threshold is read from a few strides of a short clip, and it would keep the far leg in
-    one part of a clip and drop it in another (the real garage treadmill clip: 11 of its
-    22 inner far strides pass, 1 of 7 to 5 of 8 in its 4- and 6-s parts; a share of all
-    its strides of at least 0.5 kept the far leg in three of those nine parts,
-    ``benchmarks/window_stability.py``).
+    of the clip (no landing before, or no next contact) are not counted, nor those that
+    fail for a reason in ``not_tracking`` (frames not to be used: a turn, a stretch
+    played at another speed): they fail whatever the tracking.  The bound, not the share
+    itself, decides: a share near the threshold is read from a few strides of a short
+    clip, and it would keep the far leg in one part of a clip and drop it in another
+    (the real garage treadmill clip: 11 of its 22 inner far strides pass, 1 of 7 to 5 of
+    8 in its 4- and 6-s parts; a share of all its strides of at least 0.5 kept the far
+    leg in three of those nine parts, ``benchmarks/window_stability.py``).
     """
     other = SIDES[1 - SIDES.index(trusted_side)]
-    # a stride at either end of the clip fails whatever the tracking: not counted
-    inner = ~strides["reason"].isin((CLIP_START_REASON, CLIP_END_REASON)).to_numpy()
+    # a stride at either end of the clip, or in frames not to be used, fails whatever
+    # the tracking: not counted
+    untracked = (CLIP_START_REASON, CLIP_END_REASON, *not_tracking)
+    inner = ~strides["reason"].isin(untracked).to_numpy()
     far = (strides["side"] == other).to_numpy() & inner
     near = (strides["side"] == trusted_side).to_numpy() & inner
     valid = strides["valid"].to_numpy(dtype=bool)

@@ -262,7 +262,12 @@ def strides_from_events(
     out = out.reset_index(drop=True)
     flag_odd_strides(out, lim.max_stride_change)
     if trusted_side in SIDES:
-        distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
+        distrust_far_leg(
+            out,
+            trusted_side,
+            min_valid_fraction=far_min_valid_fraction,
+            not_tracking=[why for _, why in unusable],
+        )
     return out
 
 
