@@ -191,16 +191,24 @@ def side_results() -> dict:
 @pytest.mark.parametrize("name", SIDE_CLIPS)
 def test_per_side_cadence_shows_no_false_asymmetry(side_results: dict, name: str) -> None:
     """Both legs run at the clip's cadence, so each side's median is within 5 spm of the
-    truth (measured 175.3 / 175.6 vs 176, 158.7 / 160.1 vs 158, 161.6 / 158.3 vs 162,
-    170.8 / 173.5 vs 175).  Before the leg-swap repair capped its costs, a wrong swap of
-    frames 0-4 of side_compensations made a contact at the clip's start count as a
-    landing: left 169.1 vs right 157.0 spm.  Before a second contact off the step rhythm
-    was left out, before_side's far foot, dipping to the floor 4-6 frames before three of
-    its landings, read 188 spm."""
+    truth (measured 175.3 / 175.6 vs 176, 158.7 / 160.1 vs 158, 158.3 vs 162 and 170.8 /
+    173.5 vs 175).  Before the leg-swap repair capped its costs, a wrong swap of frames
+    0-4 of side_compensations made a contact at the clip's start count as a landing: left
+    169.1 vs right 157.0 spm.  Before a second contact off the step rhythm was left out,
+    before_side's far foot, dipping to the floor 4-6 frames before three of its landings,
+    read 188 spm; four of its 9 inner strides still fail so, 5 pass (the near foot's 4
+    of 5): not surely tracked (``distrust_far_leg``), its strides are not used and its
+    side has no value (161.6 while half of its strides passing kept it)."""
     result, truth_doc = side_results[name]
     truth = truth_doc["metrics_image"]["cadence_spm"]
     row = result.summary.set_index("metric").loc["cadence_spm"]
+    far = "left" if result.near_leg == "right" else "right"
+    dropped = result.strides["reason"].astype(str).str.contains("poorly tracked")
+    assert dropped.any() == (name == "before_side")
     for side in ("left", "right"):
+        if side == far and dropped.any():
+            assert np.isnan(row[side])
+            continue
         assert row[side] == pytest.approx(truth["overall"], abs=5.0), (side, row[side])
 
 
@@ -209,7 +217,8 @@ def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg(side_results: dict
     on these four clips (2.5-5.4 at 60/120 fps): the value, from the near leg's strides
     (``MetricSpec.near_leg_only``), is within 0.7 deg of the truth (measured +0.45,
     -0.45, +0.61, +0.30); over both legs it read -2.8 and -3.0 on side_compensations and
-    before_side, whose far leg had more valid strides."""
+    before_side, whose far leg had more valid strides.  before_side's far leg, not surely
+    tracked, shows no value (see test_per_side_cadence_shows_no_false_asymmetry)."""
     for name, (res, truth) in side_results.items():
         want = truth["metrics_image"]["trunk_lean_deg"]
         row = res.summary.set_index("metric").loc["trunk_lean_deg"]
@@ -217,6 +226,9 @@ def test_trunk_lean_of_the_side_clips_comes_from_the_near_leg(side_results: dict
         far = "left" if near == "right" else "right"
         assert row["value"] == pytest.approx(want["overall"], abs=1.0), name
         assert row["n_strides"] == row[f"n_{near}"], name
+        if name == "before_side":
+            assert np.isnan(row[far])
+            continue
         assert row[far] < want["overall"] - 2.0, name  # the far leg's bias, still shown
     # the foot strike pattern comes from the same (near-leg) strides as its angle:
     # after_side lands rearfoot (14 deg); over both legs the pattern read "midfoot"

@@ -7,7 +7,7 @@ on the ground), against the other foot (:func:`cross_checks`: alternation, even 
 double support) and on frames not to be used (:func:`unusable_checks`); a stride's reason
 is the first check it fails (:func:`first_failure`).  Then, over the whole clip, strides
 far off the median stride time (:func:`flag_odd_strides`) and the passing strides of a far
-leg that is poorly tracked (:func:`distrust_far_leg`) are marked invalid.
+leg not surely tracked (:func:`distrust_far_leg`) are marked invalid.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from gait.events.common import CLIP_END_REASON, SIDES
+from gait.events.common import CLIP_END_REASON, CLIP_START_REASON, SIDES
 
 if TYPE_CHECKING:
     from gait.events.strides import StrideLimits
@@ -184,28 +184,75 @@ def flag_odd_strides(strides: pd.DataFrame, max_change: float) -> None:
         ]
 
 
-def distrust_far_leg(
-    strides: pd.DataFrame, trusted_side: str, *, min_valid_fraction: float
-) -> None:
-    """Invalidate (in place) the few passing strides of a far leg whose strides mostly fail.
+#: How sure the far leg's pass rate must be: the lower end of its Wilson score interval
+#: at this many standard errors (one-sided 84 %) must reach the required share.
+FAR_PASS_RATE_Z = 1.0
 
-    When most of the far leg's strides fail the checks while the near leg's mostly pass,
-    the pose model is not tracking the far leg (hidden by a treadmill console, or its
-    landmarks drawn onto the near leg), and the strides that pass do so by chance.
+
+def pass_rate_lower_bound(n_pass: int, n: int, z: float = FAR_PASS_RATE_Z) -> float:
+    """Lower end of the Wilson score interval of a pass rate (0 when ``n`` is 0).
+
+    Notes
+    -----
+    With p = ``n_pass / n``::
+
+        lower = (p + z^2 / 2n - z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n)
+
+    It stays inside [0, 1] and is fair at the few strides of a short clip, where the
+    normal approximation is not (Wilson 1927, J Am Stat Assoc 22:209-212; Brown, Cai &
+    DasGupta 2001, Stat Sci 16:101-133).  At z = 1: 3 of 4 passing gives 0.50, 4 of 6
+    0.46, 5 of 6 0.64, 11 of 22 0.40.
+    """
+    if n <= 0:
+        return 0.0
+    p, z2 = n_pass / n, z * z
+    centre = p + z2 / (2 * n)
+    half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n))
+    return float((centre - half) / (1.0 + z2 / n))
+
+
+def distrust_far_leg(
+    strides: pd.DataFrame,
+    trusted_side: str,
+    *,
+    min_valid_fraction: float,
+    not_tracking: Sequence[str] = (),
+) -> None:
+    """Invalidate (in place) the passing strides of a far leg not surely tracked.
+
+    When the far leg's strides cannot be said to pass at least ``min_valid_fraction`` of
+    the time - the lower end of the pass rate's confidence interval
+    (:func:`pass_rate_lower_bound`) falls short of it - while at least that share of the
+    near leg's pass, and more of them than of the far leg's, the pose model may not be
+    tracking the far leg (hidden by a treadmill console, or its landmarks drawn onto the
+    near leg), and the strides that pass may do so by chance.  The strides at either end
+    of the clip (no landing before, or no next contact) are not counted, nor those that
+    fail for a reason in ``not_tracking`` (frames not to be used: a turn, a stretch
+    played at another speed): they fail whatever the tracking.  The bound, not the share
+    itself, decides: a share near the threshold is read from a few strides of a short
+    clip, and it would keep the far leg in one part of a clip and drop it in another
+    (the real garage treadmill clip: 11 of its 22 inner far strides pass, 1 of 7 to 5 of
+    8 in its 4- and 6-s parts; a share of all its strides of at least 0.5 kept the far
+    leg in three of those nine parts, ``benchmarks/window_stability.py``).
     """
     other = SIDES[1 - SIDES.index(trusted_side)]
-    far = (strides["side"] == other).to_numpy()
-    near = (strides["side"] == trusted_side).to_numpy()
+    # a stride at either end of the clip, or in frames not to be used, fails whatever
+    # the tracking: not counted
+    untracked = (CLIP_START_REASON, CLIP_END_REASON, *not_tracking)
+    inner = ~strides["reason"].isin(untracked).to_numpy()
+    far = (strides["side"] == other).to_numpy() & inner
+    near = (strides["side"] == trusted_side).to_numpy() & inner
     valid = strides["valid"].to_numpy(dtype=bool)
     if far.sum() < 3 or not near.any():
         return
-    far_ok, near_ok = valid[far].mean(), valid[near].mean()
-    if far_ok >= min_valid_fraction or near_ok < min_valid_fraction:
+    n_ok, n_far = int(valid[far].sum()), int(far.sum())
+    near_ok = valid[near].mean()
+    sure = pass_rate_lower_bound(n_ok, n_far) >= min_valid_fraction
+    if sure or near_ok < min_valid_fraction or n_ok / n_far >= near_ok:
         return
-    n_fail, n_far = int((far & ~valid).sum()), int(far.sum())
-    hit = far & valid
+    hit = (strides["side"] == other).to_numpy() & valid
     strides.loc[hit, "valid"] = False
     strides.loc[hit, "reason"] = (
-        f"the far ({other}) leg is poorly tracked: {n_fail} of its {n_far} strides fail "
-        "the checks, so the others are not trusted either"
+        f"the far ({other}) leg is poorly tracked: {n_far - n_ok} of its {n_far} strides "
+        "fail the checks, too many to trust the others"
     )

@@ -214,10 +214,11 @@ def strides_from_events(
         that involve the other foot (alternation, even steps, no double support) then do
         not invalidate the trusted foot's strides - a far foot hidden or misplaced by the
         pose model would otherwise take every stride down with it; they are recorded in
-        the ``note`` column instead.  Conversely, when fewer than
-        ``far_min_valid_fraction`` of the other foot's strides pass (and at least that
-        share of the trusted foot's do), the other foot's passing strides are marked
-        invalid too: that leg is not being tracked.
+        the ``note`` column instead.  Conversely, unless the other foot's strides surely
+        pass at least ``far_min_valid_fraction`` of the time (the lower end of their pass
+        rate's confidence interval), while at least that share of the trusted foot's
+        do, and more of them, the other foot's passing strides are marked invalid too:
+        that leg may not be tracked (:func:`~gait.events.stride_checks.distrust_far_leg`).
     far_min_valid_fraction : float
         See ``trusted_side``.
 
@@ -261,7 +262,12 @@ def strides_from_events(
     out = out.reset_index(drop=True)
     flag_odd_strides(out, lim.max_stride_change)
     if trusted_side in SIDES:
-        distrust_far_leg(out, trusted_side, min_valid_fraction=far_min_valid_fraction)
+        distrust_far_leg(
+            out,
+            trusted_side,
+            min_valid_fraction=far_min_valid_fraction,
+            not_tracking=[why for _, why in unusable],
+        )
     return out
 
 
