@@ -18,7 +18,9 @@ projected on the sagittal plane (forward, up):
   middle of stance and at TO (% of leg length);
 * the knee (180 - hip-knee-ankle angle): where in the stance it peaks, its rate over the
   8 ms after IC and the 8 ms before TO;
-* the landing: the heel's vertical speed over the 8 ms before IC and the 8 ms before that;
+* the landing: the heel's, the toe's and the ankle's vertical speed over the 8 ms before
+  IC and the 8 ms before that, and how high the foot (the lower of heel and toe, each
+  above its lowest in the first half of the stance) is 16 and 32 ms before IC;
 * the push-off: the heel-to-toe line's turn from the middle of stance to TO and its rate
   over the last 8 ms, how far the toe and the ankle rise 16 and 32 ms after TO.
 
@@ -63,6 +65,12 @@ FEATURES = (
     ("knee_rate_to", "knee flexion rate before TO", "deg/s"),
     ("heel_vz_ic", "heel vertical speed before IC", "m/s"),
     ("heel_vz_pre", "same 8-16 ms before IC", "m/s"),
+    ("toe_vz_ic", "toe vertical speed before IC", "m/s"),
+    ("toe_vz_pre", "same 8-16 ms before IC", "m/s"),
+    ("ankle_vz_ic", "ankle vertical speed before IC", "m/s"),
+    ("ankle_vz_pre", "same 8-16 ms before IC", "m/s"),
+    ("foot_above_16", "foot above stance level 16 ms pre IC", "mm"),
+    ("foot_above_32", "same 32 ms before IC", "mm"),
     ("pitch_to", "foot turned, mid-stance to TO", "deg"),
     ("pitch_rate_to", "foot turning before TO", "deg/s"),
     ("toe_rise_16", "toe rise 16 ms after TO", "mm"),

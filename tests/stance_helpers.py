@@ -35,6 +35,13 @@ def stance_features(
     mid, ct, h = 0.5 * (ic + to), to - ic, 0.008
     inside = (t >= ic) & (t <= to)
     z = pts["mid_hip"][:, 1]
+    # each foot marker's stance level: its lowest in the first half of the stance
+    early = (t >= ic) & (t <= mid)
+    level = {name: float(pts[name][early, 1].min()) for name in ("heel", "toe")}
+
+    def foot_above(before: float) -> float:  # mm, the lower of heel and toe
+        return 1000 * min(at(name, ic - before, 1) - level[name] for name in level)
+
     return {
         "hip_speed": (at("mid_hip", to, 0) - at("mid_hip", ic, 0)) / ct,
         "pelvis_vz_ic": rate("mid_hip", ic - h, ic + h),
@@ -49,6 +56,12 @@ def stance_features(
         "knee_rate_to": float(np.interp(to, t, knee) - np.interp(to - h, t, knee)) / h,
         "heel_vz_ic": rate("heel", ic - h, ic),
         "heel_vz_pre": rate("heel", ic - 2 * h, ic - h),
+        "toe_vz_ic": rate("toe", ic - h, ic),
+        "toe_vz_pre": rate("toe", ic - 2 * h, ic - h),
+        "ankle_vz_ic": rate("ankle", ic - h, ic),
+        "ankle_vz_pre": rate("ankle", ic - 2 * h, ic - h),
+        "foot_above_16": foot_above(0.016),
+        "foot_above_32": foot_above(0.032),
         "pitch_to": float(np.interp(to, t, pitch) - np.interp(mid, t, pitch)),
         "pitch_rate_to": float(np.interp(to, t, pitch) - np.interp(to - h, t, pitch)) / h,
         "toe_rise_16": 1000 * (at("toe", to + 0.016, 1) - at("toe", to, 1)),

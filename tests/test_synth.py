@@ -608,9 +608,14 @@ def test_push_off_shortens_the_rear_toe_off_lag(fps: float) -> None:
     1.4 / 3.2 / 6.7 frames late at 30 / 60 / 120 fps; with ``push_off=1`` 0.7 / 0.9 / 1.4
     (medians; at worst 1.1 / 1.5 / 2.1).  With the motion-capture-shaped stance as well
     (``stance_shape="running"``: the sole unloads and leaves the floor at 0.4 m/s) the
-    rule times every toe-off within 0.32 frame (-0.07..+0.32 / -0.18..+0.07 /
-    -0.26..-0.10): the lag is the synthetic foot's slow lift, not the rule (on the
-    motion capture seen from 4 m behind it is +5 to +13 ms, ``tests/test_mocap.py``)."""
+    rule times every toe-off within 0.7 frame (+0.04..+0.45 / +0.11..+0.56 /
+    -0.12..+0.66; medians +0.25 / +0.28 / -0.04): the lag is the synthetic foot's slow
+    lift, not the rule (on the motion capture seen from 4 m behind it is +5 to +13 ms,
+    ``tests/test_mocap.py``).  Before that shape's foot landed at the sole's sinking
+    speed (its roll to flat starting from rest) it was within 0.32 frame: the pelvis,
+    a Hermite in flight between the toe-off and the other leg's contact, now meets
+    that contact falling at 0.25 m/s instead of 0.4-1.2 and lies about 2 mm lower 16
+    ms after the toe-off, so the toe rises 5.4 mm by then instead of 7.4."""
     from core_helpers import event_errors_frames
 
     from gait.analysis import analyze_pose
@@ -625,7 +630,7 @@ def test_push_off_shortens_the_rear_toe_off_lag(fps: float) -> None:
     p = RunnerParams(view="rear", fps=fps, duration_s=5.0, push_off=1.0, stance_shape="running")
     pose, truth = synth_landmarks(p)
     to = event_errors_frames(analyze_pose(pose), truth)["to"]
-    assert to.size >= 10 and np.abs(to).max() < 0.4, to
+    assert to.size >= 10 and np.abs(to).max() < 0.7, to
 
 
 _SYMMETRIC_PELVIS_XFAIL = (
@@ -679,19 +684,32 @@ def test_pelvis_rises_and_falls_like_a_runner(shape: str, strike: str) -> None:
     up to 0.8 frame early at 30 fps; a real knee bending at 470 deg/s through contact
     moves 16 deg a frame at 30 fps).
 
-    ``stance_shape="running"`` (default parameters otherwise) passes: -1.20 / -0.40 /
-    -1.03 m/s at contact (heel / midfoot / forefoot strike; its compliant sole sinks
+    ``stance_shape="running"`` (default parameters otherwise) passes: -0.30 / -0.25 /
+    -0.25 m/s at contact (heel / midfoot / forefoot strike; its compliant sole sinks
     after touching down), +0.17 / +0.19 / +0.23 at toe-off, lowest at 29-30 % of it.
-    Before the sole was compliant the midfoot runner's pelvis rose at contact (+0.30)."""
+    Before the sole was compliant the midfoot runner's pelvis rose at contact (+0.30).
+    Its foot lands at the sole's sinking speed, 0.71 m/s, as the motion capture's ankle
+    (0.6-0.8): on a foot 35 % of a leg ahead of the hips the landing leg vaults them up
+    at about 0.45 m/s, so they fall slowly at contact.  With the motion capture's foot
+    placement (``overstride_pct_leg=12``; 16-17 % ahead) the pelvis falls at 1.05 /
+    1.01 / 1.03 m/s at contact and is lowest at 36 % of the stance.  (While the foot's
+    roll to flat was at its fastest at contact the ankle came down at 0.8-1.7 m/s and
+    the pelvis fell at 1.21 / 0.40 / 1.03 m/s, but with that foot placement at 1.62 /
+    1.06 / 1.72.)"""
     m = RunnerModel(replace(RunnerParams(), foot_strike=strike, stance_shape=shape))
     beta, stride = m.beta["left"], m.stride_time_s
     t = m.t0 + np.linspace(0.0, stride, 801)
     z = m.evaluate(t, lab=False).joints["pelvis"][:, 2]
     vz = np.gradient(z, t)
     to = round(beta * 800)
-    assert vz[0] < -0.3, vz[0]  # falling at the left contact
+    assert vz[0] < -0.2, vz[0]  # falling at the left contact
     assert vz[to] > 0.1, vz[to]  # rising at the left toe-off
     assert 0.25 < np.argmin(z[:to]) / to < 0.6
+    placed = RunnerModel(replace(m.params, overstride_pct_leg=12.0))
+    z = placed.evaluate(t, lab=False).joints["pelvis"][:, 2]
+    vz = np.gradient(z, t)
+    assert -1.2 < vz[0] < -0.8, vz[0]  # the motion capture's foot placement
+    assert 0.33 < np.argmin(z[:to]) / to < 0.4
 
 
 def test_a_time_a_hair_before_a_contact_is_that_contact() -> None:
@@ -725,9 +743,10 @@ def test_running_stance_shape_moves_like_motion_capture(strike: str) -> None:
     knee peaks at 35-37 % of the stance, flexes at 367-420 deg/s just after contact and
     at -30..+49 just before toe-off; the foot turns at 396-519 deg/s before toe-off (for
     its 51-52 deg turn; here 55); the pelvis falls at contact (motion capture 0.82-0.94
-    m/s; here 1.24 / 0.54 / 1.10 for the heel / midfoot / forefoot strike: the heel and
-    forefoot runners' ankles come down with the foot's roll as well as with the
-    compliant sole) and rises at toe-off (0.36-0.41; here 0.42-0.48).  The symmetric
+    m/s; here 0.54 / 0.42 / 0.46 for the heel / midfoot / forefoot strike, the foot
+    landing at the compliant sole's sinking speed; 1.24 / 0.54 / 1.10 while its roll to
+    flat was at its fastest at contact) and rises at toe-off (0.36-0.41; here
+    0.42-0.46).  The symmetric
     default does none of these:
     its knee peaks at the middle of stance, flexes at 29 deg/s after contact, its foot
     turns at 129 deg/s to the same pitch and its pelvis hardly moves at contact and
@@ -742,3 +761,47 @@ def test_running_stance_shape_moves_like_motion_capture(strike: str) -> None:
     assert old["knee_peak_pct"] > 45.0 and old["knee_rate_ic"] < 50.0, old
     assert old["pitch_rate_to"] > -200.0 and old["pelvis_vz_ic"] > -0.1, old
     assert old["pelvis_vz_to"] < -0.4, old
+
+
+#: The motion capture's last 16 ms before contact (``benchmarks/runner_vs_mocap.py``):
+#: feature -> (lowest, highest) over its four force-plate stances.
+_MOCAP_APPROACH = {
+    "heel_vz_ic": (-0.94, -0.50),  # m/s, over the 8 ms before contact
+    "heel_vz_pre": (-0.72, -0.45),  # m/s, 8-16 ms before
+    "ankle_vz_ic": (-0.76, -0.62),
+    "ankle_vz_pre": (-1.00, -0.81),
+    "toe_vz_ic": (-1.98, -1.59),
+    "toe_vz_pre": (-1.99, -1.76),
+    "foot_above_16": (18.9, 28.2),  # mm, the lower of heel and toe above its stance level
+    "foot_above_32": (29.3, 39.6),
+}
+
+
+@pytest.mark.parametrize("strike", ["rearfoot", "midfoot", "forefoot"])
+def test_running_swing_comes_down_like_motion_capture(strike: str) -> None:
+    """The last 50 ms before contact on ``stance_shape="running"``, against the motion
+    capture (Dorn et al. 2012, 3.5 m/s; :data:`_MOCAP_APPROACH`): its foot comes down
+    with the hips and lands flat and nearly at rest in pitch.  Here the heel comes down
+    at 0.58 / 0.54 / 0.45 m/s over the last 8 ms (heel / midfoot / forefoot strike;
+    motion capture 0.50-0.94) and 0.87 / 0.90 / 0.75 8-16 ms before (0.45-0.72), the
+    ankle at 0.86-0.89 and 1.09-1.19 (0.62-0.76, 0.81-1.00), the toe at 2.03-2.14 and
+    2.10-2.24 (1.59-1.98, 1.76-1.99); the heel or midfoot striker's foot is 22 mm
+    above its stance level 16 ms before contact and 39-42 mm 32 ms before (19-28,
+    29-40), the forefoot striker's toe 43 and 71.  Each within 0.25 m/s (15 mm) of the
+    motion capture's range, and the heel's speed over the last 8 ms within it where
+    the heel lands first.  The rest is the hips', which fall at 0.6-0.8 m/s 8-32 ms
+    before contact onto a foot 35 % of a leg ahead of them (motion capture 16-17 %).
+    Before the foot's roll to flat started from rest at contact, the knee was
+    straightest 45 ms before it and the foot could hover until 60 ms before it, the
+    foot plunged: heel 1.07 / 0.89 / 1.57 and 1.17 / 1.66 / 2.09 m/s, ankle 1.22-2.00
+    and 1.31-2.41, toe 2.24-3.25 and 1.97-3.39, foot 28 / 31 / 63 and 47 / 70 / 115
+    mm up."""
+    got = synthetic_stances(strike, stance_shape="running")[0]
+    for key, (lo, hi) in _MOCAP_APPROACH.items():
+        slack = 15.0 if key.startswith("foot_above") else 0.25
+        if strike == "forefoot" and key.startswith("foot_above"):
+            slack = 35.0  # the toe lands from a toe-down pitch
+        assert lo - slack <= got[key] <= hi + slack, (key, got[key])
+    if strike != "forefoot":
+        lo, hi = _MOCAP_APPROACH["heel_vz_ic"]
+        assert lo <= got["heel_vz_ic"] <= hi, got["heel_vz_ic"]

@@ -225,8 +225,11 @@ class RunnerModel:
         ball_ic = self._pivot_ic[side] == "ball"
         s_ff = _FOOT_FLAT_AT["ball" if ball_ic else "heel"]
         th_to = np.radians(self.params.foot_pitch_toe_off_deg)
-        early = th_ic * (1 - np.clip(s / s_ff, 0, 1)) ** 2
         symmetric = self.params.stance_shape == "symmetric"
+        r = np.clip(s / s_ff, 0, 1)
+        # to flat: symmetric, fastest at contact; running, from rest (a smoothstep), so the
+        # foot lands at the sole's sinking speed (RunnerParams.stance_shape)
+        early = th_ic * ((1 - r) ** 2 if symmetric else 1 - r * r * (3 - 2 * r))
         heel_off = _HEEL_OFF_AT if symmetric else _RUNNING_HEEL_OFF_AT
         x = np.clip((s - heel_off) / (1 - heel_off), 0, 1)
         # symmetric: smoothstep; running: ever faster, th_to / (1 - heel_off) at toe-off

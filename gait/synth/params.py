@@ -87,19 +87,34 @@ class RunnerParams:
         knee gives at contact (a quarter sine up to its peak at 36 % of stance, about 400
         deg/s at first) and straightens to toe-off with a half cosine, passing
         ``knee_flexion_midstance_deg`` at the middle of stance (the peak, which the metric
-        reports, is higher); the swing knee straightens to a minimum some 25 ms before
-        contact (motion capture 43-51) and is flexing at contact (a terminal dip
-        ``-A u (1 - u)^2``, ``u`` the swing time left over its last 30 %); the heel rises
-        from the middle of stance, which keeps the foot flat where the ankle dorsiflexion
-        is read, and the foot turns to ``foot_pitch_toe_off_deg`` ever faster
-        (``x^2 (2 - x)``), still turning at toe-off; the sole is compliant: the foot
-        touches down 0.006 of the height above its loaded level, sinks to it (0.7 m/s at
-        first) over the first 12 % of the stance and rises back over the last 20 %,
-        leaving the floor at 0.4 m/s (the motion capture's markers drop 12-17 mm in the 24
-        ms after the force plate's contact and its toe marker rises about 7 mm before
-        toe-off), and the swing foot lands at that sinking speed.  The pelvis, carried by
-        the leg, then falls at contact and rises at toe-off.  Not the default: the
-        detectors were measured on "symmetric"; see
+        reports, is higher); the heel rises from the middle of stance, which keeps the
+        foot flat where the ankle dorsiflexion is read, and the foot turns to
+        ``foot_pitch_toe_off_deg`` ever faster (``x^2 (2 - x)``), still turning at
+        toe-off; the sole is compliant: the foot touches down 0.006 of the height above
+        its loaded level, sinks to it (0.7 m/s at first) over the first 12 % of the
+        stance and rises back over the last 20 %, leaving the floor at 0.4 m/s (the
+        motion capture's markers drop 12-17 mm in the 24 ms after the force plate's
+        contact and its toe marker rises about 7 mm before toe-off).  The landing, as
+        the motion capture's last 50 ms before contact (its foot comes down with the
+        hips, the ankle at 0.6-0.8 m/s over the last 8 ms, and touches down nearly at
+        rest in pitch: its heel-to-toe line turns toe down at 200-475 deg/s 8 ms before
+        contact, at 30-170 at contact): the foot's roll from the strike angle to flat
+        starts from rest (a smoothstep), so the whole foot lands at the sole's sinking
+        speed (0.71 m/s for every strike pattern; with the roll at its fastest there the
+        ankle came down at 1.24 / 0.81 / 1.73 m/s, rearfoot / midfoot / forefoot, and the
+        heel-strike toe at 3.8); the swing knee straightens to a minimum 45 ms before
+        contact (motion capture 40-47) and flexes from rest at a constant angular
+        acceleration to the stance's rate at contact (``r t / 2``: 9.7 deg; motion
+        capture 6.5-8.3 deg to 316-345 deg/s); the swing's extra foot lift is spent by
+        that minimum; and the sole's lowest point may hover until 60 ms before contact
+        (the motion capture's lowest marker, the fifth metatarsal head, stays 5-6 cm up
+        from 100 to 60 ms before it), where it formerly had to come down from 75 % of
+        the swing and an extra lift made the midfoot and forefoot runners' feet plunge at
+        2-3 m/s.  The pelvis, carried by the leg, then falls at contact and rises at
+        toe-off; with this foot landing 35 % of a leg ahead of the hips (the motion
+        capture's 16-17 %) the leg vaults the hips up as it lands and they fall at only
+        0.25-0.30 m/s at contact (``overstride_pct_leg=12``: 1.0 m/s; motion capture
+        0.82-0.94).  Not the default: the detectors were measured on "symmetric"; see
         ``python benchmarks/runner_vs_mocap.py --param stance_shape=running`` and
         ``python benchmarks/exact_sweep.py --param stance_shape=running``.
     step_width_m : lateral distance between the left and right foot lines (ankles);

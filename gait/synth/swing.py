@@ -7,7 +7,10 @@ Frame of reference (metres): x forward, y to the runner's left, z up, ground fra
 * Swing.  Knee flexion, sagittal leg angle, lateral foot offset and ankle angle are cubic
   Hermite curves from TO to the next IC that match value and rate at both ends (the
   stance boundary states the model computes), plus a knee-flexion bump (peak early in
-  swing) and a small foot lift so the foot lands from above.
+  swing) and a small foot lift so the foot lands from above.  For the "running" stance
+  shape the knee is straightest 45 ms before contact and flexes into it
+  (:func:`_swing_knee`), the lift is spent by then, and the foot comes down with the
+  leg (the motion capture's approach; :class:`~gait.synth.params.RunnerParams`).
 * Clearance.  Where that swing would still touch the floor, two smooth extra ankle lifts
   (:func:`_lift_shapes`) are fitted once per side (:func:`_clearance_amps`), so every
   evaluation - one frame or a whole clip - gives the same motion.
@@ -25,12 +28,16 @@ from gait.synth.geometry import Body, bump, hermite, knee_ik, rot2
 from gait.synth.params import RunnerParams
 
 _SWING_KNEE_PEAK_AT = 0.4  # swing progress of peak knee flexion
-#: stance_shape "running": the share of the swing over which the knee straightens to its
-#: minimum before contact and turns to flexing (RunnerParams.stance_shape)
-_TERMINAL_DIP = 0.3
+#: stance_shape "running": the swing knee is straightest this long before contact (s) and
+#: flexes from there (RunnerParams.stance_shape; motion capture 40-47 ms)
+_KNEE_MIN_BEFORE_IC_S = 0.045
 #: Slowest descent of the lowest sole point towards the floor in late swing (m/s): the
 #: swing foot comes down steadily and cannot graze or hover over the floor before contact.
 _LANDING_DESCENT_MPS = 0.3
+#: stance_shape "running": the sole must come down over the last this many seconds of the
+#: swing, not from 75 % of it (the motion capture's lowest marker, the fifth metatarsal
+#: head, stays 5-6 cm up from 100 to 60 ms before contact, then comes down)
+_RUNNING_HOVER_S = 0.06
 #: Least height of the sole's lowest point from 10 % of the swing to its second half (m).
 _MIN_CLEARANCE_M = 0.003
 
@@ -61,6 +68,49 @@ class SwingCoords:
     dsag: np.ndarray
     lift: np.ndarray
     dorsi: np.ndarray
+
+
+def _swing_knee(w: np.ndarray, k: np.ndarray, p: RunnerParams, dur: float) -> np.ndarray:
+    """Swing knee flexion (rad) at swing progress ``w`` from its stance boundary state ``k``
+    (value at TO, rate at TO, value at IC, rate at IC; rates per unit ``w``).
+
+    A cubic Hermite from TO to IC plus a bump peaking at ``knee_flexion_swing_deg``
+    (:data:`_SWING_KNEE_PEAK_AT`).  For the "running" stance shape the knee reaches
+    contact already flexing: the Hermite ends at rest and, over the last
+    ``2 t`` of the swing (``t`` = :data:`_KNEE_MIN_BEFORE_IC_S`), a cubic takes it to a
+    minimum ``t`` before contact, from which it flexes from rest at a constant angular
+    acceleration to the stance's rate at contact ``r``: ``r t / 2`` over that time.  The
+    motion capture's knee (Dorn et al. 2012; hip centre, lateral epicondyle and
+    malleolus markers) is straightest 40-47 ms before the force plate's contact and
+    flexes 6.5-8.3 deg from there, reaching 316-345 deg/s (``r t / 2``: 6.8-7.6 deg).
+    """
+    running = p.stance_shape == "running"
+    rate = float(k[3])
+    if running:  # the Hermite ends at rest; the flexing into contact is added below
+        k = np.array([k[0], k[1], k[2], 0.0])
+    base = float(hermite(np.array(_SWING_KNEE_PEAK_AT), *k))
+    gain = np.radians(p.knee_flexion_swing_deg) - base
+
+    def curve(x: np.ndarray) -> np.ndarray:
+        return hermite(x, *k) + gain * bump(x, _SWING_KNEE_PEAK_AT)
+
+    kappa = curve(w)
+    if not running:
+        return kappa
+    span = _knee_span(dur)
+    head, least = 1.0 - span, k[2] - rate * span / 2
+    # from 2 t to t before contact a cubic turns the curve to rest at the minimum
+    ends = curve(np.array([head, head + 1e-6]))
+    slope = float(ends[1] - ends[0]) / 1e-6
+    x = np.clip((w - head + span) / span, 0, 1)
+    blend = hermite(x, 0.0, 0.0, least - float(ends[0]), -slope * span)
+    tail = least + rate * (w - head) ** 2 / (2 * span) - kappa
+    return kappa + np.where(w < head, blend, tail)
+
+
+def _knee_span(dur: float) -> float:
+    """Share of a swing of ``dur`` s from the running knee's minimum to contact."""
+    return min(_KNEE_MIN_BEFORE_IC_S / dur, 0.25)
 
 
 def _foot_offset(fp: dict[str, np.ndarray], name: str, pitch: np.ndarray) -> np.ndarray:
@@ -117,18 +167,7 @@ def swing_joints(
         v = bounds[key]
         return hermite(w, v[0], v[1] * dur, v[2], v[3] * dur)
 
-    k = np.array(bounds["kappa"]) * [1, dur, 1, dur]
-    dip: np.ndarray | float = 0.0
-    if p.stance_shape == "running":
-        # the knee reaches contact flexing (rate k[3] per unit w): a terminal dip over the
-        # last _TERMINAL_DIP of the swing, zero with zero slope where it starts
-        k[3], rate = 0.0, k[3]
-        u = np.clip((1 - w) / _TERMINAL_DIP, 0, 1)
-        dip = -rate * _TERMINAL_DIP * u * (1 - u) ** 2
-    kappa = hermite(w, *k) + dip
-    peak = np.radians(p.knee_flexion_swing_deg)
-    base = hermite(np.array(_SWING_KNEE_PEAK_AT), *k)
-    kappa = kappa + (peak - float(base)) * bump(w, _SWING_KNEE_PEAK_AT)
+    kappa = _swing_knee(w, np.array(bounds["kappa"]) * [1, dur, 1, dur], p, dur)
     theta, dy = herm("theta"), herm("dy")
     v = bounds["dorsi"]  # the foot slaps down at contact: match the angle, not its rate
     dorsi = hermite(w, v[0], v[1] * dur, v[2], 0.0) + np.radians(5.0) * bump(w, 0.5)
@@ -140,13 +179,18 @@ def swing_joints(
     # the foot leaves the ground briskly and comes down onto it (not tangentially)
     if p.stance_shape == "running":  # the foot lands at the speed its sole then sinks
         lift = 0.33 * b.height_m * w**2 * (1 - w) ** 2 + 0.13 * b.height_m * w * (1 - w) ** 3
+        # spent by the knee's minimum: from there the leg alone brings the foot down
+        span = _knee_span(dur)
+        x = np.clip((w - (1.0 - 2 * span)) / span, 0, 1)
+        lift = lift * (1 - x * x * (3 - 2 * x))
     else:
         lift = 0.14 * b.height_m * w**2 * (1 - w) + 0.13 * b.height_m * w * (1 - w) ** 3
     lift = lift + p.push_off * 0.4 * b.height_m * w * (1 - w) ** 6  # brisk lift-off
     fp = b.foot_points()
     coords = SwingCoords(hip, theta, dy, dsag, lift, dorsi)
     if side not in lift_amps:
-        lift_amps[side] = _clearance_amps(b, w, coords, dur, side)
+        hover = _RUNNING_HOVER_S / dur if p.stance_shape == "running" else 0.25
+        lift_amps[side] = _clearance_amps(b, w, coords, dur, side, 1.0 - hover)
     early_amp, late_amp = lift_amps[side]
     early_shape, late_shape = _lift_shapes(w)
     extra = early_amp * early_shape + late_amp * late_shape
@@ -180,7 +224,7 @@ def _swing_leg(
 
 
 def _clearance_amps(
-    body: Body, w: np.ndarray, coords: SwingCoords, dur: float, side: str
+    body: Body, w: np.ndarray, coords: SwingCoords, dur: float, side: str, descend_from: float
 ) -> tuple[float, float]:
     """Amplitudes (m) of the extra ankle lift that keeps the swing foot off the floor.
 
@@ -189,7 +233,8 @@ def _clearance_amps(
     down to the floor some 60 ms before the contact and lift it again: touches the
     truth would not count.  So the sole's lowest point must stay above the floor in the
     first half of the swing; in the second half above ``_LANDING_DESCENT_MPS * time to
-    contact`` and, after 75 % of the swing, coming down at least that fast (no
+    contact`` and, after ``descend_from`` of the swing (75 %; for the "running" shape
+    60 ms before contact, :data:`_RUNNING_HOVER_S`), coming down at least that fast (no
     hovering).  Where it does not, smooth lifts ``B w (1 - w)^2`` (early) and
     ``A w^4 (1 - w)^2`` (late; :func:`_lift_shapes`), zero at toe-off and at
     contact, are added with the smallest sufficient ``B`` and then ``A`` (bisection to
@@ -205,7 +250,7 @@ def _clearance_amps(
     order = np.argsort(w[late], kind="stable")
     wl = w[late][order]
     need = _LANDING_DESCENT_MPS * dur * (1 - wl)
-    descent = wl >= 0.75
+    descent = wl >= descend_from
     drop = -_LANDING_DESCENT_MPS * dur * np.diff(wl[descent])
 
     def sole(extra: np.ndarray) -> np.ndarray:
