@@ -377,6 +377,33 @@ def test_contacts_next_to_missing_landmarks_give_no_verdict() -> None:
     assert check_speed(many).plausible
 
 
+def test_contacts_left_out_of_the_rhythm_are_not_bridged() -> None:
+    """A real-time runner (170 steps/min, 220-ms contacts) whose contacts 1, 2, 5, 6, 9,
+    10 ... are timed next to landmark gaps: with them dropped from the sequence, their
+    neighbours 0 and 3 are a left and a right contact three steps apart, the median
+    step read two steps - 85 steps/min, "slowed about 2x" - and every stride was
+    rejected (the noisy synthetic runner with the running stance and push-off, seed 8 at
+    120 fps).  Steps are taken between neighbouring contacts only; a toe-off inside a gap
+    leaves its contact's IC in the rhythm."""
+    from gait.events import LANDMARK_GAP_REASONS
+
+    step, rows = 60.0 / 170.0, []
+    for k in range(16):
+        side, reason = ("left", "right")[k % 2], LANDMARK_GAP_REASONS[1] if k % 4 in (1, 2) else ""
+        for kind, t in (("ic", k * step), ("to", k * step + 0.22)):
+            rows.append((side, kind, t, k // 2, reason))
+    ev = pd.DataFrame(rows, columns=["side", "kind", "time_s", "contact", "reason"])
+    chk = check_speed(ev, fps=120.0)
+    assert chk.plausible and chk.warning is None
+    assert chk.cadence_spm == pytest.approx(170.0)
+    assert np.isnan(chk.duty_factor)  # no foot has two neighbouring contacts left in
+    # toe-offs inside gaps: the ICs still time the steps, the contact times are left out
+    ev["reason"] = np.where(ev["contact"] % 2 == 0, LANDMARK_GAP_REASONS[2], "")
+    chk = check_speed(ev, fps=120.0)
+    assert chk.cadence_spm == pytest.approx(170.0)
+    assert chk.duty_factor == pytest.approx(0.22 / (2 * step))
+
+
 def test_a_jump_to_another_person_is_found() -> None:
     from gait.timing import find_person_switches
 

@@ -209,16 +209,69 @@ def speed_changes(
     return out
 
 
+#: Reasons of a contact whose IC is timed next to missing or gap-filled landmarks (a
+#: toe-off inside a gap leaves the IC timed on real samples).
+IC_GAP_REASONS = LANDMARK_GAP_REASONS[:2]
+
+
+def _timed_on_landmarks(ic: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per IC row: (its time is timed on real landmarks, so are its contact's other
+    events) - by the contact's ``reason``, when the table has one."""
+    if "reason" not in ic:
+        every = np.ones(len(ic), dtype=bool)
+        return every, every
+    reason = ic["reason"]
+    return ~reason.isin(IC_GAP_REASONS).to_numpy(), ~reason.isin(LANDMARK_GAP_REASONS).to_numpy()
+
+
+def _duty_factor(
+    ic: pd.DataFrame, to: pd.DataFrame, ic_ok: np.ndarray, contact_ok: np.ndarray
+) -> float:
+    """Median contact time over median stride time (NaN without both): strides between
+    neighbouring contacts of a foot whose ICs are timed on real landmarks, contact
+    times of contacts wholly timed on them (paired by contact number when the table
+    has one, else in order)."""
+    strides, contacts = [], []
+    for side in ("left", "right"):
+        mine = (ic["side"] == side).to_numpy()
+        ti, ok, whole = ic["time_s"].to_numpy()[mine], ic_ok[mine], contact_ok[mine]
+        if ti.size < 2:
+            continue
+        strides.append(np.diff(ti)[ok[1:] & ok[:-1]])
+        side_to = to[to["side"] == side]
+        if "contact" in ic and "contact" in to and side_to["contact"].is_unique:
+            tt = (
+                side_to.set_index("contact")["time_s"]
+                .reindex(ic.loc[mine, "contact"].to_numpy())
+                .to_numpy()
+            )
+        else:
+            tt = np.full(ti.size, np.nan)
+            k = min(ti.size, len(side_to))
+            tt[:k] = side_to.sort_values("time_s")["time_s"].to_numpy()[:k]
+        contacts.append((tt - ti)[whole])
+    if not strides or not contacts:
+        return float("nan")
+    c = np.concatenate(contacts)
+    c = c[np.isfinite(c) & (c > 0)]
+    stride = np.concatenate(strides)
+    stride = stride[np.isfinite(stride)]
+    if not c.size or not stride.size:
+        return float("nan")
+    return float(np.median(c) / np.median(stride))
+
+
 def check_speed(
     events: pd.DataFrame, *, min_steps: int = 3, fps: float | None = None
 ) -> SpeedCheck:
     """Is the step rhythm that of real-time running?
 
     Uses every detected contact, valid or not, except those timed next to missing or
-    gap-filled landmarks: step time = median interval between consecutive initial
-    contacts of alternating feet; duty factor = median contact time / stride time.  A
-    cadence below the running range with a duty factor under 50 % (a flight phase, so
-    not walking) means slowed footage; above it, sped-up footage.  Fewer than
+    gap-filled landmarks: step time = median interval between neighbouring initial
+    contacts of alternating feet, both timed on real landmarks; duty factor = median
+    contact time / stride time.  A cadence below the running range with a duty factor
+    under 50 % (a flight phase, so not walking) means slowed footage; above it, sped-up
+    footage.  Fewer than
     ``min_steps`` alternating steps give no verdict: on the real overground side clip
     (pose on 54 of 88 frames) one step between two junk contacts read "sped up about
     2x", and the running limits, scaled by that factor, then let a junk stride pass.
@@ -237,35 +290,26 @@ def check_speed(
     -------
     SpeedCheck
     """
-    if "reason" in events:  # contacts timed next to missing landmarks carry no rhythm
-        events = events[~events["reason"].isin(LANDMARK_GAP_REASONS)]
-    ic = events[events["kind"] == "ic"].sort_values("time_s")
+    ic = events[events["kind"] == "ic"].sort_values("time_s", kind="stable")
     to = events[events["kind"] == "to"]
-    if len(ic) < 3:
+    # Contacts timed next to missing or gap-filled landmarks carry no rhythm, but they stay
+    # in the sequence: a step or stride is only taken between neighbouring contacts, so
+    # one left out is not bridged (its neighbours' interval would span three steps - a
+    # real-time clip whose every other contact sat next to a gap read half its cadence
+    # and was called slowed 2x)
+    ic_ok, contact_ok = _timed_on_landmarks(ic)
+    if ic_ok.sum() < 3:
         return SpeedCheck(float("nan"), float("nan"), 1.0, True, None)
     t = ic["time_s"].to_numpy()
     sides = ic["side"].to_numpy()
-    alt = sides[1:] != sides[:-1]
-    steps = np.diff(t)[alt]
+    pair = (sides[1:] != sides[:-1]) & ic_ok[1:] & ic_ok[:-1]
+    steps = np.diff(t)[pair]
     steps = steps[steps > 0]  # left and right contacts at one instant carry no step time
     if steps.size < min_steps:
         return SpeedCheck(float("nan"), float("nan"), 1.0, True, None)
     step = float(np.median(steps))
     cadence = 60.0 / step
-    duty = float("nan")
-    stride_list, contact_list = [], []
-    for side in ("left", "right"):
-        ti = ic.loc[ic["side"] == side, "time_s"].to_numpy()
-        tt = to.loc[to["side"] == side].sort_values("time_s")["time_s"].to_numpy()
-        if ti.size >= 2 and tt.size:
-            stride_list.append(np.diff(ti))
-            k = min(ti.size, tt.size)
-            contact_list.append(tt[:k] - ti[:k])
-    if stride_list and contact_list:
-        c = np.concatenate(contact_list)
-        c = c[c > 0]
-        if c.size:
-            duty = float(np.median(c) / np.median(np.concatenate(stride_list)))
+    duty = _duty_factor(ic, to, ic_ok, contact_ok)
     lo, hi = RUNNING_CADENCE_SPM
     running_like = not (np.isfinite(duty) and duty > 0.55)
     if lo <= cadence <= hi or not running_like:
