@@ -746,11 +746,9 @@ def test_running_stance_shape_moves_like_motion_capture(strike: str) -> None:
     m/s; here 0.54 / 0.42 / 0.46 for the heel / midfoot / forefoot strike, the foot
     landing at the compliant sole's sinking speed; 1.24 / 0.54 / 1.10 while its roll to
     flat was at its fastest at contact) and rises at toe-off (0.36-0.41; here
-    0.42-0.46).  The symmetric
-    default does none of these:
-    its knee peaks at the middle of stance, flexes at 29 deg/s after contact, its foot
-    turns at 129 deg/s to the same pitch and its pelvis hardly moves at contact and
-    falls at 0.6 m/s at toe-off."""
+    0.42-0.46).  The symmetric default does none of these: its knee peaks at the middle
+    of stance, flexes at 29 deg/s after contact, its foot turns at 129 deg/s to the same
+    pitch and its pelvis hardly moves at contact and falls at 0.6 m/s at toe-off."""
     got = synthetic_stances(strike, foot_pitch_toe_off_deg=-55.0, stance_shape="running")[0]
     assert 34.0 <= got["knee_peak_pct"] <= 38.0, got
     assert 330.0 <= got["knee_rate_ic"] <= 460.0, got

@@ -240,7 +240,8 @@ def distrust_far_leg(
     # the tracking: not counted
     untracked = (CLIP_START_REASON, CLIP_END_REASON, *not_tracking)
     inner = ~strides["reason"].isin(untracked).to_numpy()
-    far = (strides["side"] == other).to_numpy() & inner
+    on_far = (strides["side"] == other).to_numpy()
+    far = on_far & inner
     near = (strides["side"] == trusted_side).to_numpy() & inner
     valid = strides["valid"].to_numpy(dtype=bool)
     if far.sum() < 3 or not near.any():
@@ -250,7 +251,7 @@ def distrust_far_leg(
     sure = pass_rate_lower_bound(n_ok, n_far) >= min_valid_fraction
     if sure or near_ok < min_valid_fraction or n_ok / n_far >= near_ok:
         return
-    hit = (strides["side"] == other).to_numpy() & valid
+    hit = on_far & valid
     strides.loc[hit, "valid"] = False
     strides.loc[hit, "reason"] = (
         f"the far ({other}) leg is poorly tracked: {n_far - n_ok} of its {n_far} strides "
