@@ -327,7 +327,15 @@ def detect_view(
     mid_hip = 0.5 * (_pt(xy, "left_hip") + _pt(xy, "right_hip"))
     mid_sh = 0.5 * (_pt(xy, "left_shoulder") + _pt(xy, "right_shoulder"))
     torso = _nanmedian(np.linalg.norm(mid_sh - mid_hip, axis=1))
-    leg = _nanmedian(np.linalg.norm(_pt(xy, "left_hip") - _pt(xy, "left_ankle"), axis=1))
+    # the longer leg's median hip-to-ankle distance (in a side view the nearer leg): the
+    # left leg's alone made the floor line and the travel scale hang on which leg is
+    # labelled left, and read a right-facing runner by its far leg
+    legs = [
+        _nanmedian(np.linalg.norm(_pt(xy, f"{s}_hip") - _pt(xy, f"{s}_ankle"), axis=1))
+        for s in ("left", "right")
+    ]
+    leg = float(np.nanmax(legs)) if np.isfinite(legs).any() else float("nan")
+    scale = leg if np.isfinite(leg) else torso * 1.6
     if not (np.isfinite(torso) and torso > 0):
         return ViewInfo(
             kind=(view or "side").split("_")[0],
@@ -346,7 +354,7 @@ def detect_view(
     floor: FloorLine | None = None
     floor_deg: float | None = None
     if kind == "side":
-        floor = _side_roll(leveller, leg if np.isfinite(leg) else torso * 1.6, pose.fps)
+        floor = _side_roll(leveller, scale, pose.fps)
         roll, floor_deg, roll_notes = _side_view_roll(floor)
         notes += roll_notes
     else:
@@ -355,9 +363,7 @@ def detect_view(
         roll = roll if np.isfinite(roll) and abs(roll) < 20 else 0.0
     lev = leveller.level(roll if floor_deg is None else floor_deg)
     lev_hip = 0.5 * (_pt(lev, "left_hip") + _pt(lev, "right_hip"))
-    det_setting, set_conf, travel = _setting(
-        pose, kind, lev_hip, mid_hip, mid_sh, leg or torso, setting
-    )
+    det_setting, set_conf, travel = _setting(pose, kind, lev_hip, mid_hip, mid_sh, scale, setting)
     if kind == "side":
         direction, segments, facing, face_conf, turn = side_facing(
             lev, lev_hip, pose, det_setting, view, min_turn_s, turn_margin_s
