@@ -14,10 +14,28 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 REAL_CLIP = REPO.parent / "shared" / "data" / "real" / "treadmill_side_male_garage_30fps.mp4"
 PYTHON = sys.executable
+
+
+def parse_runner_params(items: Sequence[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` strings (``--param``) as RunnerParams fields: numbers, true/false or
+    text."""
+    import json
+
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--param {item!r}: expected NAME=VALUE")
+        try:
+            out[name] = json.loads(value)
+        except ValueError:
+            out[name] = value
+    return out
 
 
 def ffmpeg() -> str:

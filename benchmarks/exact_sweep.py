@@ -32,8 +32,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from _common import parse_runner_params
 from core_helpers import event_errors_frames, exact_misses, metric_errors
-from runner_vs_mocap import _parse_params
 
 from gait.analysis import analyze_pose
 from gait.errors import ConfigError
@@ -76,7 +76,7 @@ def main() -> int:
         help="a RunnerParams field every runner takes (repeatable), e.g. stance_shape=running",
     )
     args = ap.parse_args()
-    fixed = _parse_params(args.param)
+    fixed = parse_runner_params(args.param)
     rng = np.random.default_rng(args.seed)
     kind = "rear" if args.view == "rear" else "side"
     names = metrics_for_view(kind)

@@ -17,7 +17,10 @@ runner with a broken relation and what broke, then the count.  (From behind, a m
 or a label swap alone is no real clip - the left leg would appear on the right - so
 rear views are left out.)  Measured (seed 5): none of 37 runners; compared exactly,
 the label swap moves per-side values by up to 0.1 deg on 2 of them (the analysis is not
-bit-for-bit symmetric in the labels).
+bit-for-bit symmetric in the labels).  Seeds 11, 13 and 14: none of 36, 39 and 39; at seed
+11 one runner broke the label swap (a forefoot runner with 1 px of jitter: its belt line
+read -4.10 deg, -3.74 swapped) while the floor line was scaled by the left leg's length
+alone (``tests/test_view.py``).
 
 ``--view rear``: from behind, mirroring the image *and* swapping the labels is the same
 runner with its body sides exchanged, a clip a camera could film: every metric stays

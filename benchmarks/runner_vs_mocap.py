@@ -40,12 +40,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from _common import parse_runner_params
 from stance_helpers import stance_features, synthetic_stances
 
 #: Full contacts on the force plates (the first left one is only partly on a plate).
@@ -117,28 +117,12 @@ def mocap_stances() -> list[dict[str, float]]:
     return out
 
 
-def _parse_params(items: list[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` strings as RunnerParams fields (numbers, true/false, text)."""
-    import json
-
-    out: dict[str, Any] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--param {item!r}: expected NAME=VALUE")
-        try:
-            out[name] = json.loads(value)
-        except ValueError:
-            out[name] = value
-    return out
-
-
 def main() -> int:
     import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
-    params = _parse_params(ap.parse_args().param)
+    params = parse_runner_params(ap.parse_args().param)
     real = mocap_stances()
     synth = {s: synthetic_stances(s, **params) for s in ("rearfoot", "midfoot", "forefoot")}
     print(f"motion capture: {len(real)} full stances (Dorn et al. 2012, 3.5 m/s); synthetic:")
