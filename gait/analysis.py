@@ -198,7 +198,9 @@ def analyze_pose(
         )
         unusable, changes, other_speed = stretches.result()
         switches = jumps.result()
-    speed, off_speed, too_short = clip_speed_check(events, pose.fps, duration, _retimed)
+    speed, off_speed, too_short = clip_speed_check(
+        events, pose.fps, duration, _retimed, other_speed if changes else None
+    )
     rescale = off_speed and _retimed is None  # a retimed pose is in real time already
     limits = StrideLimits().scaled(speed.factor) if rescale else StrideLimits()
     trusted = near_side(level) if side_view else None

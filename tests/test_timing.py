@@ -202,11 +202,12 @@ def test_leg_rhythm_reads_the_stride_without_events() -> None:
 
 @pytest.mark.parametrize("view", ["side_right", "rear"])
 @pytest.mark.parametrize(
-    ("pieces", "slowed_s", "factor"),
+    ("pieces", "slowed_s", "factor", "min_valid"),
     [
-        ([(0.0, 6.0, 1.0), (6.0, 9.0, 2.0)], (6.0, 12.0), 2.0),
-        ([(0.0, 3.0, 2.0), (3.0, 9.0, 1.0)], (0.0, 6.0), 2.0),
-        ([(0.0, 8.0, 1.0), (8.0, 10.0, 3.0)], (8.0, 14.0), 3.0),
+        ([(0.0, 6.0, 1.0), (6.0, 9.0, 2.0)], (6.0, 12.0), 2.0, 8),
+        ([(0.0, 3.0, 2.0), (3.0, 9.0, 1.0)], (0.0, 6.0), 2.0, 8),
+        ([(0.0, 8.0, 1.0), (8.0, 10.0, 3.0)], (8.0, 14.0), 3.0, 8),
+        ([(0.0, 4.0, 1.0), (4.0, 8.0, 2.0)], (4.0, 12.0), 2.0, 5),
     ],
 )
 def test_a_clip_slowed_partway_says_where_and_leaves_that_part_out(
@@ -214,13 +215,19 @@ def test_a_clip_slowed_partway_says_where_and_leaves_that_part_out(
     pieces: list[tuple[float, float, float]],
     slowed_s: tuple[float, float],
     factor: float,
+    min_valid: int,
 ) -> None:
     """Part of the clip plays slowed down (a slow-motion replay cut into a real-time
     clip).  Before: no word of it, and the first clip's cadence read 165.0 for a runner
     at 170 (its slowed strides were mostly rejected by the stride limits, but the
     whole-clip rhythm was pulled down).  Now the stretch is named (measured 5.3-12.0,
-    0.0-5.6 and 7.4-14.0 s), its strides are left out with the reason, and the cadence
-    comes from the rest (170.0 +/- 0.1)."""
+    0.0-5.6, 7.4-14.0 and 3.9-12.0 s), its strides are left out with the reason, and the
+    cadence comes from the rest (170.0 +/- 0.1).  The last clip is mostly slowed (8 of its
+    12 s): its running part, shorter than four of the slowed strides, was not found
+    against them, and the clip read as slowed 2x all through, with no word of the change
+    (re-run with ``--slowmo 2`` as advised: sped up 2x); from behind, once the running
+    part was found, its contacts' cadence still took in the slowed stretch's (109
+    steps/min) and called the clip slowed 1.5x."""
     from gait.timing.playback import OTHER_SPEED_REASON
 
     capture = 30.0 * max(f for *_, f in pieces)
@@ -237,7 +244,7 @@ def test_a_clip_slowed_partway_says_where_and_leaves_that_part_out(
     st = res.strides
     assert (st["reason"] == OTHER_SPEED_REASON).sum() >= 3
     valid = st[st["valid"].astype(bool)]
-    assert len(valid) >= 8
+    assert len(valid) >= min_valid
     inside = (valid["next_ic_time_s"] > slowed_s[0] + 0.5) & (
         valid["ic_time_s"] < slowed_s[1] - 0.5
     )

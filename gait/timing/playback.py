@@ -60,6 +60,9 @@ def off_speed_rhythm(
 #: Fewest of the legs' rhythm's power in its peak for looking for stretches played at
 #: another speed (a clip half real time, half slowed 2x: 0.43-0.44).
 MIN_CHANGE_SHARE = 0.3
+#: Strides of running a clip must show besides its stretches at another speed for the
+#: running part to be its main one (:func:`real_time_cadence`).
+MIN_REAL_TIME_STRIDES = 3.0
 OTHER_SPEED_REASON = "the clip plays at another speed here (see the warnings): not used"
 
 
@@ -67,15 +70,32 @@ def real_time_cadence(cadence: float, xy: np.ndarray, time_s: np.ndarray) -> flo
     """The clip's main rhythm ``cadence`` (steps/min), or - when it is not a running
     cadence and a stretch played at another speed (:func:`gait.timing.speed_changes` of
     ``xy``) has one - the longest such stretch's: of a clip partly slowed down, the part
-    at a running cadence is the main one.  A running cadence needs no search."""
+    at a running cadence is the main one.  A running cadence needs no search.
+
+    A stretch shorter than a window of four strides of the main rhythm is not found
+    against it: a clip 4 s in real time and then 4 s slowed 2x (8 s on screen) has its
+    running part shorter than four of the slowed strides, and it read as slowed 2x all
+    through; re-run as advised with ``--slowmo 2``, as sped up 2x.  So the running
+    cadence the main rhythm would have in real time (:func:`likely_factor`) is tried as
+    the main one too: it is, when against it the main rhythm's stretches leave at least
+    :data:`MIN_REAL_TIME_STRIDES` of its strides of the clip uncovered."""
     lo, hi = RUNNING_CADENCE_SPM
     if lo <= cadence <= hi:
         return cadence
     changes = speed_changes(xy, time_s, 120.0 / cadence)
     fits = [c for c in changes if lo <= cadence / c.factor <= hi]
-    if not fits:
+    if fits:
+        return cadence / max(fits, key=lambda c: c.end_s - c.start_s).factor
+    running = cadence * likely_factor(cadence)
+    if not lo <= running <= hi or time_s.size < 2:
         return cadence
-    return cadence / max(fits, key=lambda c: c.end_s - c.start_s).factor
+    stride_s = 120.0 / running
+    changes = speed_changes(xy, time_s, stride_s)
+    covered = sum(c.end_s - c.start_s for c in changes)
+    rest = float(time_s[-1] - time_s[0]) - covered
+    if changes and rest >= MIN_REAL_TIME_STRIDES * stride_s:
+        return running
+    return cadence
 
 
 def speed_change_warning(changes: list[SpeedChange], clock: float) -> str:
@@ -112,13 +132,18 @@ def legs_rhythm(
 
 
 def clip_speed_check(
-    events: pd.DataFrame, fps: float, duration: float, retimed: tuple[float, float] | None
+    events: pd.DataFrame,
+    fps: float,
+    duration: float,
+    retimed: tuple[float, float] | None,
+    other_speed: np.ndarray | None = None,
 ) -> tuple[SpeedCheck, bool, bool]:
     """(the clip's playback-speed check, whether it looks slowed or sped up, whether it is
     too short to judge): from the contacts' cadence and duty factor
-    (:func:`gait.timing.check_speed`), or - on a clip already retimed by the legs'
+    (:func:`gait.timing.check_speed`; those in the frames ``other_speed``, stretches
+    played at another speed, left out), or - on a clip already retimed by the legs'
     rhythm - that rhythm's verdict with the clip's own cadence."""
-    speed = check_speed(events, fps=fps)
+    speed = check_speed(events, fps=fps, other_speed=other_speed)
     if retimed is not None:  # the rhythm's verdict, the clip's own cadence
         factor, clip_cadence = retimed
         warning = speed_warning(clip_cadence, factor, measured_as_if=True)

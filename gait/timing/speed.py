@@ -262,7 +262,11 @@ def _duty_factor(
 
 
 def check_speed(
-    events: pd.DataFrame, *, min_steps: int = 3, fps: float | None = None
+    events: pd.DataFrame,
+    *,
+    min_steps: int = 3,
+    fps: float | None = None,
+    other_speed: np.ndarray | None = None,
 ) -> SpeedCheck:
     """Is the step rhythm that of real-time running?
 
@@ -285,6 +289,11 @@ def check_speed(
     fps : float, optional
         The clip's frame rate, for the standard slow-motion factors
         (:func:`likely_factor`).
+    other_speed : ndarray of shape (n_frames,) of bool, optional
+        Frames of stretches played at another speed than the rest (:func:`speed_changes`):
+        their contacts are left out as those next to a gap are.  A clip 4 s in real time,
+        then slowed 2x, seen from behind had 12 of its 21 contacts in the slowed stretch,
+        read 109 steps/min and was called slowed 1.5x.
 
     Returns
     -------
@@ -298,6 +307,11 @@ def check_speed(
     # real-time clip whose every other contact sat next to a gap read half its cadence
     # and was called slowed 2x)
     ic_ok, contact_ok = _timed_on_landmarks(ic)
+    if other_speed is not None and len(ic):
+        pos = np.nan_to_num(ic["pos"].to_numpy(dtype=float))  # rows of this clip, not
+        frames = np.clip(np.rint(pos).astype(int), 0, other_speed.size - 1)  # video frames
+        steady = ~other_speed[frames]
+        ic_ok, contact_ok = ic_ok & steady, contact_ok & steady
     if ic_ok.sum() < 3:
         return SpeedCheck(float("nan"), float("nan"), 1.0, True, None)
     t = ic["time_s"].to_numpy()
