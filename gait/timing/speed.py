@@ -14,6 +14,7 @@ from gait.events import LANDMARK_GAP_REASONS
 from gait.timing.rhythm import (
     _ankle_difference,
     _spectral_peaks,
+    leg_rhythm_spm,
 )
 
 #: Typical running cadence used to express the likely slow-motion factor (steps/min).
@@ -205,6 +206,17 @@ def speed_changes(
         # the run's ends - an eighth is added, the rest of the way at the clip's ends
         lo = 0 if a <= w // 2 else a - w // 8
         hi = m if b >= m - w // 2 else b + w // 8
+        # the stretch's own rhythm names the factor where the stretch holds four of its
+        # strides: a window of four main strides holds one of a 4x slowed stretch, whose
+        # peak read 3x (a clip 4 s in real time, then 4 s slowed 4x, was said to play
+        # about 3x slower); in a shorter stretch its own read is no surer (2 s slowed 3x
+        # read 2x)
+        if (b - a) * dt >= 4.0 * factor * stride_s:
+            own = leg_rhythm_spm(xy[first + a : first + b], time_s[first + a : first + b])
+            if own is not None and own[1] >= min_share and np.isfinite(own[0]) and own[0] > 0:
+                refined = _round_factor(120.0 / (stride_s * own[0]))
+                if abs(np.log(refined)) > np.log(min_ratio):
+                    factor = refined
         out.append(SpeedChange(float(time_s[first + lo]), float(time_s[first + hi - 1]), factor))
     return out
 
