@@ -127,8 +127,10 @@ def data_warnings(
             )
             if view.kind == "front" and view.setting == "treadmill":
                 why += FRONT_TREADMILL_ADVICE
+            elif (receding := _size_change_advice(pose)) is not None:
+                why += "; " + receding
         else:
-            why = _few_steps_advice(pose)
+            why = _size_change_advice(pose) or "film a longer clip"
         out.append(
             f"{have} (at least {MIN_STEPS} are needed for stable values; Dingenen 2018): {why}"
         )
@@ -148,12 +150,14 @@ def data_warnings(
     return out
 
 
-def _few_steps_advice(pose: PoseData) -> str:
-    """What to do about a clip that holds too few steps: film a longer one - or, where the
-    runner's size in the picture changes a lot, keep them large in it."""
+def _size_change_advice(pose: PoseData) -> str | None:
+    """What to do about a clip with too few valid steps whose runner's size in the picture
+    changes a lot: keep them large in it (None when it hardly changes).  Said whether the
+    steps were too few or rejected: the real rear clip's receding runner has 5 steps,
+    or 8 once its landmarks are low-passed, 7 of them rejected."""
     size = leg_size_px(pose)
     if size is None or size[0] < SIZE_CHANGE_RATIO * size[1]:
-        return "film a longer clip"
+        return None
     return (
         f"the runner's leg measures {size[0]:.0f} to {size[1]:.0f} px in the picture (running "
         "towards or away from the camera), and steps are found only while it is large: film "

@@ -299,6 +299,30 @@ def test_noise_estimate_and_auto_cutoff_follow_the_jitter() -> None:
     assert noise_px(exact.image_px[:, torso, :2]) < 0.05
 
 
+def test_a_dropout_of_the_whole_pose_leaves_the_noisy_clip_filtered() -> None:
+    """Residual analysis skipped every column with a gap in it: a noisy 30-fps clip that
+    lost the runner for 0.3 s (9 frames, longer than cleaning fills) had no column left,
+    no cut-off, and its angles went unfiltered - knee at midstance 43.3 deg against 42.2
+    on the same clip without the gap (truth 42.2).  Comparing two noisy takes of one
+    random runner, one with such a gap (unfiltered, 38.5 deg) and one without (34.5),
+    ``compare`` called the knee at midstance a real change.  The stretches either side
+    of the gap now give the cut-off (that take: 35.5, truth 36.8)."""
+    pose, _ = synth(fps=30.0, duration_s=8.0, noise_px=1.0, seed=4)
+    image, vis, pres = pose.image_px.copy(), pose.visibility.copy(), pose.presence.copy()
+    image[120:129], vis[120:129], pres[120:129] = np.nan, 0.0, 0.0
+    gap = dataclasses.replace(pose, image_px=image, visibility=vis, presence=pres)
+    torso = [LANDMARK_INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_hip")]
+    assert residual_cutoff_hz(gap.image_px[:, torso, :2], gap.fps) == residual_cutoff_hz(
+        pose.image_px[:, torso, :2], pose.fps
+    )
+    from gait.analysis import analyze_pose
+
+    a, b = analyze_pose(pose), analyze_pose(gap)
+    assert b.cleaned.settings["angle_cutoff_hz"] == a.cleaned.settings["angle_cutoff_hz"] == 6.0
+    knee = "knee_flexion_midstance_deg"
+    assert b.metric(knee) == pytest.approx(a.metric(knee), abs=0.5)
+
+
 def test_auto_filtering_follows_the_jitter_per_second() -> None:
     """clean_pose's "auto" filters where the jitter per second of leg length reaches
     MIN_JITTER_LEG_S: the noisy runner (1 px at 120 fps: about 0.9 leg/s) is filtered,
