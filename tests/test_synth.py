@@ -803,3 +803,44 @@ def test_running_swing_comes_down_like_motion_capture(strike: str) -> None:
     if strike != "forefoot":
         lo, hi = _MOCAP_APPROACH["heel_vz_ic"]
         assert lo <= got["heel_vz_ic"] <= hi, got["heel_vz_ic"]
+
+
+def test_the_swing_heel_comes_down_without_hovering() -> None:
+    """In the last quarter of the swing the sole must come down at least 0.3 m/s
+    (``_LANDING_DESCENT_MPS``: no hovering over the floor).  Checked between neighbouring
+    samples of a dense stride, 0.4 ms apart, with a 0.1-mm tolerance as large as the
+    descent asked for, it held only "not rising": this tall rearfoot runner's heel hovered
+    26-30 mm up for 40 ms (0.1 m/s) and dropped in the last 40, and its exact contacts
+    were timed at the hover, 1.7 frames early at 30 fps (knee at contact +28 deg).  Now
+    checked over 5-ms steps."""
+    params = RunnerParams(
+        foot_strike="rearfoot",
+        cadence_spm=157.6,
+        stance_fraction=0.33,
+        knee_flexion_ic_deg=8.47,
+        knee_flexion_midstance_deg=32.8,
+        ankle_dorsiflexion_deg=23.2,
+        overstride_pct_leg=22.25,
+        runner_height_m=1.923,
+    )
+    m = RunnerModel(params)
+    t = m.t0 + np.linspace(0.0, 3 * m.stride_time_s, 9001)
+    sk = m.evaluate(t, lab=False)
+    for side in ("left", "right"):
+        heel = sk.joints[f"{side}_heel"][:, 2]
+        stance = sk.stance[side]
+        starts = np.flatnonzero(stance[1:] & ~stance[:-1]) + 1  # the contacts' samples
+        ic = int(starts[(starts >= 3000) & (starts < 6000)][0])  # the middle stride's
+        dt = float(t[1] - t[0])
+        swing_s = (1.0 - params.stance_fraction) * m.stride_time_s
+        late = np.arange(ic - round(0.25 * swing_s / dt), ic - round(0.002 / dt))
+        step = round(0.005 / dt)
+        speed = (heel[late] - heel[late + step]) / (step * dt)  # descent, m/s
+        assert speed.min() > 0.25, (side, round(float(speed.min()), 3))
+    pose, truth = synth_landmarks(replace(params, fps=30.0, duration_s=6.0))
+    from core_helpers import event_errors_frames
+
+    from gait.analysis import analyze_pose
+
+    ic_err = event_errors_frames(analyze_pose(pose), truth)["ic"]
+    assert np.abs(ic_err).max() < 1.0, np.round(ic_err, 2)

@@ -34,6 +34,8 @@ _KNEE_MIN_BEFORE_IC_S = 0.045
 #: Slowest descent of the lowest sole point towards the floor in late swing (m/s): the
 #: swing foot comes down steadily and cannot graze or hover over the floor before contact.
 _LANDING_DESCENT_MPS = 0.3
+#: The step over which that descent is checked (s).
+_DESCENT_STEP_S = 0.005
 #: stance_shape "running": the sole must come down over the last this many seconds of the
 #: swing, not from 75 % of it (the motion capture's lowest marker, the fifth metatarsal
 #: head, stays 5-6 cm up from 100 to 60 ms before contact, then comes down)
@@ -251,7 +253,16 @@ def _clearance_amps(
     wl = w[late][order]
     need = _LANDING_DESCENT_MPS * dur * (1 - wl)
     descent = wl >= descend_from
-    drop = -_LANDING_DESCENT_MPS * dur * np.diff(wl[descent])
+    # the descent is checked over steps of _DESCENT_STEP_S: between neighbouring samples
+    # (0.4 ms apart) the 0.1-mm tolerance for frames of different strides was as much as
+    # the 0.3 m/s asked for, and a heel could hover 26-30 mm up for 40 ms (0.1 m/s)
+    w_descent = wl[descent]
+    grid = (
+        np.arange(w_descent[0], w_descent[-1], _DESCENT_STEP_S / dur)
+        if w_descent.size
+        else w_descent
+    )
+    drop = -_LANDING_DESCENT_MPS * _DESCENT_STEP_S
 
     def sole(extra: np.ndarray) -> np.ndarray:
         ankle, _, pitch = _swing_leg(body, coords, side, extra)
@@ -263,8 +274,8 @@ def _clearance_amps(
 
     def late_ok(amp: float, base: np.ndarray) -> bool:
         s = sole(base + amp * late_shape)[late][order]
-        rises = np.diff(s[descent]) > drop + 1e-4  # 0.1 mm: frames of different strides
-        return bool((s >= need - 1e-4).all() and not rises.any())
+        slow = np.diff(np.interp(grid, w_descent, s[descent])) > drop + 1e-4
+        return bool((s >= need - 1e-4).all() and not slow.any())
 
     def smallest(ok: Callable[[float], bool]) -> float:
         if ok(0.0):
