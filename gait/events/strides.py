@@ -340,12 +340,16 @@ def _side_strides(
         dropped=dropped,
         split=split,
     )
-    checks += unusable_checks(unusable, ic, to, nxt, n)
     if trusted:
         note = first_failure(cross, ic.size)
     else:
         note = np.full(ic.size, "", dtype=object)
         checks = checks[:5] + cross + checks[5:]
+    # frames not to be used (a turn, a stretch played at another speed) come first: what
+    # else such a stride fails follows from them, and a far leg is not judged by them (a
+    # stretch played 2x fast failed its strides on landmark gaps first, and from the
+    # side the far leg lost its trust to them)
+    checks = unusable_checks(unusable, ic, to, nxt, n) + checks
     reason = first_failure(checks, ic.size)
     return pd.DataFrame(
         {
