@@ -156,9 +156,11 @@ def speed_changes(
     middle half of the window is marked; runs of marked frames at least half a window
     long, widened by an eighth of a window either side (the change lies within a
     quarter) and to the clip's ends when within half a window, are returned with the
-    ratio rounded as a slow-motion factor.  A stretch shorter than about a window is
-    not found, nor one slower than about 3x the main rhythm (it shows no cycle within
-    a window).
+    ratio rounded as a slow-motion factor.  A faster stretch is looked for with windows
+    of half as many strides as well (it shows its cycles within them).  A slower
+    stretch shorter than about a window is not found, nor a faster one shorter than about
+    half a window; one slower than about 3x the main rhythm shows no cycle within a
+    window, but where it holds four of its own strides its own rhythm names the factor.
 
     Parameters
     ----------
