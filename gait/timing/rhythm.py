@@ -103,11 +103,11 @@ _SPECTRA_BLOCK = 1 << 19
 
 
 def _spectral_peaks(
-    d: np.ndarray, dt: float, *, lo_hz: float, hi_hz: float
+    d: np.ndarray, dt: float, *, lo_hz: float, hi_hz: float, pad: int = 4
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per signal of ``d`` (k, m, 2): the frequency (Hz) of the strongest peak between
     ``lo_hz`` and ``hi_hz`` and the share of the power in its main lobe (NaN, 0 when
-    there is none).  Each signal is detrended, Hann-windowed and zero-padded about 4x
+    there is none).  Each signal is detrended, Hann-windowed and zero-padded about ``pad`` times
     (less beyond 16384 samples, where the bins are fine already), the power of both
     columns summed; the frequency is refined by a parabola through the log power of
     the three bins around the peak (at most half a bin: at the band's edge the
@@ -117,7 +117,7 @@ def _spectral_peaks(
 
     k, m = d.shape[0], d.shape[1]
     d = signal.detrend(d, axis=1) * signal.windows.hann(m)[None, :, None]
-    nfft = fft.next_fast_len(max(m, min(4 * m, 65536)), real=True)
+    nfft = fft.next_fast_len(max(m, min(pad * m, 65536)), real=True)
     power = np.empty((k, nfft // 2 + 1))  # (k, bins)
     step = max(1, _SPECTRA_BLOCK // nfft)  # signals a block: the padded spectra stay small
     for a in range(0, k, step):
