@@ -327,15 +327,15 @@ def detect_view(
     mid_hip = 0.5 * (_pt(xy, "left_hip") + _pt(xy, "right_hip"))
     mid_sh = 0.5 * (_pt(xy, "left_shoulder") + _pt(xy, "right_shoulder"))
     torso = _nanmedian(np.linalg.norm(mid_sh - mid_hip, axis=1))
-    # the longer leg's median hip-to-ankle distance (in a side view the nearer leg): the
-    # left leg's alone made the floor line and the travel scale hang on which leg is
-    # labelled left, and read a right-facing runner by its far leg
+    # scale: the longer leg's median hip-to-ankle distance (in a side view the nearer
+    # leg; the left leg's alone made the floor line and the travel scale hang on which
+    # leg is labelled left, and read a right-facing runner by its far leg), else 1.6
+    # torsos
     legs = [
         _nanmedian(np.linalg.norm(_pt(xy, f"{s}_hip") - _pt(xy, f"{s}_ankle"), axis=1))
         for s in ("left", "right")
     ]
-    leg = float(np.nanmax(legs)) if np.isfinite(legs).any() else float("nan")
-    scale = leg if np.isfinite(leg) else torso * 1.6
+    scale = float(np.nanmax(legs)) if np.isfinite(legs).any() else torso * 1.6
     if not (np.isfinite(torso) and torso > 0):
         return ViewInfo(
             kind=(view or "side").split("_")[0],
