@@ -844,3 +844,45 @@ def test_the_swing_heel_comes_down_without_hovering() -> None:
 
     ic_err = event_errors_frames(analyze_pose(pose), truth)["ic"]
     assert np.abs(ic_err).max() < 1.0, np.round(ic_err, 2)
+
+
+def _knee_rate_into_contact_dps(params: RunnerParams, side: str = "left") -> float:
+    """The knee's mean extension rate (deg/s) over the last 10 ms before a contact of
+    ``side`` (3-D angle between thigh and shank, sampled every 0.1 ms)."""
+    m = RunnerModel(params)
+    ic = float(m.ic_time(side, 1))
+    t = np.linspace(ic - 0.010, ic, 101)
+    sk = m.evaluate(t, lab=False)
+    thigh = sk.joints[f"{side}_knee"] - sk.joints[f"{side}_hip"]
+    shank = sk.joints[f"{side}_ankle"] - sk.joints[f"{side}_knee"]
+    cos = (thigh * shank).sum(-1) / np.linalg.norm(thigh, axis=-1) / np.linalg.norm(shank, axis=-1)
+    flexion = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    return float((flexion[0] - flexion[-1]) / 0.010)
+
+
+def test_a_late_clearance_lift_whips_the_knee_into_contact() -> None:
+    """A known flaw of the synthetic swing, measured (``benchmarks/exact_sweep.py`` splits
+    its counts by it).  Where the swing needs a late clearance lift to come down steadily
+    (``RunnerModel.clearance_lift_m``), the knee undoes the lift in the last third of the
+    swing; nearly straight at contact, it then extends into the contact at about
+    1200 deg/s (this straight-kneed forefoot runner: a 35-cm lift) and stops there.  The
+    default runner needs no lift and its knee comes in at about 340 deg/s; a real knee
+    is straightest some 40 ms before contact (motion capture, ``_swing_knee``)."""
+    default = RunnerParams()
+    assert RunnerModel(default).clearance_lift_m == {"left": (0.0, 0.0), "right": (0.0, 0.0)}
+    assert 250.0 < _knee_rate_into_contact_dps(default) < 450.0
+    lifted = RunnerParams(
+        cadence_spm=169.5,
+        stance_fraction=0.409,
+        knee_flexion_ic_deg=8.41,
+        knee_flexion_midstance_deg=32.2,
+        ankle_dorsiflexion_deg=27.3,
+        overstride_pct_leg=39.6,
+        foot_strike="forefoot",
+        runner_height_m=1.878,
+        right_knee_flexion_ic_deg=17.9,
+        right_overstride_pct_leg=31.7,
+    )
+    late = RunnerModel(lifted).clearance_lift_m["left"][1]
+    assert late > 0.2, late
+    assert _knee_rate_into_contact_dps(lifted) > 900.0

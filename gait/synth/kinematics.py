@@ -161,6 +161,15 @@ class RunnerModel:
         self._lift_amps: dict[str, tuple[float, float]] = {}
         self.evaluate(self.t0 + np.linspace(0.0, T, 2001), lab=False)
 
+    @property
+    def clearance_lift_m(self) -> dict[str, tuple[float, float]]:
+        """Per side, the amplitudes (m) of the swing's early and late clearance lifts
+        (:func:`gait.synth.swing._clearance_amps`; ``(0, 0)`` when the swing clears the
+        floor and comes down steadily by itself).  The late lift is undone by the knee in
+        the last third of the swing: the straighter the knee at contact, the faster it
+        extends into the contact."""
+        return dict(self._lift_amps)
+
     # ---- timing -------------------------------------------------------------------
     def phase(self, t: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
         """(progress in the stride in [0, 1) since this side's IC, contact index)."""
