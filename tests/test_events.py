@@ -178,6 +178,27 @@ def test_a_landing_inside_a_filled_gap_invalidates_its_stride() -> None:
         assert int(st["valid"].sum()) == n_valid
 
 
+def test_a_landing_timed_after_a_longer_filled_gap_invalidates_its_stride() -> None:
+    """Exact side-view runner at 60 fps (near foot right, a true IC at frame 101.6).  A
+    whole-pose dropout of frames 100-105 - filled, being under ``max_gap_s`` - hides the
+    landing; the foot is down when the samples come back, and the landing fit, which
+    skips filled samples, found a landing 10 frames (170 ms) after the true one, too far
+    from the gap to count as next to it: the stride was kept.  (Dropouts of 6-8 frames
+    over a landing: 8-11 frames late at 50 and 60 fps, with 1 px jitter too, and 15 at
+    120 fps.)  A filled gap between where the foot came within the contact threshold
+    and the IC now takes the contact out too (the left stride around it was already out:
+    that late contact is not mid-stride)."""
+    pose, truth = synth(fps=60.0, duration_s=5.0, view="side_right")
+    res = analyze_pose(_drop(pose, slice(100, 106)))
+    st = res.strides
+    hit = st[(st["side"] == "right") & ((st["ic_pos"] - 101.6).abs() < 15)]
+    assert len(hit) == 1 and not hit["valid"].iloc[0], hit[["ic_pos", "valid", "reason"]]
+    assert hit["reason"].iloc[0] == "contact inside a landmark gap"
+    res.events = res.events[res.events["valid"]]
+    ic = event_errors_frames(res, truth)["ic"]
+    assert ic.size >= 8 and np.abs(ic).max() < 0.5, np.round(ic, 2)
+
+
 def test_curved_kink_fit_places_a_kink_between_curved_sides() -> None:
     """The knee at toe-off: flattening out before, flexing ever faster after.  Straight
     lines through two samples a side (_kink_min) put such a kink up to 0.4 frame off; the

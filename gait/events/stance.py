@@ -279,8 +279,10 @@ def _unusable_contacts(
     lo, hi = np.clip(s - 2, 0, n), np.clip(e + 2, 0, n)
     gap = cm[hi] - cm[lo] > 0
     reason = np.where(gap, LANDMARK_GAP_REASONS[0], "")
-    # events next to a gap the cleaning filled: the foot may have landed (left) in it
-    ic_in = _near_gap(ic_gap, ic, reach=reach)
+    # events next to a gap the cleaning filled: the foot may have landed (left) in it -
+    # or, for a landing, a filled gap between where the foot came within the contact
+    # threshold and the IC: the foot came down in the gap and the IC was found after it
+    ic_in = _near_gap(ic_gap, ic, reach=reach) | _gap_between(ic_gap, s, ic)
     to_in = _near_gap(to_gap, to, reach=reach)
     reason = np.where(
         gap,
@@ -303,3 +305,18 @@ def _unusable_contacts(
         reason = np.where(~gap & early, CLIP_START_REASON, reason)
         gap |= early
     return gap, reason
+
+
+def _gap_between(gap: np.ndarray, start: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """(k,) bool: a True sample of ``gap`` lies in frames ``start`` .. floor(``pos``) (the
+    contact run's start to its IC), where the IC is finite and after the start."""
+    n = gap.size
+    out = np.zeros(pos.size, dtype=bool)
+    ok = np.isfinite(pos)
+    if not gap.any() or not ok.any():
+        return out
+    cg = np.concatenate([[0], np.cumsum(gap)])
+    lo = np.clip(start[ok], 0, n)
+    hi = np.clip(np.floor(pos[ok]).astype(int) + 1, 0, n)
+    out[ok] = (hi > lo) & (cg[np.maximum(hi, lo)] - cg[lo] > 0)
+    return out
