@@ -261,6 +261,33 @@ def test_clean_pose_leaves_exact_landmarks_alone() -> None:
     np.testing.assert_allclose(cleaned.image_px[..., :2], pose.image_px[..., :2])
 
 
+@pytest.mark.parametrize("fps", [20.0, 24.0, 25.0])
+@pytest.mark.parametrize("strike", ["rearfoot", "forefoot"])
+def test_exact_landmarks_at_low_frame_rates_keep_every_sample(fps: float, strike: str) -> None:
+    """At 24 and 25 fps (cinema, PAL) the Hampel filter's fixed floor of 0.08 leg took
+    real samples for outliers: a foot landing strays from its 5-sample running median by
+    about what it covers in a frame (0.09-0.10 leg here at 24-25 fps, 0.13 at 20).  The
+    exact runner lost 7-43 samples at 24-25 fps (113-142 at 20), and at 24 fps the
+    forefoot runner 3 of its 14 strides ("toe-off inside a landmark gap"); below 30 fps
+    the floor now grows with the square of the frame interval
+    (``gait.clean.pipeline.HAMPEL_REFERENCE_FPS``).  A spike of half a leg is still
+    rejected.  (Over the 82 random runners of ``benchmarks/exact_sweep.py`` at 24 / 25
+    fps: runners with a sample rejected 54 / 49 -> 8 / 8, valid strides 755 / 784 ->
+    864 / 889 of about 1120; 30 fps unchanged, 14 runners, 890 strides.)"""
+    pose, _ = synth(fps=fps, duration_s=6.0, foot_strike=strike)
+    rec = clean_pose(pose).settings["cleaning"]
+    assert rec["n_outliers"] == 0
+    from gait.analysis import analyze_pose
+
+    assert int(analyze_pose(pose).strides["valid"].sum()) == 14
+    image = pose.image_px.copy()
+    hip, ankle = LANDMARK_INDEX["right_hip"], LANDMARK_INDEX["right_ankle"]
+    leg = np.nanmedian(np.linalg.norm(image[:, hip, :2] - image[:, ankle, :2], axis=1))
+    image[60, hip, 0] += 0.5 * leg  # (the count is of x samples)
+    spiked = clean_pose(dataclasses.replace(pose, image_px=image)).settings["cleaning"]
+    assert spiked["n_outliers"] == 1
+
+
 def test_clean_pose_records_which_samples_it_filled() -> None:
     """A 3-frame gap of the left heel is filled in x and y; a spike in the left knee's x
     alone is rejected and filled in x only; a gap longer than max_gap_s stays missing and

@@ -148,6 +148,19 @@ def filter_pose(
     )
 
 
+#: Frame rate down to which the Hampel filter's smallest outlier deviation
+#: (``hampel_min_leg``) holds; below it the deviation grows with the square of the frame
+#: interval.  Real motion strays from its 5-sample running median about as much as it
+#: covers in a frame where it turns sharply (a foot landing): on the exact synthetic
+#: runner up to 0.07 leg at 30 fps, 0.09-0.10 at 24-25 and 0.13 at 20, so the fixed
+#: 0.08 leg took real samples for outliers below 30 fps (7-43 of them at 24-25 fps,
+#: 113-142 at 20, and 3 of 14 strides of the forefoot runner at 24 fps).  Kept at 30 fps
+#: and up, where it rejects MediaPipe's own glitches on the real clips: a floor of 6 leg
+#: lengths per second times the frame interval (0.2 leg at 30 fps) let them through, and
+#: the real walking clip read "sped up 2x" instead of walking.
+HAMPEL_REFERENCE_FPS = 30.0
+
+
 def clean_pose(
     pose: PoseData,
     *,
@@ -181,7 +194,10 @@ def clean_pose(
     hampel_window_s, hampel_sigmas, hampel_min_leg : float
         Hampel window in seconds, threshold in robust SDs, and the smallest deviation, as
         a fraction of the leg length (hip -> knee -> ankle), that can count as an outlier
-        (keeps fast but real foot motion from being flagged).
+        (keeps fast but real foot motion from being flagged), at
+        :data:`HAMPEL_REFERENCE_FPS` and above; below it, that times the square of the
+        ratio of the frame rates (a runner's own motion strays further from the running
+        median between sparser frames).
     max_gap_s : float
         Longest gap interpolated, in seconds.
     cutoff_hz : float, "auto" or None
@@ -217,7 +233,8 @@ def clean_pose(
     xy = image[:, idx, :2]
     window = round(hampel_window_s * pose.fps)
     leg = leg_scale_px(image[:, :, :2])
-    min_dev = hampel_min_leg * leg
+    scale = (HAMPEL_REFERENCE_FPS / pose.fps) ** 2 if 0 < pose.fps < HAMPEL_REFERENCE_FPS else 1.0
+    min_dev = hampel_min_leg * scale * leg
     xy, outliers = hampel(xy, window=window, n_sigmas=hampel_sigmas, min_deviation=min_dev)
     missing_before = np.isnan(xy)
     xy = interpolate_gaps(xy, pose.time_s, max_gap_s=max_gap_s)
