@@ -483,6 +483,45 @@ def test_noisy_side_angles_over_ten_seeds(fps: float, name: str) -> None:
     assert np.max(err) <= 5.5, np.round(err, 2)
 
 
+#: The frontal-plane angles (the rear view's metrics in degrees).
+REAR_ANGLES = ("pelvic_drop_deg", "knee_valgus_deg", "lateral_trunk_lean_deg")
+
+
+@pytest.mark.parametrize("fps", [30.0, 60.0, 120.0])
+def test_noisy_rear_angles_within_two_degrees(fps: float) -> None:
+    """The issue's noisy tier from behind (1 px jitter, 5 % dropouts, 3 leg swaps; seeds
+    0-5): every frontal angle within 2 deg on every seed - measured largest |error| at
+    30 / 60 / 120 fps: pelvic drop 1.62 / 0.89 / 0.62, knee FPPA 0.76 / 0.85 / 0.37,
+    lateral lean 0.27 / 0.13 / 0.20 deg.  The contacts of valid strides are within 2
+    frames on 55 of 66, 56 of 70 and 54 of 70 (mean +0.8 / +1.0 / +1.2 frames, largest
+    4.6 / 7.1 / 11.7, all late): from behind the stance foot slides down the picture,
+    and the landing is a weak kink (here from 0.044 to 0.028 leg a frame at 30 fps)
+    that 1 px of jitter blurs; the exact runner's are within 0.53 / 0.24 / 0.14 frame.
+    The toe-offs trail by the synthetic foot's slow lift (README)."""
+    worst = dict.fromkeys(REAR_ANGLES, 0.0)
+    ic: list[float] = []
+    for seed in range(6):
+        pose, truth = synth(
+            fps=fps,
+            duration_s=6.0,
+            view="rear",
+            noise_px=1.0,
+            dropout_fraction=0.05,
+            n_leg_swaps=3,
+            seed=seed,
+        )
+        res = analyze_pose(pose)
+        assert res.view.kind == "rear"
+        errs = metric_errors(res, truth)
+        for name in REAR_ANGLES:
+            worst[name] = max(worst[name], abs(errs[name]))
+        res.events = res.events[res.events["valid"]]
+        ic += list(event_errors_frames(res, truth)["ic"])
+    assert all(v <= 2.0 for v in worst.values()), worst
+    within = np.mean(np.abs(np.asarray(ic)) <= 2.0)
+    assert len(ic) >= 60 and within >= 0.7, (len(ic), round(float(within), 2))
+
+
 def test_mirroring_swaps_facing_but_not_metrics() -> None:
     pose, _ = synth(fps=60.0, duration_s=5.0, view="side_right")
     a, b = analyze_pose(pose), analyze_pose(mirror(pose))
