@@ -7,6 +7,7 @@ it once the repeated frames are masked."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from gait.clean import (
 )
 from gait.events import leg_length_px
 from gait.posedata import LANDMARK_INDEX, N_LANDMARKS, PoseData, _replace
+from gait.sway import camera_sway
 from gait.view import ViewInfo, detect_view, rotate_image
 
 
@@ -100,6 +102,24 @@ def prepare(
         )
         info = detect_view(cleaned, view=view, setting=setting)
         ev_core = core if filtering is None else filtering.result()
+    if info.kind == "side" and info.setting == "treadmill":
+        # a hand-held camera's sway moves the feet's floor level: taken out on the hips
+        # (see gait.sway), and the view detected again on the steadied landmarks.  On a
+        # treadmill the runner holds his place; on the ground the hips' slow height is
+        # his own too (the real walking clip, filmed following the walker, read 4 %)
+        sway = camera_sway(image[..., :2], pose.fps, leg_scale_px(image[..., :2]))
+        if sway.steadied:
+            shift = sway.offset_px[:, None]
+            image[..., 1] -= shift
+            core[..., 1] -= shift
+            if ev_core is not core:
+                ev_core[..., 1] -= shift
+            cleaned = _replace(
+                cleaned,
+                settings={**cleaned.settings, "camera_sway_leg": round(sway.sd_leg, 4)},
+            )
+            info = detect_view(cleaned, view=view, setting=setting)
+            info = dataclasses.replace(info, notes=[*info.notes, sway.note()])
     centre = (pose.width / 2, pose.height / 2)
     roll = info.roll_deg
     if roll != 0:  # level in place: the array is ours
