@@ -436,14 +436,17 @@ def _reach_frames(gap_reach_s: float, fps: float) -> int:
 def _near_gap(gap: np.ndarray, pos: np.ndarray, *, reach: int) -> np.ndarray:
     """(k,) bool: a True sample of ``gap`` lies within ``reach`` frames of the samples
     around each fractional position (frames floor(pos) - reach .. ceil(pos) + reach)."""
-    n = gap.size
-    out = np.zeros(pos.size, dtype=bool)
     ok = np.isfinite(pos)
-    if not gap.any() or not ok.any():
-        return out
+    p = np.where(ok, pos, 0.0)
+    lo = np.floor(p).astype(int) - reach
+    return ok & _gap_in(gap, lo, np.ceil(p).astype(int) + reach + 1)
+
+
+def _gap_in(gap: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """(k,) bool: a True sample of ``gap`` lies in frames [lo, hi) (clipped to the clip)."""
+    n = gap.size
+    if not gap.any():
+        return np.zeros(np.shape(lo), dtype=bool)
     cg = np.concatenate([[0], np.cumsum(gap)])
-    p = pos[ok]
-    lo = np.clip(np.floor(p).astype(int) - reach, 0, n)
-    hi = np.clip(np.ceil(p).astype(int) + reach + 1, 0, n)
-    out[ok] = cg[hi] - cg[lo] > 0
-    return out
+    a = np.clip(lo, 0, n)
+    return np.asarray(cg[np.clip(hi, a, n)] - cg[a] > 0)

@@ -18,6 +18,7 @@ from gait.events.contacts import (
     _argmax_in_runs,
     _contacts,
     _follow_drift,
+    _gap_in,
     _near_gap,
     _noise_level,
     leg_length_px,
@@ -310,13 +311,6 @@ def _unusable_contacts(
 def _gap_between(gap: np.ndarray, start: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """(k,) bool: a True sample of ``gap`` lies in frames ``start`` .. floor(``pos``) (the
     contact run's start to its IC), where the IC is finite and after the start."""
-    n = gap.size
-    out = np.zeros(pos.size, dtype=bool)
     ok = np.isfinite(pos)
-    if not gap.any() or not ok.any():
-        return out
-    cg = np.concatenate([[0], np.cumsum(gap)])
-    lo = np.clip(start[ok], 0, n)
-    hi = np.clip(np.floor(pos[ok]).astype(int) + 1, 0, n)
-    out[ok] = (hi > lo) & (cg[np.maximum(hi, lo)] - cg[lo] > 0)
-    return out
+    last = np.floor(np.where(ok, pos, 0.0)).astype(int)
+    return ok & _gap_in(gap, start, last + 1)
