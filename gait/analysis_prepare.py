@@ -118,7 +118,7 @@ def prepare(
                 cleaned,
                 settings={**cleaned.settings, "camera_sway_leg": round(sway.sd_leg, 4)},
             )
-            info = detect_view(cleaned, view=view, setting=setting)
+            info = detect_view(cleaned, view=view, setting=setting, level=False)
             info = dataclasses.replace(info, notes=[*info.notes, sway.note()])
     centre = (pose.width / 2, pose.height / 2)
     roll = info.roll_deg

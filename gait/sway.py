@@ -9,10 +9,13 @@ percent of a leg hides or invents landings; the angles are not moved by it, but 
 floor line that levels them is.  Only treadmill clips are steadied: on the ground the
 hips' slow height is partly the runner's own (passing the camera, uneven ground).
 
+A camera that sways also rolls: the belt line read off steadied landmarks sloped up to
+15 deg on level treadmills, so a steadied clip is not levelled by it.
+
 Measured with ``python benchmarks/sway_sweep.py`` (21-24 random treadmill runners, 640x360,
-legs about 110 px, a slow sway of 10 px SD, about 1 Hz): valid strides 414 -> 153
-swaying -> 364 steadied (seed 1; seed 2: 474 -> 201 -> 446), side metrics moved beyond
-2 deg / 2 % 101 -> 33 (84 -> 35); with 4 px of sway 414 -> 377 -> 409, 37 -> 15.
+legs about 110 px, a slow sway of 10 px SD, about 1 Hz): valid strides 414 still -> 153
+swaying -> 410 steadied (seed 1; seed 2: 474 -> 201 -> 470), side metrics moved beyond
+2 deg / 2 % 0 -> 101 -> 20 (84 -> 21); with 4 px of sway 414 -> 377 -> 414, 37 -> 11.
 """
 
 from __future__ import annotations
@@ -24,14 +27,19 @@ from scipy.signal import butter, sosfiltfilt
 
 from gait.posedata import LANDMARK_INDEX
 
-#: Cut-off (Hz) below which the hips' height is taken as the camera's: under half the
-#: slowest running stride rate (about 1.2 strides a second at 145 steps/min), above the
-#: slow sway of a hand-held phone.
-SWAY_CUTOFF_HZ = 0.8
-#: Sway (robust SD of the hips' slow height, leg lengths) from which the picture is
-#: steadied.  Tripod side views read at most 0.7 % (the exact and noisy synthetic
-#: runners and scenes, the rendered clips, the real treadmill clip): their landmarks are
-#: left alone.
+#: Cut-off (Hz) below which the hips' height is taken as the camera's: under the hips'
+#: once-a-step rise and fall (2.3-3.3 Hz at 140-200 steps/min, cut 14-57 times by the
+#: zero-phase filter), which leaves a runner with uneven legs - steps that differ,
+#: every other one - at most 0.96 % of a leg on a tripod (46 random runners with knee,
+#: overstride and stance 5-12 units apart between the legs).  With 0.8 Hz steadied clips
+#: kept more of the sway (``benchmarks/sway_sweep.py``: valid strides 364 against 410
+#: at 1.2 Hz, metrics moved 33 against 20).
+SWAY_CUTOFF_HZ = 1.2
+#: Sway (robust SD of the hips' slow height about a straight line, leg lengths) from
+#: which the picture is steadied.  Tripod side views read at most 0.7 % below 0.8 Hz
+#: (the exact and noisy synthetic runners and scenes, the rendered clips, the real
+#: treadmill clip) and 0.96 % below 1.2 Hz: their landmarks are left alone (golden
+#: outputs unchanged).
 MIN_SWAY_LEG = 0.015
 #: A frame-to-frame jump of the hips this large (leg lengths) is another person or a
 #: lost track, not sway: the sway is measured on the longest stretch without one.
@@ -66,7 +74,9 @@ class CameraSway:
             f"the camera moves: the whole picture sways up and down by about "
             f"{100 * self.sd_leg:.0f} % of a leg (SD), more slowly than the steps; the "
             "landmarks were steadied on the runner's hips before the steps were timed, "
-            "but contacts are surer filmed from a tripod or a propped-up phone"
+            "and the picture is not levelled by the belt line (a hand-held camera rolls "
+            "as well); contacts and angles are surer filmed from a tripod or a propped-up "
+            "phone"
         )
 
 

@@ -297,6 +297,7 @@ def detect_view(
     setting: str | None = None,
     min_turn_s: float = 1.0,
     turn_margin_s: float = 0.5,
+    level: bool = True,
 ) -> ViewInfo:
     """Detect the camera view, facing, setting, roll and turns of a clip.
 
@@ -312,6 +313,11 @@ def detect_view(
         A facing must hold this long (seconds) to count as a segment.
     turn_margin_s : float
         Frames within this time of a turn are flagged.
+    level : bool
+        Level a side view by its floor line.  False for a camera that moves
+        (:mod:`gait.sway`): it rolls as it sways, and the belt line read off its
+        steadied landmarks sloped up to 15 deg on level treadmills (floor line details
+        kept, roll 0).
 
     Returns
     -------
@@ -355,8 +361,11 @@ def detect_view(
     floor_deg: float | None = None
     if kind == "side":
         floor = _side_roll(leveller, scale, pose.fps)
-        roll, floor_deg, roll_notes = _side_view_roll(floor)
-        notes += roll_notes
+        if level:
+            roll, floor_deg, roll_notes = _side_view_roll(floor)
+            notes += roll_notes
+        else:
+            roll = 0.0
     else:
         d = mid_sh - mid_hip
         roll = _nanmedian(np.degrees(np.arctan2(d[:, 0], -d[:, 1])))
