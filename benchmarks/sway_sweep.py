@@ -82,7 +82,7 @@ def main() -> int:
         with mock.patch.object(sway, "MIN_SWAY_LEG", np.inf):
             raw = analyze_pose(swaying)
         steady = analyze_pose(swaying)
-        steadied_clips += "camera_sway_leg" in steady.cleaned.settings
+        steadied_clips += bool(steady.cleaned.settings.get("camera_steadied"))
         line = f"{i:3d} {view:10s} {fps:3.0f} fps"
         for label, res in (("still", still), ("swaying", raw), ("steadied", steady)):
             valid = res.events[res.events["valid"]]

@@ -34,7 +34,9 @@ class Prepared:
 
     ``level``: cleaned, low-passed at the angle cut-off and levelled by the camera roll
     (the angles' landmarks; ``settings`` records ``noise_px``, ``jitter_leg_s``, ``noisy``
-    - see :data:`gait.clean.MIN_JITTER_LEG_S` - and both cut-offs).  ``ev_xy`` and
+    - see :data:`gait.clean.MIN_JITTER_LEG_S` - both cut-offs and, in a treadmill side
+    view, the camera's sway ``camera_sway_leg`` and whether the clip was
+    ``camera_steadied``: :mod:`gait.sway`).  ``ev_xy`` and
     ``raw_xy``: (n, 33, 2) image points of the core landmarks (NaN elsewhere), levelled,
     low-passed at the event cut-off and unfiltered (despiked, gaps filled).  ``info``: the
     view.  ``leg``: (n,) the events' leg length in pixels.  ``turn``: the events' floor
@@ -108,16 +110,15 @@ def prepare(
         # treadmill the runner holds his place; on the ground the hips' slow height is
         # his own too (the real walking clip, filmed following the walker, read 4 %)
         sway = camera_sway(image[..., :2], pose.fps, leg_scale_px(image[..., :2]))
+        sd = round(sway.sd_leg, 4) if np.isfinite(sway.sd_leg) else None
+        record = {"camera_sway_leg": sd, "camera_steadied": sway.steadied}
+        cleaned = _replace(cleaned, settings={**cleaned.settings, **record})
         if sway.steadied:
             shift = sway.offset_px[:, None]
             image[..., 1] -= shift
             core[..., 1] -= shift
             if ev_core is not core:
                 ev_core[..., 1] -= shift
-            cleaned = _replace(
-                cleaned,
-                settings={**cleaned.settings, "camera_sway_leg": round(sway.sd_leg, 4)},
-            )
             info = detect_view(cleaned, view=view, setting=setting, level=False)
             info = dataclasses.replace(info, notes=[*info.notes, sway.note()])
     centre = (pose.width / 2, pose.height / 2)

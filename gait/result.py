@@ -242,7 +242,7 @@ class AnalysisResult:
 
     def _pose_doc(self) -> dict[str, Any]:
         """The document's ``pose``: the model, the frames with a pose, the jitter and the
-        cut-offs the cleaning used."""
+        cut-offs the cleaning used, and a treadmill side view's camera sway."""
         settings = self.cleaned.settings
         return {
             "model": self.pose.model,
@@ -250,6 +250,13 @@ class AnalysisResult:
             "noise_px": _num(settings.get("noise_px")),
             "angle_cutoff_hz": _num(settings.get("angle_cutoff_hz")),
             "event_cutoff_hz": _num(settings.get("event_cutoff_hz")),
+            # a treadmill side view's camera sway (gait.sway), % of a leg; None elsewhere
+            "camera_sway_pct_leg": _num(
+                None
+                if settings.get("camera_sway_leg") is None
+                else 100 * settings["camera_sway_leg"]
+            ),
+            "camera_steadied": bool(settings.get("camera_steadied", False)),
         }
 
     def _timing_doc(self) -> dict[str, Any]:

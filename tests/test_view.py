@@ -417,13 +417,15 @@ def test_a_swaying_treadmill_clip_is_steadied_on_the_hips() -> None:
 
     pose, truth = synth(fps=60.0, duration_s=6.0, noise_px=1.0, seed=3)
     still = analyze_pose(pose)
-    assert "camera_sway_leg" not in still.cleaned.settings
+    assert still.cleaned.settings["camera_steadied"] is False
+    assert still.to_dict()["pose"]["camera_sway_pct_leg"] < 1.0
     assert not any("camera moves" in w for w in still.warnings)
     swaying = _swaying(pose, 10.0)
     with mock.patch.object(sway, "MIN_SWAY_LEG", np.inf):
         raw = analyze_pose(swaying)
     res = analyze_pose(swaying)
     assert res.cleaned.settings["camera_sway_leg"] > 0.025  # the sway below 1.2 Hz
+    assert res.to_dict()["pose"]["camera_steadied"] is True
     assert res.view.roll_deg == 0.0
     assert any("camera moves" in w for w in res.warnings)
     n_still = int(still.strides["valid"].sum())
@@ -433,4 +435,5 @@ def test_a_swaying_treadmill_clip_is_steadied_on_the_hips() -> None:
     )
     assert np.abs(ic["ic"]).max() < 2.0, np.round(ic["ic"], 2)
     ground, _ = synth(fps=60.0, duration_s=6.0, noise_px=1.0, seed=3, treadmill=False)
-    assert "camera_sway_leg" not in analyze_pose(_swaying(ground, 10.0)).cleaned.settings
+    on_ground = analyze_pose(_swaying(ground, 10.0)).cleaned.settings
+    assert "camera_steadied" not in on_ground
