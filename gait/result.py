@@ -27,7 +27,7 @@ from gait.timing import GaitCheck, RepeatReport, SpeedCheck
 from gait.view import ViewInfo
 
 #: Version of the JSON document written by :meth:`AnalysisResult.to_dict`.
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 #: Its JSON Schema.
 SCHEMA_FILE = Path(__file__).parent / "data" / "analysis.schema.json"
 

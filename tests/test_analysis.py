@@ -47,7 +47,7 @@ def test_document_follows_the_schema(view: str) -> None:
     pose, _ = synth(fps=60.0, duration_s=5.0, view=view)
     doc = analyze_pose(pose).to_dict()
     _check_document(doc)
-    assert doc["schema_version"] == "1.4"
+    assert doc["schema_version"] == "1.5"
     assert doc["input"]["fps"] == 60.0 and doc["input"]["frames"] == pose.n_frames
     assert doc["view"]["kind"] == view.split("_")[0]
     assert doc["pose"]["frames_with_pose"] == pose.n_frames
